@@ -1,0 +1,3 @@
+/// <reference lib="webworker" />
+// Service worker: filled in by the app (precache, offline shell, update handshake, sync wake-up).
+export {};

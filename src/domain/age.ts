@@ -1,0 +1,45 @@
+// Ages at the census moment (2020-11-01 00:00) from "YYYY-MM" answers, and the reference windows.
+/** The census moment's year and month: ages are completed years at 2020-11-01 00:00. */
+export const CENSUS_YEAR = 2020;
+export const CENSUS_MONTH = 11;
+/** The births and deaths window: 2019-11 .. 2020-10 inclusive. */
+export const WINDOW_START = '2019-11';
+export const WINDOW_END = '2020-10';
+
+/** Split "YYYY-MM" into numbers; undefined if malformed. */
+export function parseYearMonth(ym: string): { year: number; month: number } | undefined {
+  const m = /^(\d{4})-(\d{2})$/.exec(ym);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) return undefined;
+  return { year, month };
+}
+
+/**
+ * Completed age at 2020-11-01 00:00 for someone born in "YYYY-MM". Only the month is known, so a
+ * person born in November 2005 is not yet 15 (born 2005-11 -> 14), matching the form's
+ * "2005年10月31日以前出生" filters. Undefined for a malformed value; negative if born after the moment.
+ */
+export function ageAtCensus(birth: string): number | undefined {
+  // Completed by the end of 2020-10, i.e. at 2020-11-01 00:00.
+  return ageAt(birth, WINDOW_END);
+}
+
+/** Completed age in the month `at` ("YYYY-MM") for someone born in `birth`: the birthday month counts as reached. */
+export function ageAt(birth: string, at: string): number | undefined {
+  const b = parseYearMonth(birth);
+  const a = parseYearMonth(at);
+  if (!b || !a) return undefined;
+  return a.year - b.year - (a.month < b.month ? 1 : 0);
+}
+
+/** Whether "YYYY-MM" lies in the births/deaths window 2019-11 .. 2020-10. */
+export function inReferenceYear(ym: string): boolean {
+  return parseYearMonth(ym) !== undefined && ym >= WINDOW_START && ym <= WINDOW_END;
+}
+
+/** Whether "YYYY-MM" is at or before the census moment's last full month (2020-10). */
+export function beforeCensus(ym: string): boolean {
+  return parseYearMonth(ym) !== undefined && ym <= WINDOW_END;
+}

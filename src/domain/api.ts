@@ -1,0 +1,134 @@
+// The wire contract of api.md as zod schemas, shared by the sync server (which parses requests)
+// and the phone (which parses every answer before using it).
+import { z } from 'zod';
+import { IdSchema, TimestampSchema, DistrictCodeSchema, PathSchema } from './schemas.ts';
+
+/** Bumped when the push/pull protocol changes incompatibly; the server answers older clients with `client_too_old`. */
+export const PROTOCOL_VERSION = 1;
+
+export const ROLES = ['enumerator', 'supervisor', 'admin'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'payload_too_large',
+  'rate_limited',
+  'client_too_old',
+  'internal',
+] as const;
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const ErrorDetailSchema = z.object({ path: PathSchema, message: z.string() });
+export const ApiErrorSchema = z.object({ code: ErrorCodeSchema, message: z.string(), details: z.array(ErrorDetailSchema).optional() });
+export const ErrorBodySchema = z.object({ error: ApiErrorSchema });
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+export const LoginRequestSchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+  deviceId: IdSchema,
+});
+export const UserSchema = z.object({
+  id: IdSchema,
+  username: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  districts: z.array(DistrictCodeSchema),
+});
+export type User = z.infer<typeof UserSchema>;
+export const LoginResponseSchema = z.object({ token: z.string(), expiresAt: TimestampSchema, user: UserSchema });
+export type LoginResponse = z.infer<typeof LoginResponseSchema>;
+
+export const MUTATION_ENTITIES = ['household', 'listing', 'queryAnswer'] as const;
+export const MutationSchema = z.strictObject({
+  id: IdSchema,
+  entity: z.enum(MUTATION_ENTITIES),
+  entityId: IdSchema,
+  baseVersion: z.number().int().min(0),
+  createdAt: TimestampSchema,
+  /** Per-device sequence number (extension): lets the server notice a phone that lost its data. */
+  deviceSeq: z.number().int().min(1).optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type Mutation = z.infer<typeof MutationSchema>;
+
+export const DeviceReportSchema = z.strictObject({
+  pending: z.number().int().min(0),
+  appVersion: z.string().max(40),
+  storage: z.strictObject({ usage: z.number().min(0), quota: z.number().min(0) }).optional(),
+  persisted: z.boolean().optional(),
+  /** Device clock at send time, for skew reporting only (never used for ordering). */
+  clock: TimestampSchema.optional(),
+});
+export type DeviceReport = z.infer<typeof DeviceReportSchema>;
+
+export const MAX_MUTATIONS_PER_PUSH = 200;
+export const MAX_PUSH_BYTES = 2 * 1024 * 1024;
+export const CLIENT_BATCH_SIZE = 100;
+
+export const PushRequestSchema = z.strictObject({
+  deviceId: IdSchema,
+  protocolVersion: z.number().int().min(1).optional(),
+  mutations: z.array(MutationSchema).max(MAX_MUTATIONS_PER_PUSH),
+  device: DeviceReportSchema.optional(),
+});
+export type PushRequest = z.infer<typeof PushRequestSchema>;
+
+export const MutationStatusSchema = z.enum(['applied', 'duplicate', 'conflict', 'rejected']);
+export type MutationStatus = z.infer<typeof MutationStatusSchema>;
+export const MutationResultSchema = z.object({
+  id: IdSchema,
+  status: MutationStatusSchema,
+  version: z.number().int().min(0).optional(),
+  error: ApiErrorSchema.optional(),
+});
+export type MutationResult = z.infer<typeof MutationResultSchema>;
+export const PushResponseSchema = z.object({ results: z.array(MutationResultSchema), serverTime: TimestampSchema });
+export type PushResponse = z.infer<typeof PushResponseSchema>;
+
+export const ChangeSchema = z.object({
+  entity: z.enum(['district', 'listing', 'household', 'query']),
+  id: z.string(),
+  version: z.number().int().min(0),
+  data: z.unknown(),
+  deleted: z.boolean(),
+});
+export type Change = z.infer<typeof ChangeSchema>;
+export const PullResponseSchema = z.object({
+  changes: z.array(ChangeSchema),
+  cursor: z.string(),
+  more: z.boolean(),
+  /** Extension: the highest deviceSeq the server has from this device, so a wiped phone notices. */
+  deviceSeq: z.number().int().min(0).optional(),
+});
+export type PullResponse = z.infer<typeof PullResponseSchema>;
+
+export const QueryStatusSchema = z.enum(['open', 'answered', 'resolved']);
+export type QueryStatus = z.infer<typeof QueryStatusSchema>;
+export const QueryOutcomeSchema = z.enum(['added', 'corrected', 'verified', 'notThisArea', 'diedOrAbroad', 'duplicate']);
+/** A review query (比对复查 problem) on one household. */
+export const ReviewQuerySchema = z.object({
+  id: IdSchema,
+  householdId: IdSchema,
+  districtCode: DistrictCodeSchema,
+  householdNo: z.string().optional(),
+  message: z.string().min(1).max(2000),
+  status: QueryStatusSchema,
+  createdBy: IdSchema,
+  createdAt: TimestampSchema,
+  answer: z.object({ text: z.string().max(2000), outcome: QueryOutcomeSchema.optional(), answeredAt: TimestampSchema }).optional(),
+  resolvedAt: TimestampSchema.optional(),
+  version: z.number().int().min(1),
+});
+export type ReviewQuery = z.infer<typeof ReviewQuerySchema>;
+export const CreateQuerySchema = z.strictObject({ householdId: IdSchema, message: z.string().trim().min(1).max(2000) });
+export const PatchQuerySchema = z.strictObject({ status: z.literal('resolved') });
+/** The `data` of a `queryAnswer` mutation; its entityId is the query id. */
+export const QueryAnswerDataSchema = z.strictObject({ text: z.string().trim().min(1).max(2000), outcome: QueryOutcomeSchema.optional() });
+export type QueryAnswerData = z.infer<typeof QueryAnswerDataSchema>;
