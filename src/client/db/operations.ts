@@ -1,0 +1,178 @@
+// The named write operations of the phone. Each is ONE Dexie transaction (durability 'strict',
+// set on the database) that changes a record and enqueues its frozen mutation together, and
+// returns a typed result: expected failures (storage full, invalid, incomplete, not found) are
+// values, never exceptions. The UI never writes tables itself.
+import {
+  ListingEntrySchema,
+  QueryAnswerDataSchema,
+  RegistrationDraftSchema,
+  RegistrationSchema,
+  VisitSchema,
+  validateRegistration,
+  type Finding,
+  type ListingEntry,
+  type QueryOutcomeSchema,
+  type RegistrationDraft,
+  type ReviewQuery,
+  type VisitStatus,
+} from '../../domain/index.ts';
+import type { z } from 'zod';
+import type { PuchaDb } from './database.ts';
+import { recordKey } from './rows.ts';
+import { enqueue, enqueueTables, guardQuota, issuesOf, type OpResult } from './write.ts';
+
+export { applyPulledChanges, type PullApplied } from './pull-apply.ts';
+export type { OpFailure, OpResult, Issue } from './write.ts';
+
+export type SaveResult = OpResult<{ registration: RegistrationDraft; mutationId: string; findings: Finding[] }>;
+export type ListingResult = OpResult<{ entry: ListingEntry; mutationId: string }>;
+export type AnswerResult = OpResult<{ query: ReviewQuery; mutationId: string }>;
+
+/** A registration as the form hands it over: version and updatedAt are set by the save. */
+export type RegistrationInput = Omit<RegistrationDraft, 'version' | 'updatedAt'> & { version?: number; updatedAt?: string };
+
+/**
+ * What blocks "complete": every error, and every warning without an override for its rule and
+ * path. (Mirrors `canComplete` of the domain; to be replaced by it once findings.ts lands.)
+ */
+export function completionBlockers(findings: readonly Finding[], reg: Pick<RegistrationDraft, 'overrides'>): Finding[] {
+  const overridden = (f: Finding) => reg.overrides.some((o) => o.rule === f.rule && JSON.stringify(o.path) === JSON.stringify(f.path));
+  return findings.filter((f) => f.severity === 'error' || !overridden(f));
+}
+
+/**
+ * Saves a draft or complete registration (version + 1) with its outbox mutation. The mutation's
+ * baseVersion is the version this save replaces, so a single writer never conflicts.
+ */
+export async function saveRegistration(
+  db: PuchaDb,
+  input: RegistrationInput,
+): Promise<SaveResult> {
+  return guardQuota(() =>
+    db.transaction('rw', [db.registrations, db.listing, ...enqueueTables(db)], async (): Promise<SaveResult> => {
+      const listing = await db.listing.get(input.listingId);
+      if (!listing) return { ok: false, reason: 'notFound', what: `listing ${input.listingId}` };
+      const stored = await db.registrations.get(input.id);
+      const version = (stored?.version ?? 0) + 1;
+      const candidate = { ...input, version, updatedAt: new Date(db.now()).toISOString() };
+      const parsed = RegistrationDraftSchema.safeParse(candidate);
+      if (!parsed.success) return { ok: false, reason: 'invalid', issues: issuesOf(parsed.error) };
+      const registration = parsed.data;
+      const findings = validateRegistration(registration, { listing });
+      if (registration.status === 'complete') {
+        const strict = RegistrationSchema.safeParse(registration);
+        const missing: Finding[] = strict.success
+          ? []
+          : issuesOf(strict.error).map((i) => ({ rule: 'REQUIRED', severity: 'error', path: i.path, message: { zh: '必填项未填或无效', en: i.message } }));
+        const blockers = [...missing, ...completionBlockers(findings, registration)];
+        if (blockers.length > 0) return { ok: false, reason: 'incomplete', findings: blockers };
+      }
+      await db.registrations.put(registration);
+      const row = await enqueue(db, { entity: 'household', entityId: registration.id, baseVersion: version - 1, data: registration });
+      return { ok: true, registration, mutationId: row.id, findings };
+    }),
+  );
+}
+
+export interface VisitOutcome {
+  status: VisitStatus;
+  callbackAt?: string;
+  note?: string;
+}
+
+/** Records a visit (attempts + 1, lastAt now) on a listing entry, with its `listing` mutation. */
+export async function setVisitOutcome(db: PuchaDb, listingId: string, outcome: VisitOutcome): Promise<ListingResult> {
+  return guardQuota(() =>
+    db.transaction('rw', [db.listing, ...enqueueTables(db)], async (): Promise<ListingResult> => {
+      const entry = await db.listing.get(listingId);
+      if (!entry) return { ok: false, reason: 'notFound', what: `listing ${listingId}` };
+      const visit = VisitSchema.safeParse({
+        status: outcome.status,
+        attempts: entry.visit.attempts + 1,
+        lastAt: new Date(db.now()).toISOString(),
+        ...(outcome.callbackAt !== undefined ? { callbackAt: outcome.callbackAt } : {}),
+        ...(outcome.note !== undefined ? { note: outcome.note } : {}),
+      });
+      if (!visit.success) return { ok: false, reason: 'invalid', issues: issuesOf(visit.error) };
+      const updated: ListingEntry = { ...entry, visit: visit.data };
+      await db.listing.put(updated);
+      const row = await enqueue(db, { entity: 'listing', entityId: listingId, baseVersion: await localVersion(db, listingId), data: updated });
+      return { ok: true, entry: updated, mutationId: row.id };
+    }),
+  );
+}
+
+async function localVersion(db: PuchaDb, listingId: string): Promise<number> {
+  return (await db.recordState.get(recordKey('listing', listingId)))?.version ?? 0;
+}
+
+export interface FieldHouseholdInput {
+  districtCode: string;
+  buildingNo: string;
+  unitNo?: string;
+  address: string;
+  headName: string;
+  householdType?: 1 | 2;
+  phone?: string;
+  note?: string;
+}
+
+/** The last ordinary household number; "999" is reserved for households where everyone died. */
+export const MAX_HOUSEHOLD_NO = 998;
+
+/** Adds a household found in the field (a missed household) with the next free household number. */
+export async function addFieldHousehold(db: PuchaDb, input: FieldHouseholdInput): Promise<ListingResult> {
+  return guardQuota(() =>
+    db.transaction('rw', [db.districts, db.listing, ...enqueueTables(db)], async (): Promise<ListingResult> => {
+      if (!(await db.districts.get(input.districtCode))) return { ok: false, reason: 'notFound', what: `district ${input.districtCode}` };
+      const numbers = (await db.listing.where('districtCode').equals(input.districtCode).toArray())
+        .map((e) => Number(e.householdNo))
+        .filter((n) => n <= MAX_HOUSEHOLD_NO);
+      const next = Math.max(0, ...numbers) + 1;
+      if (next > MAX_HOUSEHOLD_NO) return { ok: false, reason: 'invalid', issues: [{ path: ['householdNo'], message: 'no free household number left (001-998)' }] };
+      const parsed = ListingEntrySchema.safeParse({
+        id: db.newId(),
+        districtCode: input.districtCode,
+        buildingNo: input.buildingNo,
+        ...(input.unitNo !== undefined ? { unitNo: input.unitNo } : {}),
+        householdNo: String(next).padStart(3, '0'),
+        address: input.address,
+        headName: input.headName,
+        kind: 'ordinary',
+        householdType: input.householdType ?? 1,
+        ...(input.phone !== undefined ? { phone: input.phone } : {}),
+        selfEnumeration: false,
+        longForm: false,
+        origin: 'field',
+        visit: { status: 'pending', attempts: 0, ...(input.note !== undefined ? { note: input.note } : {}) },
+      });
+      if (!parsed.success) return { ok: false, reason: 'invalid', issues: issuesOf(parsed.error) };
+      await db.listing.add(parsed.data);
+      const row = await enqueue(db, { entity: 'listing', entityId: parsed.data.id, baseVersion: 0, data: parsed.data });
+      return { ok: true, entry: parsed.data, mutationId: row.id };
+    }),
+  );
+}
+
+export interface QueryAnswerInput {
+  text: string;
+  outcome?: z.infer<typeof QueryOutcomeSchema>;
+}
+
+/** Answers a review query; the query shows as answered at once, the answer travels as a `queryAnswer` mutation. */
+export async function answerQuery(db: PuchaDb, queryId: string, input: QueryAnswerInput): Promise<AnswerResult> {
+  return guardQuota(() =>
+    db.transaction('rw', [db.queries, ...enqueueTables(db)], async (): Promise<AnswerResult> => {
+      const query = await db.queries.get(queryId);
+      if (!query) return { ok: false, reason: 'notFound', what: `query ${queryId}` };
+      const data = QueryAnswerDataSchema.safeParse(input);
+      if (!data.success) return { ok: false, reason: 'invalid', issues: issuesOf(data.error) };
+      const answer = { ...data.data, answeredAt: new Date(db.now()).toISOString() };
+      const updated: ReviewQuery = { ...query, status: 'answered', answer };
+      await db.queries.put(updated);
+      const state = await db.recordState.get(recordKey('queryAnswer', queryId));
+      const row = await enqueue(db, { entity: 'queryAnswer', entityId: queryId, baseVersion: state?.version ?? query.version, data: data.data });
+      return { ok: true, query: updated, mutationId: row.id };
+    }),
+  );
+}

@@ -1,0 +1,132 @@
+// Reads for the UI: plain async functions of the database, meant to be wrapped in
+// `useLiveQuery(() => listDistricts(db))`. Every row is parsed with its schema on the way out;
+// a row that fails is left out rather than crashing a screen (the upgrade tests keep that at zero).
+import {
+  DistrictSchema,
+  ListingEntrySchema,
+  ReviewQuerySchema,
+  parseRegistration,
+  type District,
+  type ListingEntry,
+  type QueryStatus,
+  type RegistrationDraft,
+  type ReviewQuery,
+  type VisitStatus,
+} from '../../domain/index.ts';
+import type { z } from 'zod';
+import type { PuchaDb } from './database.ts';
+import { OutboxRowSchema, RecordStateRowSchema, SyncLogRowSchema, recordKey, type Entity, type OutboxRow, type RecordStateKind, type RecordStateRow, type SyncLogRow } from './rows.ts';
+
+function parseAll<T>(schema: z.ZodType<T>, rows: readonly unknown[]): T[] {
+  const out: T[] = [];
+  for (const row of rows) {
+    const p = schema.safeParse(row);
+    if (p.success) out.push(p.data);
+  }
+  return out;
+}
+
+function parseRegistrations(rows: readonly unknown[]): RegistrationDraft[] {
+  const out: RegistrationDraft[] = [];
+  for (const row of rows) {
+    const p = parseRegistration(row);
+    if (p.success) out.push(p.data);
+  }
+  return out;
+}
+
+export async function listDistricts(db: PuchaDb): Promise<District[]> {
+  return parseAll(DistrictSchema, await db.districts.orderBy('code').toArray());
+}
+
+/** The listing of a district in household-number order. */
+export async function listingOfDistrict(db: PuchaDb, districtCode: string): Promise<ListingEntry[]> {
+  const rows = await db.listing.where('[districtCode+householdNo]').between([districtCode, ''], [districtCode, '\uffff']).toArray();
+  return parseAll(ListingEntrySchema, rows);
+}
+
+export async function listingEntry(db: PuchaDb, id: string): Promise<ListingEntry | undefined> {
+  return parseAll(ListingEntrySchema, [await db.listing.get(id)].filter((r) => r !== undefined))[0];
+}
+
+export async function registrationById(db: PuchaDb, id: string): Promise<RegistrationDraft | undefined> {
+  const row = await db.registrations.get(id);
+  return row ? parseRegistrations([row])[0] : undefined;
+}
+
+export async function registrationByListingId(db: PuchaDb, listingId: string): Promise<RegistrationDraft | undefined> {
+  return parseRegistrations(await db.registrations.where('listingId').equals(listingId).toArray())[0];
+}
+
+export async function registrationsOfDistrict(db: PuchaDb, districtCode: string): Promise<RegistrationDraft[]> {
+  return parseRegistrations(await db.registrations.where('districtCode').equals(districtCode).toArray());
+}
+
+export interface DistrictProgress {
+  districtCode: string;
+  total: number;
+  byVisit: Record<VisitStatus, number>;
+  /** Households with a complete registration. */
+  registered: number;
+  drafts: number;
+  persons: number;
+}
+
+export async function progressOfDistrict(db: PuchaDb, districtCode: string): Promise<DistrictProgress> {
+  const listing = await listingOfDistrict(db, districtCode);
+  const regs = await registrationsOfDistrict(db, districtCode);
+  const byVisit: Record<VisitStatus, number> = { pending: 0, registered: 0, selfReported: 0, notAtHome: 0, refused: 0, vacant: 0, demolished: 0 };
+  for (const e of listing) byVisit[e.visit.status]++;
+  const complete = regs.filter((r) => r.status === 'complete');
+  return {
+    districtCode,
+    total: listing.length,
+    byVisit,
+    registered: complete.length,
+    drafts: regs.length - complete.length,
+    persons: complete.reduce((n, r) => n + r.persons.length, 0),
+  };
+}
+
+export async function reviewQueries(db: PuchaDb, filter: { districtCode?: string; status?: QueryStatus } = {}): Promise<ReviewQuery[]> {
+  const rows = filter.districtCode ? await db.queries.where('districtCode').equals(filter.districtCode).toArray() : await db.queries.toArray();
+  return parseAll(ReviewQuerySchema, rows)
+    .filter((q) => !filter.status || q.status === filter.status)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export interface OutboxStats {
+  count: number;
+  /** createdAt of the oldest queued mutation (device time). */
+  oldestCreatedAt: string | undefined;
+}
+
+export async function outboxStats(db: PuchaDb): Promise<OutboxStats> {
+  const count = await db.outbox.count();
+  const first = await db.outbox.orderBy('seq').first();
+  return { count, oldestCreatedAt: first?.createdAt };
+}
+
+/** The queued mutations in push order. */
+export async function outboxEntries(db: PuchaDb, limit = Infinity): Promise<OutboxRow[]> {
+  const coll = db.outbox.orderBy('seq');
+  return parseAll(OutboxRowSchema, await (Number.isFinite(limit) ? coll.limit(limit) : coll).toArray());
+}
+
+export async function recordState(db: PuchaDb, entity: Entity, entityId: string): Promise<RecordStateRow | undefined> {
+  const row = await db.recordState.get(recordKey(entity, entityId));
+  return row ? parseAll(RecordStateRowSchema, [row])[0] : undefined;
+}
+
+/** Record states, optionally only those in one state (e.g. 'rejected' for the "needs attention" list). */
+export async function recordStates(db: PuchaDb, state?: RecordStateKind): Promise<RecordStateRow[]> {
+  const rows = state ? await db.recordState.where('state').equals(state).toArray() : await db.recordState.toArray();
+  return parseAll(RecordStateRowSchema, rows);
+}
+
+export const SYNC_LOG_LIMIT = 200;
+
+/** The last 200 sync events, newest first. */
+export async function syncLog(db: PuchaDb): Promise<SyncLogRow[]> {
+  return parseAll(SyncLogRowSchema, await db.syncLog.orderBy('id').reverse().limit(SYNC_LOG_LIMIT).toArray());
+}

@@ -1,0 +1,109 @@
+// Zod schemas of the phone-only rows (outbox, record state, meta values, sync log). Domain rows
+// (districts, listing, registrations, queries) use the domain schemas unchanged; everything read
+// back from IndexedDB is parsed with one of these, because an old app version or a bug may have
+// written it.
+import { z } from 'zod';
+import { ApiErrorSchema, IdSchema, TimestampSchema, UserSchema, MUTATION_ENTITIES } from '../../domain/index.ts';
+
+export const EntitySchema = z.enum(MUTATION_ENTITIES);
+/** What a mutation changes: a household registration, a listing entry, or a review query's answer. */
+export type Entity = z.infer<typeof EntitySchema>;
+
+/** A queued mutation. `data` is frozen at enqueue time: a later save enqueues a new row. */
+export const OutboxRowSchema = z.strictObject({
+  seq: z.number().int().min(1),
+  id: IdSchema,
+  entity: EntitySchema,
+  entityId: IdSchema,
+  baseVersion: z.number().int().min(0),
+  createdAt: TimestampSchema,
+  deviceSeq: z.number().int().min(1),
+  data: z.record(z.string(), z.unknown()),
+  attempts: z.number().int().min(0),
+  nextAttemptAt: z.number().optional(),
+  lastError: z.string().optional(),
+});
+export type OutboxRow = z.infer<typeof OutboxRowSchema>;
+/** An outbox row before Dexie assigns `seq`. */
+export type NewOutboxRow = Omit<OutboxRow, 'seq'>;
+
+export const RECORD_STATES = ['pending', 'synced', 'conflict', 'rejected'] as const;
+export const RecordStateKindSchema = z.enum(RECORD_STATES);
+export type RecordStateKind = z.infer<typeof RecordStateKindSchema>;
+
+/**
+ * Local sync state of one entity, kept apart so the registration rows stay exactly the domain
+ * shape. `version` is the local version (what the next mutation's baseVersion is), `serverVersion`
+ * the last version the server acknowledged or sent.
+ */
+export const RecordStateRowSchema = z.strictObject({
+  key: z.string(),
+  entity: EntitySchema,
+  entityId: IdSchema,
+  state: RecordStateKindSchema,
+  version: z.number().int().min(0),
+  serverVersion: z.number().int().min(0),
+  /** The server's error for a rejected or conflicting mutation. */
+  error: ApiErrorSchema.optional(),
+  /** The mutation the error is about (its payload stays in the local record). */
+  mutationId: IdSchema.optional(),
+  updatedAt: TimestampSchema,
+});
+export type RecordStateRow = z.infer<typeof RecordStateRowSchema>;
+
+export const recordKey = (entity: Entity, entityId: string): string => `${entity}:${entityId}`;
+
+export const SessionSchema = z.strictObject({ token: z.string().min(1), expiresAt: TimestampSchema, user: UserSchema });
+export type Session = z.infer<typeof SessionSchema>;
+
+export const DataLossSchema = z.strictObject({
+  detectedAt: TimestampSchema,
+  /** The highest device sequence number the server holds from this device. */
+  serverSeq: z.number().int().min(0),
+  /** What the phone had when it noticed (0 after a wipe). */
+  localSeq: z.number().int().min(0),
+});
+export type DataLoss = z.infer<typeof DataLossSchema>;
+
+/** Every meta key with the schema of its value. */
+export const META = {
+  /** Persistent device id (uuid), sent with every push and at login. */
+  deviceId: IdSchema,
+  /** Device sequence high-water mark: the last deviceSeq given to a mutation. */
+  deviceSeq: z.number().int().min(0),
+  /** Written once when the database is first created; its absence at start means a fresh (or wiped) store. */
+  marker: z.strictObject({ createdAt: TimestampSchema, deviceId: IdSchema }),
+  session: SessionSchema,
+  pullCursor: z.string(),
+  lastSyncAt: TimestampSchema,
+  dataLoss: DataLossSchema,
+  /** Fallback sync lock where Web Locks are missing: owner and expiry (ms since epoch). */
+  syncLease: z.strictObject({ owner: z.string(), expiresAt: z.number() }),
+} as const;
+export type MetaKey = keyof typeof META;
+export type MetaValue<K extends MetaKey> = z.infer<(typeof META)[K]>;
+export const MetaRowSchema = z.strictObject({ key: z.string(), value: z.unknown() });
+export type MetaRow = z.infer<typeof MetaRowSchema>;
+
+export const SYNC_EVENTS = [
+  'start',
+  'push',
+  'pull',
+  'success',
+  'retry',
+  'offline',
+  'signedOut',
+  'error',
+  'conflict',
+  'rejected',
+  'dataLoss',
+  'import',
+] as const;
+export const SyncLogRowSchema = z.strictObject({
+  id: z.number().int().min(1),
+  at: TimestampSchema,
+  event: z.enum(SYNC_EVENTS),
+  message: z.string(),
+});
+export type SyncLogRow = z.infer<typeof SyncLogRowSchema>;
+export type SyncEvent = SyncLogRow['event'];

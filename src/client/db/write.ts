@@ -1,0 +1,90 @@
+// Shared machinery of the named write operations: the typed failure results, the one place that
+// turns a full disk into `storageFull`, and the enqueue step that writes a frozen outbox row and
+// the record's sync state inside the caller's transaction.
+import type { Finding } from '../../domain/index.ts';
+import type { PuchaDb } from './database.ts';
+import { nextDeviceSeq } from './meta.ts';
+import { recordKey, type Entity, type OutboxRow } from './rows.ts';
+
+export interface Issue {
+  path: (string | number)[];
+  message: string;
+}
+export type OpFailure =
+  | { ok: false; reason: 'storageFull'; message: string }
+  | { ok: false; reason: 'invalid'; issues: Issue[] }
+  | { ok: false; reason: 'incomplete'; findings: Finding[] }
+  | { ok: false; reason: 'notFound'; what: string };
+export type OpResult<T extends object> = ({ ok: true } & T) | OpFailure;
+
+const errName = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null && 'name' in e && typeof e.name === 'string' ? e.name : undefined;
+
+/**
+ * Reliability finding 7: Chrome may report a full disk only as a transaction abort, which Dexie
+ * surfaces as AbortError with `inner` = QuotaExceededError. Both mean "not saved".
+ */
+export function isQuotaError(e: unknown): boolean {
+  if (errName(e) === 'QuotaExceededError') return true;
+  if (errName(e) === 'AbortError' && typeof e === 'object' && e !== null && 'inner' in e) return errName(e.inner) === 'QuotaExceededError';
+  return false;
+}
+
+/** Runs one write operation; a quota failure becomes a value, any other exception is a bug and propagates. */
+export async function guardQuota<T extends object>(op: () => Promise<OpResult<T>>): Promise<OpResult<T>> {
+  try {
+    return await op();
+  } catch (e) {
+    if (isQuotaError(e)) return { ok: false, reason: 'storageFull', message: e instanceof Error ? e.message : 'storage full' };
+    throw e;
+  }
+}
+
+export const issuesOf = (error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): Issue[] =>
+  error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message }));
+
+export interface Enqueue {
+  entity: Entity;
+  entityId: string;
+  baseVersion: number;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Adds one frozen mutation to the outbox and marks the record pending. Must run inside the
+ * operation's transaction (tables: outbox, meta, recordState) so the record and its mutation
+ * are written together or not at all.
+ */
+export async function enqueue(db: PuchaDb, m: Enqueue): Promise<OutboxRow> {
+  const deviceSeq = await nextDeviceSeq(db);
+  const row = {
+    id: db.newId(),
+    entity: m.entity,
+    entityId: m.entityId,
+    baseVersion: m.baseVersion,
+    createdAt: new Date(db.now()).toISOString(),
+    deviceSeq,
+    // A deep copy: later edits of the caller's object can never change what is queued.
+    data: structuredClone(m.data),
+    attempts: 0,
+  };
+  const seq = await db.outbox.add(row);
+  const key = recordKey(m.entity, m.entityId);
+  const prev = await db.recordState.get(key);
+  await db.recordState.put({
+    key,
+    entity: m.entity,
+    entityId: m.entityId,
+    // A conflict or rejection stays visible until a later mutation of the record is applied.
+    state: prev && (prev.state === 'conflict' || prev.state === 'rejected') ? prev.state : 'pending',
+    version: m.baseVersion + 1,
+    serverVersion: prev?.serverVersion ?? 0,
+    ...(prev?.error ? { error: prev.error } : {}),
+    ...(prev?.mutationId ? { mutationId: prev.mutationId } : {}),
+    updatedAt: row.createdAt,
+  });
+  return { ...row, seq };
+}
+
+/** The tables a write operation that enqueues must hold. */
+export const enqueueTables = (db: PuchaDb) => [db.outbox, db.meta, db.recordState];
