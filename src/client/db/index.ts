@@ -6,3 +6,4 @@ export * from './meta.ts';
 export * from './operations.ts';
 export * from './queries.ts';
 export { isQuotaError } from './write.ts';
+export * from './outbox.ts';
