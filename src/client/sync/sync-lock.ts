@@ -19,7 +19,7 @@ export const LOCK_NAME = 'pucha-sync';
 
 export function webLock(locks: LockManagerLike): SyncLock {
   return {
-    run: (fn) => locks.request(LOCK_NAME, { ifAvailable: true }, (lock) => (lock ? fn(() => Promise.resolve(true)) : Promise.resolve('busy' as const))),
+    run: <T,>(fn: (renew: () => Promise<boolean>) => Promise<T>) => locks.request<T | 'busy'>(LOCK_NAME, { ifAvailable: true }, (lock) => (lock ? fn(() => Promise.resolve(true)) : Promise.resolve('busy' as const))),
   };
 }
 
