@@ -1,0 +1,225 @@
+// The decision rules of a push, pure: given the validated mutations of one batch and the store's
+// current state (read under lock inside the push transaction), say what each mutation's result
+// is and which rows to write. Both stores run this same function, so they cannot disagree.
+//
+// Version rule: a registration's (or listing entry's, or query's) server version starts at 0
+// (absent). An `applied` mutation needs `baseVersion == current` and makes `current + 1`. The
+// phone predicts the same numbers (its first save is version 1, each later save +1), so a
+// single writer never conflicts; a second writer from the same base gets `conflict`, its data
+// kept as a revision and listed for the supervisor, the current version untouched.
+import type { ApiError, ListingEntry, MutationResult, QueryAnswerData, RegistrationDraft } from '../domain/index.ts';
+import type { PushSnapshot } from './store/store.ts';
+
+export type EntityKind = 'household' | 'listing' | 'query';
+
+export type Checked =
+  | { ok: true; kind: 'household'; districtCode: string; reg: RegistrationDraft; persons: number; errors: number; warnings: number }
+  | { ok: true; kind: 'listing'; districtCode: string; entry: ListingEntry }
+  | { ok: true; kind: 'query'; answer: QueryAnswerData }
+  | { ok: false; error: ApiError; districtCode?: string };
+
+/** One mutation after the checks that need no database (zod, edit checks). */
+export interface PreparedMutation {
+  id: string;
+  kind: EntityKind;
+  entityId: string;
+  baseVersion: number;
+  createdAt?: string;
+  deviceSeq?: number;
+  /** The mutation exactly as received, for quarantine. */
+  raw: unknown;
+  check: Checked;
+}
+
+export interface MutationWrite {
+  id: string;
+  entity: EntityKind;
+  entityId: string;
+  baseVersion: number;
+  deviceSeq?: number;
+  createdAt?: string;
+  status: 'applied' | 'conflict' | 'rejected';
+  version?: number;
+  error?: ApiError;
+}
+
+export interface RevisionWrite {
+  mutationId: string;
+  entity: EntityKind;
+  entityId: string;
+  districtCode: string;
+  version: number;
+  baseVersion: number;
+  status: 'applied' | 'conflict';
+  data: unknown;
+}
+
+export interface RegistrationWrite {
+  id: string;
+  districtCode: string;
+  listingId: string;
+  householdNo: string;
+  form: string;
+  status: string;
+  version: number;
+  persons: number;
+  errors: number;
+  warnings: number;
+  data: RegistrationDraft;
+}
+
+export interface ListingWrite {
+  id: string;
+  districtCode: string;
+  householdNo: string;
+  visitStatus: string;
+  version: number;
+  data: ListingEntry;
+}
+
+export interface QueryWrite {
+  id: string;
+  version: number;
+  answer: { text: string; outcome?: string; answeredAt: string };
+}
+
+export interface QuarantineWrite {
+  mutationId?: string;
+  districtCode?: string;
+  error: ApiError;
+  payload: unknown;
+}
+
+export interface PushPlan {
+  results: MutationResult[];
+  mutations: MutationWrite[];
+  revisions: RevisionWrite[];
+  registrations: RegistrationWrite[];
+  listing: ListingWrite[];
+  queries: QueryWrite[];
+  quarantine: QuarantineWrite[];
+  maxDeviceSeq: number;
+}
+
+export type PushPlanner = (snapshot: PushSnapshot) => PushPlan;
+
+const key = (kind: EntityKind, id: string) => `${kind}:${id}`;
+const forbidden = (message: string): ApiError => ({ code: 'forbidden', message, details: [] });
+
+/**
+ * Build the planner for one batch. `writeDistricts` are the districts the caller may write
+ * (an enumerator's assignment; empty for supervisors and admins, who do not push data).
+ */
+export function planPush(prepared: readonly PreparedMutation[], writeDistricts: ReadonlySet<string>, now: string): PushPlanner {
+  return (snapshot) => {
+    const plan: PushPlan = { results: [], mutations: [], revisions: [], registrations: [], listing: [], queries: [], quarantine: [], maxDeviceSeq: 0 };
+    // State evolves through the batch: a household saved twice in one batch is base 0 then base 1.
+    const state = new Map(snapshot.entities);
+    const seen = new Map(snapshot.mutations);
+    const regs = new Map<string, RegistrationWrite>();
+    const lists = new Map<string, ListingWrite>();
+    const queries = new Map<string, QueryWrite>();
+
+    for (const m of prepared) {
+      if (m.deviceSeq !== undefined) plan.maxDeviceSeq = Math.max(plan.maxDeviceSeq, m.deviceSeq);
+      const earlier = seen.get(m.id);
+      if (earlier) {
+        // Idempotent re-push: an applied mutation is acknowledged as duplicate with the version it
+        // got then; a conflict or rejection is repeated as it was, so the phone sees the same answer.
+        plan.results.push(
+          earlier.status === 'applied'
+            ? { id: m.id, status: 'duplicate', ...(earlier.version !== undefined ? { version: earlier.version } : {}) }
+            : { id: m.id, status: earlier.status, ...(earlier.version !== undefined ? { version: earlier.version } : {}), ...(earlier.error ? { error: earlier.error } : {}) },
+        );
+        continue;
+      }
+      const record = (status: MutationWrite['status'], version: number | undefined, error: ApiError | undefined) => {
+        plan.mutations.push({
+          id: m.id,
+          entity: m.kind,
+          entityId: m.entityId,
+          baseVersion: m.baseVersion,
+          ...(m.deviceSeq !== undefined ? { deviceSeq: m.deviceSeq } : {}),
+          ...(m.createdAt !== undefined ? { createdAt: m.createdAt } : {}),
+          status,
+          ...(version !== undefined ? { version } : {}),
+          ...(error ? { error } : {}),
+        });
+        seen.set(m.id, { status, ...(version !== undefined ? { version } : {}), ...(error ? { error } : {}) });
+      };
+      const reject = (error: ApiError, districtCode?: string) => {
+        record('rejected', undefined, error);
+        plan.quarantine.push({ mutationId: m.id, ...(districtCode !== undefined ? { districtCode } : {}), error, payload: m.raw });
+        plan.results.push({ id: m.id, status: 'rejected', error });
+      };
+
+      const c = m.check;
+      if (!c.ok) {
+        reject(c.error, c.districtCode);
+        continue;
+      }
+      const current = state.get(key(m.kind, m.entityId));
+      const currentVersion = current?.version ?? 0;
+
+      let districtCode: string;
+      let data: unknown;
+      if (c.kind === 'query') {
+        if (!current) {
+          reject({ code: 'not_found', message: 'no such review query', details: [] });
+          continue;
+        }
+        districtCode = current.districtCode;
+        data = c.answer;
+      } else {
+        districtCode = c.districtCode;
+        data = c.kind === 'household' ? c.reg : c.entry;
+        if (current && current.districtCode !== districtCode) {
+          reject(forbidden('an existing record may not move to another district'), districtCode);
+          continue;
+        }
+      }
+      if (!writeDistricts.has(districtCode)) {
+        reject(forbidden('district is not assigned to you'), districtCode);
+        continue;
+      }
+
+      if (m.baseVersion !== currentVersion) {
+        record('conflict', currentVersion, undefined);
+        plan.revisions.push({ mutationId: m.id, entity: m.kind, entityId: m.entityId, districtCode, version: currentVersion, baseVersion: m.baseVersion, status: 'conflict', data });
+        plan.results.push({ id: m.id, status: 'conflict', version: currentVersion });
+        continue;
+      }
+
+      const version = currentVersion + 1;
+      state.set(key(m.kind, m.entityId), { version, districtCode, ...(current?.queryStatus !== undefined ? { queryStatus: 'answered' } : {}) });
+      record('applied', version, undefined);
+      plan.revisions.push({ mutationId: m.id, entity: m.kind, entityId: m.entityId, districtCode, version, baseVersion: m.baseVersion, status: 'applied', data });
+      plan.results.push({ id: m.id, status: 'applied', version });
+      if (c.kind === 'household') {
+        const r = c.reg;
+        regs.set(m.entityId, {
+          id: m.entityId,
+          districtCode,
+          listingId: r.listingId,
+          householdNo: r.householdNo,
+          form: r.form,
+          status: r.status,
+          version,
+          persons: c.persons,
+          errors: c.errors,
+          warnings: c.warnings,
+          data: r,
+        });
+      } else if (c.kind === 'listing') {
+        lists.set(m.entityId, { id: m.entityId, districtCode, householdNo: c.entry.householdNo, visitStatus: c.entry.visit.status, version, data: c.entry });
+      } else {
+        queries.set(m.entityId, { id: m.entityId, version, answer: { text: c.answer.text, ...(c.answer.outcome ? { outcome: c.answer.outcome } : {}), answeredAt: now } });
+      }
+    }
+    // Only the last write per entity reaches the current-state tables (revisions keep them all).
+    plan.registrations = [...regs.values()];
+    plan.listing = [...lists.values()];
+    plan.queries = [...queries.values()];
+    return plan;
+  };
+}

@@ -1,0 +1,101 @@
+// The checks of a pushed mutation that need no database: the envelope, the record with the
+// domain's zod schemas, and for a `complete` household the domain's edit checks. Their outcome
+// is a value (`Checked`); the planner then decides in the push transaction.
+import { DistrictCodeSchema, IdSchema, ListingEntrySchema, MutationSchema, QueryAnswerDataSchema, parseRegistration, validateRegistration } from '../domain/index.ts';
+import type { ApiError, Finding, Override } from '../domain/index.ts';
+import type { Checked, EntityKind, PreparedMutation } from './push-plan.ts';
+import { cleanPath, zodDetails, type Detail } from './zod-details.ts';
+
+const invalid = (message: string, details: Detail[]): ApiError => ({ code: 'validation_failed', message, details });
+
+const samePath = (a: readonly (string | number)[], b: readonly (string | number)[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Warnings not yet confirmed by an override. */
+export function unconfirmedWarnings(findings: readonly Finding[], overrides: readonly Override[]): Finding[] {
+  return findings.filter((f) => f.severity === 'warning' && !overrides.some((o) => o.rule === f.rule && samePath(o.path, f.path)));
+}
+
+/**
+ * What keeps a household from being `complete`. Errors only for now: the domain's
+ * `blockingFindings` (errors plus unconfirmed warnings) replaces this once it lands.
+ */
+export function blocking(findings: readonly Finding[], _overrides: readonly Override[]): Finding[] {
+  return findings.filter((f) => f.severity === 'error');
+}
+
+const entityOf = (e: unknown): EntityKind => (e === 'listing' ? 'listing' : e === 'queryAnswer' ? 'query' : 'household');
+
+/** Best-effort district of an invalid record, so the quarantine shows it to that district's supervisor. */
+function districtOf(data: unknown): { districtCode?: string } {
+  if (typeof data !== 'object' || data === null || !('districtCode' in data)) return {};
+  const d = DistrictCodeSchema.safeParse(data.districtCode);
+  return d.success ? { districtCode: d.data } : {};
+}
+
+function checkData(entity: 'household' | 'listing' | 'queryAnswer', entityId: string, data: unknown): Checked {
+  if (entity === 'household') {
+    const parsed = parseRegistration(data);
+    if (!parsed.success) return { ok: false, error: invalid('the household does not match the form schema', zodDetails(parsed.error, ['data'])), ...districtOf(data) };
+    const reg = parsed.data;
+    if (reg.id !== entityId) return { ok: false, error: invalid('entityId must equal data.id', [{ path: ['entityId'], message: 'differs from data.id' }]), districtCode: reg.districtCode };
+    const findings = validateRegistration(reg);
+    if (reg.status === 'complete') {
+      const blockers = blocking(findings, reg.overrides);
+      if (blockers.length > 0) {
+        const details = blockers.slice(0, 50).map((f) => ({ path: cleanPath(f.path, ['data']), message: `${f.rule}: ${f.message.en}` }));
+        return { ok: false, error: invalid('a complete household has blocking edit-check findings', details), districtCode: reg.districtCode };
+      }
+    }
+    return {
+      ok: true,
+      kind: 'household',
+      districtCode: reg.districtCode,
+      reg,
+      persons: reg.persons.length,
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: unconfirmedWarnings(findings, reg.overrides).length,
+    };
+  }
+  if (entity === 'listing') {
+    const parsed = ListingEntrySchema.safeParse(data);
+    if (!parsed.success) return { ok: false, error: invalid('the listing entry does not match its schema', zodDetails(parsed.error, ['data'])), ...districtOf(data) };
+    if (parsed.data.id !== entityId) return { ok: false, error: invalid('entityId must equal data.id', [{ path: ['entityId'], message: 'differs from data.id' }]), districtCode: parsed.data.districtCode };
+    return { ok: true, kind: 'listing', districtCode: parsed.data.districtCode, entry: parsed.data };
+  }
+  const parsed = QueryAnswerDataSchema.safeParse(data);
+  if (!parsed.success) return { ok: false, error: invalid('the query answer does not match its schema', zodDetails(parsed.error, ['data'])) };
+  return { ok: true, kind: 'query', answer: parsed.data };
+}
+
+/**
+ * Prepare one raw mutation. Undefined when it has no usable id: then no per-mutation result can
+ * name it and the whole request is a 400.
+ */
+export function prepareMutation(raw: unknown): PreparedMutation | undefined {
+  const env = MutationSchema.safeParse(raw);
+  if (!env.success) {
+    const obj = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    const id = IdSchema.safeParse(obj.id);
+    if (!id.success) return undefined;
+    const entityId = IdSchema.safeParse(obj.entityId);
+    return {
+      id: id.data,
+      kind: entityOf(obj.entity),
+      entityId: entityId.success ? entityId.data : '',
+      baseVersion: 0,
+      raw,
+      check: { ok: false, error: invalid('the mutation envelope is invalid', zodDetails(env.error)), ...districtOf(obj.data) },
+    };
+  }
+  const m = env.data;
+  return {
+    id: m.id,
+    kind: entityOf(m.entity),
+    entityId: m.entityId,
+    baseVersion: m.baseVersion,
+    createdAt: m.createdAt,
+    ...(m.deviceSeq !== undefined ? { deviceSeq: m.deviceSeq } : {}),
+    raw,
+    check: checkData(m.entity, m.entityId, m.data),
+  };
+}

@@ -1,0 +1,77 @@
+// Numbered schema migrations, applied in order at open by both stores. A migration is never
+// edited once released; a change is a new number. `{serial}` and `{real}` are the only
+// dialect differences.
+import type { StoreKind } from './store.ts';
+
+const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL,
+  password_hash TEXT NOT NULL, supervisor_id TEXT REFERENCES users(id), disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), device_id TEXT NOT NULL,
+  created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE server_seq (id INTEGER PRIMARY KEY, value BIGINT NOT NULL);
+INSERT INTO server_seq (id, value) VALUES (1, 0);
+CREATE TABLE districts (
+  code TEXT PRIMARY KEY, name TEXT NOT NULL, urban_rural TEXT, version INTEGER NOT NULL, seq BIGINT NOT NULL);
+CREATE TABLE district_enumerators (
+  district_code TEXT NOT NULL REFERENCES districts(code), user_id TEXT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (district_code, user_id));
+CREATE INDEX district_enumerators_user ON district_enumerators (user_id);
+CREATE TABLE listing (
+  id TEXT PRIMARY KEY, district_code TEXT NOT NULL REFERENCES districts(code), household_no TEXT NOT NULL,
+  visit_status TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL, seq BIGINT NOT NULL);
+CREATE INDEX listing_district_seq ON listing (district_code, seq);
+CREATE TABLE registrations (
+  id TEXT PRIMARY KEY, district_code TEXT NOT NULL REFERENCES districts(code), listing_id TEXT NOT NULL,
+  household_no TEXT NOT NULL, form TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL,
+  persons INTEGER NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL, data TEXT NOT NULL,
+  seq BIGINT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX registrations_district_seq ON registrations (district_code, seq);
+CREATE TABLE revisions (
+  id {serial}, mutation_id TEXT UNIQUE, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
+  district_code TEXT NOT NULL, version INTEGER NOT NULL, base_version INTEGER NOT NULL, status TEXT NOT NULL,
+  data TEXT NOT NULL, user_id TEXT, device_id TEXT, received_at TEXT NOT NULL);
+CREATE INDEX revisions_entity ON revisions (entity_id);
+CREATE INDEX revisions_status_district ON revisions (status, district_code);
+CREATE TABLE mutations (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, device_id TEXT NOT NULL, entity TEXT NOT NULL,
+  entity_id TEXT NOT NULL, base_version INTEGER NOT NULL, device_seq INTEGER, status TEXT NOT NULL,
+  version INTEGER, error TEXT, created_at TEXT, received_at TEXT NOT NULL);
+CREATE TABLE quarantine (
+  id {serial}, mutation_id TEXT, user_id TEXT NOT NULL, device_id TEXT NOT NULL, district_code TEXT,
+  error TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL);
+CREATE INDEX quarantine_district ON quarantine (district_code);
+CREATE INDEX quarantine_user ON quarantine (user_id);
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, last_seen_at TEXT, last_push_at TEXT, pending INTEGER,
+  app_version TEXT, storage_usage {real}, storage_quota {real}, persisted INTEGER, clock TEXT,
+  device_seq INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE queries (
+  id TEXT PRIMARY KEY, household_id TEXT NOT NULL, district_code TEXT NOT NULL REFERENCES districts(code),
+  household_no TEXT, message TEXT NOT NULL, status TEXT NOT NULL, created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL, answer TEXT, resolved_at TEXT, version INTEGER NOT NULL, seq BIGINT NOT NULL);
+CREATE INDEX queries_district_seq ON queries (district_code, seq);
+`,
+  },
+];
+
+export function migrationsFor(kind: StoreKind): { version: number; statements: string[] }[] {
+  const serial = kind === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+  const real = kind === 'sqlite' ? 'REAL' : 'DOUBLE PRECISION';
+  return MIGRATIONS.map((m) => ({
+    version: m.version,
+    statements: m.sql
+      .replaceAll('{serial}', serial)
+      .replaceAll('{real}', real)
+      .split(';')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  }));
+}
+
+export const MIGRATIONS_TABLE = 'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)';

@@ -1,0 +1,157 @@
+// Push and pull on any SqlDriver. A push is one transaction: lock the keys the batch touches,
+// read the earlier results and current versions, let the pure planner decide, then write
+// results, revisions, current rows, quarantine and the device report together. Server
+// sequence numbers (never device clocks) order pull; they are taken last, under the single
+// server_seq row lock, so they are handed out in commit order and a pull never skips a row.
+import type { MutationResult } from '../../domain/index.ts';
+import type { PushPlan, PushPlanner } from '../push-plan.ts';
+import { json, marks, num, optNum, optStr, str, type SqlExec } from './sql-driver.ts';
+import type { ChangeRow, EntityState, PushBatch, PushSnapshot, StoredResult } from './store.ts';
+import { ApiErrorSchema } from '../../domain/index.ts';
+
+/** Reserves `n` sequence numbers; returns the first. */
+export async function nextSeq(q: SqlExec, n: number): Promise<number> {
+  const rows = await q.all('UPDATE server_seq SET value = value + ? WHERE id = 1 RETURNING value', [n]);
+  const row = rows[0];
+  if (!row) throw new Error('server_seq row missing');
+  return num(row, 'value') - n + 1;
+}
+
+/** Multi-row INSERT in chunks (parameter limits of both databases). */
+export async function insertRows(q: SqlExec, table: string, cols: readonly string[], rows: readonly unknown[][], suffix = ''): Promise<void> {
+  const per = Math.max(1, Math.floor(2000 / cols.length));
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const values = chunk.map(() => `(${marks(cols.length)})`).join(', ');
+    await q.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values} ${suffix}`, chunk.flat());
+  }
+}
+
+const upsertSet = (cols: readonly string[]) => cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
+
+async function readSnapshot(q: SqlExec, batch: PushBatch): Promise<PushSnapshot> {
+  const snapshot: PushSnapshot = { mutations: new Map<string, StoredResult>(), entities: new Map<string, EntityState>() };
+  const ids = [...new Set(batch.keys.map((k) => k.mutationId))];
+  if (ids.length > 0) {
+    for (const r of await q.all(`SELECT id, status, version, error FROM mutations WHERE id IN (${marks(ids.length)})`, ids)) {
+      const status = str(r, 'status');
+      if (status !== 'applied' && status !== 'conflict' && status !== 'rejected') throw new Error('bad stored status');
+      const version = optNum(r, 'version');
+      const error = optStr(r, 'error');
+      snapshot.mutations.set(str(r, 'id'), {
+        status,
+        ...(version !== undefined ? { version } : {}),
+        ...(error !== undefined ? { error: ApiErrorSchema.parse(JSON.parse(error)) } : {}),
+      });
+    }
+  }
+  const tables = { household: 'registrations', listing: 'listing', query: 'queries' } as const;
+  for (const entity of ['household', 'listing', 'query'] as const) {
+    const eids = [...new Set(batch.keys.filter((k) => k.entity === entity).map((k) => k.entityId))];
+    if (eids.length === 0) continue;
+    const extra = entity === 'query' ? ', status' : '';
+    for (const r of await q.all(`SELECT id, version, district_code${extra} FROM ${tables[entity]} WHERE id IN (${marks(eids.length)})`, eids)) {
+      const queryStatus = entity === 'query' ? str(r, 'status') : undefined;
+      snapshot.entities.set(`${entity}:${str(r, 'id')}`, {
+        version: num(r, 'version'),
+        districtCode: str(r, 'district_code'),
+        ...(queryStatus !== undefined ? { queryStatus } : {}),
+      });
+    }
+  }
+  return snapshot;
+}
+
+const REG_COLS = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'data', 'seq', 'updated_at'] as const;
+const LISTING_COLS = ['id', 'district_code', 'household_no', 'visit_status', 'version', 'data', 'seq'] as const;
+
+async function writePlan(q: SqlExec, batch: PushBatch, plan: PushPlan): Promise<void> {
+  const at = batch.receivedAt;
+  await insertRows(
+    q,
+    'mutations',
+    ['id', 'user_id', 'device_id', 'entity', 'entity_id', 'base_version', 'device_seq', 'status', 'version', 'error', 'created_at', 'received_at'],
+    plan.mutations.map((m) => [m.id, batch.userId, batch.deviceId, m.entity, m.entityId, m.baseVersion, m.deviceSeq ?? null, m.status, m.version ?? null, m.error ? JSON.stringify(m.error) : null, m.createdAt ?? null, at]),
+  );
+  await insertRows(
+    q,
+    'revisions',
+    ['mutation_id', 'entity', 'entity_id', 'district_code', 'version', 'base_version', 'status', 'data', 'user_id', 'device_id', 'received_at'],
+    plan.revisions.map((r) => [r.mutationId, r.entity, r.entityId, r.districtCode, r.version, r.baseVersion, r.status, JSON.stringify(r.data), batch.userId, batch.deviceId, at]),
+  );
+  if (plan.quarantine.length > 0) {
+    await insertRows(
+      q,
+      'quarantine',
+      ['mutation_id', 'user_id', 'device_id', 'district_code', 'error', 'payload', 'received_at'],
+      plan.quarantine.map((x) => [x.mutationId ?? null, batch.userId, batch.deviceId, x.districtCode ?? null, JSON.stringify(x.error), JSON.stringify(x.payload) ?? 'null', at]),
+    );
+  }
+  const changed = plan.registrations.length + plan.listing.length + plan.queries.length;
+  if (changed > 0) {
+    let seq = await nextSeq(q, changed);
+    if (plan.registrations.length > 0) {
+      const rows = plan.registrations.map((r) => [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, JSON.stringify(r.data), seq++, at]);
+      await insertRows(q, 'registrations', REG_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(REG_COLS)}`);
+    }
+    if (plan.listing.length > 0) {
+      const rows = plan.listing.map((l) => [l.id, l.districtCode, l.householdNo, l.visitStatus, l.version, JSON.stringify(l.data), seq++]);
+      await insertRows(q, 'listing', LISTING_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(LISTING_COLS)}`);
+    }
+    for (const w of plan.queries) {
+      await q.run("UPDATE queries SET status = 'answered', answer = ?, version = ?, seq = ? WHERE id = ?", [JSON.stringify(w.answer), w.version, seq++, w.id]);
+    }
+  }
+  const d = batch.device;
+  await q.run(
+    `INSERT INTO devices (id, user_id, last_seen_at, last_push_at, pending, app_version, storage_usage, storage_quota, persisted, clock, device_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, last_seen_at = excluded.last_seen_at, last_push_at = excluded.last_push_at,
+       pending = COALESCE(excluded.pending, devices.pending), app_version = COALESCE(excluded.app_version, devices.app_version),
+       storage_usage = COALESCE(excluded.storage_usage, devices.storage_usage), storage_quota = COALESCE(excluded.storage_quota, devices.storage_quota),
+       persisted = COALESCE(excluded.persisted, devices.persisted), clock = COALESCE(excluded.clock, devices.clock),
+       device_seq = CASE WHEN excluded.device_seq > devices.device_seq THEN excluded.device_seq ELSE devices.device_seq END`,
+    [
+      batch.deviceId,
+      batch.userId,
+      at,
+      at,
+      d?.pending ?? null,
+      d?.appVersion ?? null,
+      d?.storage?.usage ?? null,
+      d?.storage?.quota ?? null,
+      d?.persisted === undefined ? null : d.persisted ? 1 : 0,
+      d?.clock ?? null,
+      plan.maxDeviceSeq,
+    ],
+  );
+}
+
+export async function applyPush(q: SqlExec, batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
+  await q.lockKeys([...batch.keys.map((k) => `m:${k.mutationId}`), ...batch.keys.map((k) => `${k.entity}:${k.entityId}`)]);
+  const snapshot = await readSnapshot(q, batch);
+  const plan = planner(snapshot);
+  await writePlan(q, batch, plan);
+  return plan.results;
+}
+
+/** One page of changes in server order; district and query rows get their data from the caller. */
+export async function pullRows(q: SqlExec, districts: readonly string[], afterSeq: number, limit: number): Promise<{ rows: ChangeRow[]; more: boolean }> {
+  if (districts.length === 0) return { rows: [], more: false };
+  const inList = marks(districts.length);
+  const sql = `
+    SELECT 'district' AS entity, code AS id, version, seq, NULL AS data FROM districts WHERE code IN (${inList}) AND seq > ?
+    UNION ALL SELECT 'listing' AS entity, id, version, seq, data FROM listing WHERE district_code IN (${inList}) AND seq > ?
+    UNION ALL SELECT 'household' AS entity, id, version, seq, data FROM registrations WHERE district_code IN (${inList}) AND seq > ?
+    UNION ALL SELECT 'query' AS entity, id, version, seq, NULL AS data FROM queries WHERE district_code IN (${inList}) AND seq > ?
+    ORDER BY seq LIMIT ?`;
+  const params = [...districts, afterSeq, ...districts, afterSeq, ...districts, afterSeq, ...districts, afterSeq, limit + 1];
+  const raw = await q.all(sql, params);
+  const more = raw.length > limit;
+  const rows = raw.slice(0, limit).map((r): ChangeRow => {
+    const entity = str(r, 'entity');
+    if (entity !== 'district' && entity !== 'listing' && entity !== 'household' && entity !== 'query') throw new Error('bad entity');
+    return { entity, id: str(r, 'id'), version: num(r, 'version'), seq: num(r, 'seq'), data: r.data === null ? null : json(r, 'data') };
+  });
+  return { rows, more };
+}

@@ -1,0 +1,344 @@
+// The Store on top of a SqlDriver: the same SQL for SQLite and PostgreSQL, so both adapters
+// behave alike by construction and the contract suite checks that they do. Rows read back
+// are checked column by column; JSON columns of domain records are parsed with zod where
+// their shape matters (queries, districts).
+import { DistrictSchema, ListingEntrySchema, ReviewQuerySchema, RoleSchema } from '../../domain/index.ts';
+import type { District, ListingEntry, MutationResult, ReviewQuery } from '../../domain/index.ts';
+import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
+import { MIGRATIONS_TABLE, migrationsFor } from './migrations.ts';
+import { json, marks, num, optNum, optStr, str, type Row, type SqlDriver } from './sql-driver.ts';
+import { applyPush, insertRows, nextSeq, pullRows } from './sql-push.ts';
+import { districtStatus, enumeratorStatus, listConflicts, listQuarantine } from './sql-status.ts';
+import type {
+  ChangeRow,
+  CreateUserResult,
+  DeviceRow,
+  ImportListingResult,
+  NewUser,
+  PushBatch,
+  Session,
+  Store,
+  StoredRegistration,
+  StoredUser,
+} from './store.ts';
+
+const TABLES = ['users', 'sessions', 'districts', 'district_enumerators', 'listing', 'registrations', 'revisions', 'mutations', 'quarantine', 'devices', 'queries'] as const;
+
+function toUser(r: Row): StoredUser {
+  const supervisorId = optStr(r, 'supervisor_id');
+  return {
+    id: str(r, 'id'),
+    username: str(r, 'username'),
+    name: str(r, 'name'),
+    role: RoleSchema.parse(r.role),
+    passwordHash: str(r, 'password_hash'),
+    ...(supervisorId !== undefined ? { supervisorId } : {}),
+    disabled: num(r, 'disabled') !== 0,
+  };
+}
+
+function toQuery(r: Row): ReviewQuery {
+  const answer = optStr(r, 'answer');
+  const resolvedAt = optStr(r, 'resolved_at');
+  const householdNo = optStr(r, 'household_no');
+  return ReviewQuerySchema.parse({
+    id: r.id,
+    householdId: r.household_id,
+    districtCode: r.district_code,
+    ...(householdNo !== undefined ? { householdNo } : {}),
+    message: r.message,
+    status: r.status,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    ...(answer !== undefined ? { answer: JSON.parse(answer) as unknown } : {}),
+    ...(resolvedAt !== undefined ? { resolvedAt } : {}),
+    version: num(r, 'version'),
+  });
+}
+
+export class SqlStore implements Store {
+  readonly kind;
+  constructor(private readonly db: SqlDriver) {
+    this.kind = db.kind;
+  }
+
+  async migrate(): Promise<void> {
+    await this.db.tx(async (q) => {
+      await q.lockKeys(['schema_migrations']);
+      await q.run(MIGRATIONS_TABLE);
+      const done = new Set((await q.all('SELECT version FROM schema_migrations')).map((r) => num(r, 'version')));
+      for (const m of migrationsFor(this.db.kind)) {
+        if (done.has(m.version)) continue;
+        for (const s of m.statements) await q.run(s);
+        await q.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, new Date().toISOString()]);
+      }
+    });
+  }
+
+  close() {
+    return this.db.close();
+  }
+
+  createUser(u: NewUser): Promise<CreateUserResult> {
+    return this.db.tx(async (q): Promise<CreateUserResult> => {
+      await q.lockKeys([`user:${u.username}`]);
+      if ((await q.all('SELECT id FROM users WHERE username = ?', [u.username])).length > 0) return { ok: false, reason: 'username_taken' };
+      if (u.supervisorId !== undefined && (await q.all('SELECT id FROM users WHERE id = ?', [u.supervisorId])).length === 0) return { ok: false, reason: 'unknown_supervisor' };
+      await q.run('INSERT INTO users (id, username, name, role, password_hash, supervisor_id, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)', [
+        u.id,
+        u.username,
+        u.name,
+        u.role,
+        u.passwordHash,
+        u.supervisorId ?? null,
+        new Date().toISOString(),
+      ]);
+      return { ok: true, user: { ...u, disabled: false } };
+    });
+  }
+  async findUserByUsername(username: string) {
+    const r = (await this.db.all('SELECT * FROM users WHERE username = ?', [username]))[0];
+    return r ? toUser(r) : undefined;
+  }
+  async getUser(id: string) {
+    const r = (await this.db.all('SELECT * FROM users WHERE id = ?', [id]))[0];
+    return r ? toUser(r) : undefined;
+  }
+  async listUsers() {
+    return (await this.db.all('SELECT * FROM users ORDER BY username')).map(toUser);
+  }
+  async districtsOf(user: StoredUser): Promise<string[]> {
+    const rows =
+      user.role === 'admin'
+        ? await this.db.all('SELECT code AS c FROM districts ORDER BY code')
+        : user.role === 'enumerator'
+          ? await this.db.all('SELECT district_code AS c FROM district_enumerators WHERE user_id = ? ORDER BY district_code', [user.id])
+          : await this.db.all(
+              'SELECT DISTINCT de.district_code AS c FROM district_enumerators de JOIN users u ON u.id = de.user_id WHERE u.supervisor_id = ? ORDER BY de.district_code',
+              [user.id],
+            );
+    return rows.map((r) => str(r, 'c'));
+  }
+
+  async createSession(s: Session) {
+    await this.db.run('INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, NULL)', [
+      s.tokenHash,
+      s.userId,
+      s.deviceId,
+      s.createdAt,
+      s.expiresAt,
+    ]);
+  }
+  async findSession(tokenHash: string): Promise<Session | undefined> {
+    const r = (await this.db.all('SELECT * FROM sessions WHERE token_hash = ?', [tokenHash]))[0];
+    if (!r) return undefined;
+    const revokedAt = optStr(r, 'revoked_at');
+    return {
+      tokenHash: str(r, 'token_hash'),
+      userId: str(r, 'user_id'),
+      deviceId: str(r, 'device_id'),
+      createdAt: str(r, 'created_at'),
+      expiresAt: str(r, 'expires_at'),
+      ...(revokedAt !== undefined ? { revokedAt } : {}),
+    };
+  }
+  async revokeSession(tokenHash: string, at: string) {
+    await this.db.run('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL', [at, tokenHash]);
+  }
+
+  putDistrict(d: District): Promise<void> {
+    const district = DistrictSchema.parse(d);
+    return this.db.tx(async (q) => {
+      await q.lockKeys([`district:${district.code}`]);
+      const old = (await q.all('SELECT version FROM districts WHERE code = ?', [district.code]))[0];
+      const seq = await nextSeq(q, 1);
+      if (old) {
+        await q.run('UPDATE districts SET name = ?, urban_rural = ?, version = ?, seq = ? WHERE code = ?', [district.name, district.urbanRural ?? null, num(old, 'version') + 1, seq, district.code]);
+        await q.run('DELETE FROM district_enumerators WHERE district_code = ?', [district.code]);
+      } else {
+        await q.run('INSERT INTO districts (code, name, urban_rural, version, seq) VALUES (?, ?, ?, 1, ?)', [district.code, district.name, district.urbanRural ?? null, seq]);
+      }
+      const users = [...new Set(district.enumerators)];
+      if (users.length > 0) await insertRows(q, 'district_enumerators', ['district_code', 'user_id'], users.map((u) => [district.code, u]));
+    });
+  }
+  async listDistricts(codes?: readonly string[]): Promise<District[]> {
+    if (codes && codes.length === 0) return [];
+    const where = codes ? `WHERE code IN (${marks(codes.length)})` : '';
+    const rows = await this.db.all(`SELECT code, name, urban_rural FROM districts ${where} ORDER BY code`, codes ?? []);
+    const members = await this.db.all(
+      `SELECT district_code, user_id FROM district_enumerators ${codes ? `WHERE district_code IN (${marks(codes.length)})` : ''} ORDER BY user_id`,
+      codes ?? [],
+    );
+    return rows.map((r) => {
+      const code = str(r, 'code');
+      const urbanRural = optStr(r, 'urban_rural');
+      return DistrictSchema.parse({
+        code,
+        name: r.name,
+        ...(urbanRural !== undefined ? { urbanRural } : {}),
+        enumerators: members.filter((m) => m.district_code === code).map((m) => m.user_id),
+      });
+    });
+  }
+
+  importListing(entries: readonly ListingEntry[]): Promise<ImportListingResult> {
+    const parsed = entries.map((e) => ListingEntrySchema.parse(e));
+    return this.db.tx(async (q) => {
+      const result: ImportListingResult = { inserted: 0, updated: 0, unchanged: 0 };
+      await q.lockKeys(parsed.map((e) => `listing:${e.id}`));
+      const existing = new Map<string, Row>();
+      for (let i = 0; i < parsed.length; i += 500) {
+        const ids = parsed.slice(i, i + 500).map((e) => e.id);
+        for (const r of await q.all(`SELECT id, district_code, version, data FROM listing WHERE id IN (${marks(ids.length)})`, ids)) existing.set(str(r, 'id'), r);
+      }
+      const writes: { entry: ListingEntry; version: number }[] = [];
+      for (const e of parsed) {
+        const old = existing.get(e.id);
+        if (!old) {
+          writes.push({ entry: e, version: 1 });
+          result.inserted++;
+          continue;
+        }
+        if (str(old, 'district_code') !== e.districtCode) throw new Error(`listing entry ${e.id} belongs to another district`);
+        // The visit outcome is the field's work: a re-import never overwrites it.
+        const oldEntry = ListingEntrySchema.parse(json(old, 'data'));
+        const merged = ListingEntrySchema.parse({ ...e, visit: oldEntry.visit });
+        if (JSON.stringify(merged) === JSON.stringify(oldEntry)) {
+          result.unchanged++;
+          continue;
+        }
+        writes.push({ entry: merged, version: num(old, 'version') + 1 });
+        result.updated++;
+      }
+      if (writes.length > 0) {
+        let seq = await nextSeq(q, writes.length);
+        const cols = ['id', 'district_code', 'household_no', 'visit_status', 'version', 'data', 'seq'];
+        const rows = writes.map((w) => [w.entry.id, w.entry.districtCode, w.entry.householdNo, w.entry.visit.status, w.version, JSON.stringify(w.entry), seq++]);
+        await insertRows(q, 'listing', cols, rows, `ON CONFLICT (id) DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`);
+      }
+      return result;
+    });
+  }
+
+  importRegistrations(rows: readonly RegistrationWrite[], at: string): Promise<number> {
+    return this.db.tx(async (q) => {
+      if (rows.length === 0) return 0;
+      let seq = await nextSeq(q, rows.length);
+      const cols = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'data', 'seq', 'updated_at'];
+      const regRows = rows.map((r) => [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, JSON.stringify(r.data), seq++, at]);
+      await insertRows(q, 'registrations', cols, regRows, `ON CONFLICT (id) DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`);
+      const revRows = rows.map((r) => ['household', r.id, r.districtCode, r.version, r.version - 1, 'applied', JSON.stringify(r.data), at]);
+      await insertRows(q, 'revisions', ['entity', 'entity_id', 'district_code', 'version', 'base_version', 'status', 'data', 'received_at'], revRows);
+      return rows.length;
+    });
+  }
+
+  applyPush(batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
+    return this.db.tx((q) => applyPush(q, batch, planner));
+  }
+
+  async pull(districts: readonly string[], afterSeq: number, limit: number): Promise<{ changes: ChangeRow[]; more: boolean }> {
+    const { rows, more } = await pullRows(this.db, districts, afterSeq, limit);
+    const dCodes = rows.filter((r) => r.entity === 'district').map((r) => r.id);
+    const qIds = rows.filter((r) => r.entity === 'query').map((r) => r.id);
+    const ds = new Map((dCodes.length ? await this.listDistricts(dCodes) : []).map((d) => [d.code, d]));
+    const qs = new Map(qIds.length ? (await this.db.all(`SELECT * FROM queries WHERE id IN (${marks(qIds.length)})`, qIds)).map((r) => [str(r, 'id'), toQuery(r)]) : []);
+    const changes = rows.map((r) => (r.entity === 'district' ? { ...r, data: ds.get(r.id) } : r.entity === 'query' ? { ...r, data: qs.get(r.id) } : r));
+    return { changes, more };
+  }
+
+  async getDevice(id: string): Promise<DeviceRow | undefined> {
+    const r = (await this.db.all('SELECT * FROM devices WHERE id = ?', [id]))[0];
+    if (!r) return undefined;
+    const lastSeenAt = optStr(r, 'last_seen_at');
+    const lastPushAt = optStr(r, 'last_push_at');
+    const pending = optNum(r, 'pending');
+    const appVersion = optStr(r, 'app_version');
+    return {
+      id: str(r, 'id'),
+      userId: str(r, 'user_id'),
+      ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
+      ...(lastPushAt !== undefined ? { lastPushAt } : {}),
+      ...(pending !== undefined ? { pending } : {}),
+      ...(appVersion !== undefined ? { appVersion } : {}),
+      deviceSeq: num(r, 'device_seq'),
+    };
+  }
+  async touchDevice(id: string, userId: string, at: string) {
+    await this.db.run('INSERT INTO devices (id, user_id, last_seen_at, device_seq) VALUES (?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, last_seen_at = excluded.last_seen_at', [
+      id,
+      userId,
+      at,
+    ]);
+  }
+
+  createQuery(query: ReviewQuery): Promise<void> {
+    const qy = ReviewQuerySchema.parse(query);
+    return this.db.tx(async (q) => {
+      const seq = await nextSeq(q, 1);
+      await q.run(
+        'INSERT INTO queries (id, household_id, district_code, household_no, message, status, created_by, created_at, answer, resolved_at, version, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [qy.id, qy.householdId, qy.districtCode, qy.householdNo ?? null, qy.message, qy.status, qy.createdBy, qy.createdAt, qy.answer ? JSON.stringify(qy.answer) : null, qy.resolvedAt ?? null, qy.version, seq],
+      );
+    });
+  }
+  async getQuery(id: string) {
+    const r = (await this.db.all('SELECT * FROM queries WHERE id = ?', [id]))[0];
+    return r ? toQuery(r) : undefined;
+  }
+  async listQueries(districts: readonly string[], status?: string) {
+    if (districts.length === 0) return [];
+    const params: unknown[] = [...districts];
+    if (status !== undefined) params.push(status);
+    const rows = await this.db.all(`SELECT * FROM queries WHERE district_code IN (${marks(districts.length)}) ${status !== undefined ? 'AND status = ?' : ''} ORDER BY created_at, id`, params);
+    return rows.map(toQuery);
+  }
+  resolveQuery(id: string, at: string): Promise<ReviewQuery | undefined> {
+    return this.db.tx(async (q) => {
+      await q.lockKeys([`query:${id}`]);
+      const r = (await q.all('SELECT * FROM queries WHERE id = ?', [id]))[0];
+      if (!r) return undefined;
+      const current = toQuery(r);
+      if (current.status === 'resolved') return current;
+      const seq = await nextSeq(q, 1);
+      await q.run("UPDATE queries SET status = 'resolved', resolved_at = ?, version = ?, seq = ? WHERE id = ?", [at, current.version + 1, seq, id]);
+      return { ...current, status: 'resolved', resolvedAt: at, version: current.version + 1 };
+    });
+  }
+
+  async getRegistration(id: string): Promise<StoredRegistration | undefined> {
+    const r = (await this.db.all('SELECT id, district_code, version, data FROM registrations WHERE id = ?', [id]))[0];
+    return r ? { id: str(r, 'id'), districtCode: str(r, 'district_code'), version: num(r, 'version'), data: json(r, 'data') } : undefined;
+  }
+  async listRegistrations(districts: readonly string[]): Promise<StoredRegistration[]> {
+    if (districts.length === 0) return [];
+    const rows = await this.db.all(`SELECT id, district_code, version, data FROM registrations WHERE district_code IN (${marks(districts.length)}) ORDER BY district_code, household_no, id`, districts);
+    return rows.map((r) => ({ id: str(r, 'id'), districtCode: str(r, 'district_code'), version: num(r, 'version'), data: json(r, 'data') }));
+  }
+  async countRevisions(entityId?: string) {
+    const rows = entityId === undefined ? await this.db.all('SELECT count(*) AS n FROM revisions') : await this.db.all('SELECT count(*) AS n FROM revisions WHERE entity_id = ?', [entityId]);
+    return rows[0] ? num(rows[0], 'n') : 0;
+  }
+
+  enumeratorStatus(userIds: readonly string[]) {
+    return enumeratorStatus(this.db, userIds);
+  }
+  districtStatus(districts: readonly string[]) {
+    return districtStatus(this.db, districts);
+  }
+  listConflicts(districts: readonly string[]) {
+    return listConflicts(this.db, districts);
+  }
+  listQuarantine(districts: readonly string[], userIds: readonly string[]) {
+    return listQuarantine(this.db, districts, userIds);
+  }
+  async tableCounts() {
+    const out: Record<string, number> = {};
+    for (const t of TABLES) {
+      const r = (await this.db.all(`SELECT count(*) AS n FROM ${t}`))[0];
+      out[t] = r ? num(r, 'n') : 0;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,257 @@
+// ONE contract suite for the Store port: tests/server/store-sqlite.test.ts and
+// store-postgres.test.ts run it against each adapter.
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Mutation } from '../../src/domain/index.ts';
+import { planPush, type PreparedMutation } from '../../src/server/push-plan.ts';
+import { prepareMutation } from '../../src/server/push-prepare.ts';
+import type { Store } from '../../src/server/store/store.ts';
+import { D1, D2, D3, district, householdMutation, listingEntry, listingMutation, registration } from './fixtures.ts';
+
+export interface StoreHandle {
+  store: Store;
+  /** Close and reopen the same database (migrations must be idempotent). */
+  reopen: () => Promise<Store>;
+  cleanup: () => Promise<void>;
+}
+
+const NOW = '2020-11-03T08:00:00.000Z';
+
+function prep(ms: Mutation[]): PreparedMutation[] {
+  return ms.map((m) => {
+    const p = prepareMutation(m);
+    if (!p) throw new Error('fixture mutation without id');
+    return p;
+  });
+}
+
+export function push(store: Store, ms: Mutation[], opts: { userId?: string; deviceId?: string; districts?: string[]; device?: { pending: number; appVersion: string } } = {}) {
+  const prepared = prep(ms);
+  return store.applyPush(
+    {
+      userId: opts.userId ?? 'u-enum',
+      deviceId: opts.deviceId ?? 'dev-1',
+      keys: prepared.map((p) => ({ mutationId: p.id, entity: p.kind, entityId: p.entityId })),
+      ...(opts.device ? { device: opts.device } : {}),
+      receivedAt: NOW,
+    },
+    planPush(prepared, new Set(opts.districts ?? [D1, D2]), NOW),
+  );
+}
+
+export function storeContract(name: string, open: () => Promise<StoreHandle>) {
+  describe(`Store contract: ${name}`, () => {
+    let h: StoreHandle;
+    let store: Store;
+    beforeEach(async () => {
+      h = await open();
+      store = h.store;
+      await store.createUser({ id: 'u-sup', username: 'sup', name: 'Supervisor', role: 'supervisor', passwordHash: 'x' });
+      await store.createUser({ id: 'u-enum', username: 'enum', name: 'Enumerator', role: 'enumerator', passwordHash: 'x', supervisorId: 'u-sup' });
+      await store.createUser({ id: 'u-enum2', username: 'enum2', name: 'Other', role: 'enumerator', passwordHash: 'x' });
+      await store.createUser({ id: 'u-admin', username: 'admin', name: 'Admin', role: 'admin', passwordHash: 'x' });
+      await store.putDistrict(district(D1, ['u-enum']));
+      await store.putDistrict(district(D2, ['u-enum']));
+      await store.putDistrict(district(D3, ['u-enum2']));
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    it('[ST1] users: unique usernames, lookup, and district scope per role', async () => {
+      expect(await store.createUser({ id: 'x', username: 'enum', name: 'Dup', role: 'enumerator', passwordHash: 'x' })).toEqual({ ok: false, reason: 'username_taken' });
+      expect(await store.createUser({ id: 'y', username: 'y', name: 'Y', role: 'enumerator', passwordHash: 'x', supervisorId: 'nobody' })).toEqual({ ok: false, reason: 'unknown_supervisor' });
+      const enumUser = await store.findUserByUsername('enum');
+      expect(enumUser).toMatchObject({ id: 'u-enum', role: 'enumerator', supervisorId: 'u-sup', disabled: false });
+      expect(await store.findUserByUsername('nobody')).toBeUndefined();
+      const get = async (id: string) => {
+        const u = await store.getUser(id);
+        if (!u) throw new Error('missing');
+        return store.districtsOf(u);
+      };
+      expect(await get('u-enum')).toEqual([D1, D2]);
+      expect(await get('u-enum2')).toEqual([D3]);
+      expect(await get('u-sup')).toEqual([D1, D2]);
+      expect(await get('u-admin')).toEqual([D1, D2, D3]);
+      expect((await store.listUsers()).map((u) => u.username)).toEqual(['admin', 'enum', 'enum2', 'sup']);
+    });
+
+    it('[ST2] sessions: stored by hash, revocable', async () => {
+      await store.createSession({ tokenHash: 'h1', userId: 'u-enum', deviceId: 'dev-1', createdAt: NOW, expiresAt: '2020-12-03T08:00:00.000Z' });
+      expect(await store.findSession('h1')).toMatchObject({ userId: 'u-enum', deviceId: 'dev-1' });
+      await store.revokeSession('h1', NOW);
+      expect((await store.findSession('h1'))?.revokedAt).toBe(NOW);
+      expect(await store.findSession('nope')).toBeUndefined();
+    });
+
+    it('[ST3] districts: assignment replaced on update', async () => {
+      await store.putDistrict(district(D1, ['u-enum', 'u-enum2'], '新名'));
+      const [d] = await store.listDistricts([D1]);
+      expect(d).toEqual({ code: D1, name: '新名', enumerators: ['u-enum', 'u-enum2'] });
+      expect((await store.listDistricts()).length).toBe(3);
+    });
+
+    it('[ST4] listing import: all or nothing, re-import changes nothing, keeps field visits', async () => {
+      const entries = [1, 2, 3].map((n) => listingEntry(D1, n));
+      expect(await store.importListing(entries)).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
+      const before = await store.pull([D1], 0, 100);
+      expect(await store.importListing(entries)).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
+      expect(await store.pull([D1], 0, 100)).toEqual(before);
+      // the phone records a visit; a re-import of the office file does not undo it
+      const visited = { ...listingEntry(D1, 1), visit: { status: 'registered' as const, attempts: 1 } };
+      expect((await push(store, [listingMutation(visited, 1)]))[0]).toMatchObject({ status: 'applied', version: 2 });
+      expect(await store.importListing(entries)).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
+      expect(await store.importListing([{ ...listingEntry(D1, 1), address: '新地址' }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+      const l1 = (await store.pull([D1], 0, 100)).changes.find((c) => c.id === visited.id);
+      expect(l1).toMatchObject({ version: 3, data: { address: '新地址', visit: { status: 'registered' } } });
+      // a bad entry (foreign district for an existing id) aborts the whole import
+      const counts = await store.tableCounts();
+      await expect(store.importListing([listingEntry(D1, 9), { ...listingEntry(D1, 2), districtCode: D2 }])).rejects.toThrow();
+      expect(await store.tableCounts()).toEqual(counts);
+    });
+
+    it('[PU1] applied then duplicate: one revision per mutation, version from 0', async () => {
+      const reg = registration(D1);
+      const m = householdMutation(reg, 0);
+      expect(await push(store, [m])).toEqual([{ id: m.id, status: 'applied', version: 1 }]);
+      for (let i = 0; i < 3; i++) expect(await push(store, [m])).toEqual([{ id: m.id, status: 'duplicate', version: 1 }]);
+      expect(await store.countRevisions(reg.id)).toBe(1);
+      const m2 = householdMutation({ ...reg, version: 2 }, 1);
+      expect(await push(store, [m2])).toEqual([{ id: m2.id, status: 'applied', version: 2 }]);
+      expect(await store.getRegistration(reg.id)).toMatchObject({ version: 2, districtCode: D1 });
+    });
+
+    it('[PU2] two saves of one household in one batch, then a conflict keeps both versions', async () => {
+      const reg = registration(D1);
+      const a = householdMutation(reg, 0);
+      const b = householdMutation({ ...reg, version: 2 }, 1);
+      const stale = householdMutation({ ...reg, household: { ...reg.household, dwellingType: 2 } }, 1);
+      const res = await push(store, [a, b]);
+      expect(res.map((r) => [r.status, r.version])).toEqual([
+        ['applied', 1],
+        ['applied', 2],
+      ]);
+      expect(await push(store, [stale], { deviceId: 'dev-2' })).toEqual([{ id: stale.id, status: 'conflict', version: 2 }]);
+      expect((await store.getRegistration(reg.id))?.version).toBe(2);
+      expect(await store.countRevisions(reg.id)).toBe(3);
+      const conflicts = await store.listConflicts([D1]);
+      expect(conflicts).toHaveLength(1);
+      expect(conflicts[0]).toMatchObject({ mutationId: stale.id, baseVersion: 1, currentVersion: 2, deviceId: 'dev-2', data: { household: { dwellingType: 2 } } });
+      expect(await store.listConflicts([D2])).toEqual([]);
+      // the conflict repeats as a conflict on re-push
+      expect(await push(store, [stale], { deviceId: 'dev-2' })).toEqual([{ id: stale.id, status: 'conflict', version: 2 }]);
+    });
+
+    it('[PU3] rejected mutations go to quarantine, the rest of the batch is unaffected', async () => {
+      const good = householdMutation(registration(D1));
+      const bad = householdMutation(registration(D1));
+      bad.data = { ...bad.data, persons: 'many' };
+      const foreign = householdMutation(registration(D3));
+      const res = await push(store, [good, bad, foreign]);
+      expect(res.map((r) => r.status)).toEqual(['applied', 'rejected', 'rejected']);
+      expect(res[1]?.error?.code).toBe('validation_failed');
+      expect(res[2]?.error?.code).toBe('forbidden');
+      const q = await store.listQuarantine([D1, D3], []);
+      expect(q.map((x) => x.mutationId)).toEqual([bad.id, foreign.id]);
+      expect(q[0]?.payload).toEqual(JSON.parse(JSON.stringify(bad)));
+      expect(await store.listQuarantine([], ['u-enum'])).toHaveLength(2);
+      expect(await store.listQuarantine([D2], ['u-enum2'])).toHaveLength(0);
+      // repeated as rejected, not quarantined twice
+      expect((await push(store, [bad]))[0]).toMatchObject({ status: 'rejected', error: { code: 'validation_failed' } });
+      expect(await store.listQuarantine([D1, D3], [])).toHaveLength(2);
+    });
+
+    it('[PU4] an existing household may not move districts', async () => {
+      const reg = registration(D1);
+      await push(store, [householdMutation(reg)]);
+      const moved = householdMutation({ ...reg, districtCode: D2, version: 2 }, 1);
+      expect((await push(store, [moved]))[0]).toMatchObject({ status: 'rejected', error: { code: 'forbidden' } });
+      expect((await store.getRegistration(reg.id))?.districtCode).toBe(D1);
+    });
+
+    it('[PU5] device report and highest deviceSeq are recorded', async () => {
+      const m1 = { ...householdMutation(registration(D1)), deviceSeq: 7 };
+      const m2 = { ...householdMutation(registration(D1)), deviceSeq: 5 };
+      await push(store, [m1, m2], { device: { pending: 12, appVersion: '1.2.3' } });
+      expect(await store.getDevice('dev-1')).toMatchObject({ userId: 'u-enum', pending: 12, appVersion: '1.2.3', deviceSeq: 7 });
+      await push(store, [], { device: { pending: 0, appVersion: '1.2.4' } });
+      expect(await store.getDevice('dev-1')).toMatchObject({ pending: 0, appVersion: '1.2.4', deviceSeq: 7 });
+      const [st] = await store.enumeratorStatus(['u-enum']);
+      expect(st).toMatchObject({ username: 'enum', districts: [D1, D2], pendingOnDevice: 0, appVersion: '1.2.4', lastPushAt: NOW, rejected: 0, conflicts: 0 });
+    });
+
+    it('[PU6] the same batch pushed concurrently yields one revision per mutation', async () => {
+      const batch = Array.from({ length: 20 }, () => householdMutation(registration(D1)));
+      const all = await Promise.all(Array.from({ length: 6 }, () => push(store, batch)));
+      for (let i = 0; i < batch.length; i++) {
+        const statuses = all.map((r) => r[i]?.status);
+        expect(statuses.filter((s) => s === 'applied')).toHaveLength(1);
+        expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(5);
+      }
+      expect(await store.countRevisions()).toBe(20);
+      expect((await store.tableCounts()).mutations).toBe(20);
+    });
+
+    it('[PL1] pull: server order, paging, scope', async () => {
+      await store.importListing([listingEntry(D1, 1), listingEntry(D3, 1)]);
+      const regs = [registration(D1), registration(D2), registration(D1)];
+      await push(store, regs.map((r) => householdMutation(r)));
+      const all = await store.pull([D1, D2], 0, 1000);
+      expect(all.more).toBe(false);
+      expect(all.changes.map((c) => c.entity)).toEqual(['district', 'district', 'listing', 'household', 'household', 'household']);
+      expect(all.changes[0]?.data).toEqual(district(D1, ['u-enum']));
+      const seqs = all.changes.map((c) => c.seq);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      // paging returns the same sequence
+      const paged = [];
+      let after = 0;
+      for (;;) {
+        const page = await store.pull([D1, D2], after, 2);
+        paged.push(...page.changes);
+        const last = page.changes.at(-1);
+        if (last) after = last.seq;
+        if (!page.more) break;
+      }
+      expect(paged).toEqual(all.changes);
+      expect((await store.pull([D3], 0, 100)).changes.map((c) => c.entity)).toEqual(['district', 'listing']);
+      expect(await store.pull([], 0, 100)).toEqual({ changes: [], more: false });
+      const last = all.changes.at(-1);
+      expect((await store.pull([D1, D2], last?.seq ?? 0, 100)).changes).toEqual([]);
+    });
+
+    it('[Q1] review queries: create, answer by mutation, resolve, pull', async () => {
+      const reg = registration(D1);
+      await push(store, [householdMutation(reg)]);
+      const id = randomUUID();
+      await store.createQuery({ id, householdId: reg.id, districtCode: D1, householdNo: '001', message: '请核对年龄', status: 'open', createdBy: 'u-sup', createdAt: NOW, version: 1 });
+      expect((await store.listQueries([D1], 'open')).map((q) => q.id)).toEqual([id]);
+      expect(await store.listQueries([D2])).toEqual([]);
+      const answer: Mutation = { id: randomUUID(), entity: 'queryAnswer', entityId: id, baseVersion: 1, createdAt: NOW, data: { text: '已核对', outcome: 'verified' } };
+      expect(await push(store, [answer])).toEqual([{ id: answer.id, status: 'applied', version: 2 }]);
+      expect(await store.getQuery(id)).toMatchObject({ status: 'answered', version: 2, answer: { text: '已核对', outcome: 'verified', answeredAt: NOW } });
+      const foreign: Mutation = { ...answer, id: randomUUID(), baseVersion: 2 };
+      expect((await push(store, [foreign], { userId: 'u-enum2', districts: [D3] }))[0]).toMatchObject({ status: 'rejected', error: { code: 'forbidden' } });
+      const missing: Mutation = { ...answer, id: randomUUID(), entityId: 'nope' };
+      expect((await push(store, [missing]))[0]).toMatchObject({ status: 'rejected', error: { code: 'not_found' } });
+      expect(await store.resolveQuery(id, NOW)).toMatchObject({ status: 'resolved', version: 3, resolvedAt: NOW });
+      expect(await store.resolveQuery('nope', NOW)).toBeUndefined();
+      const pulled = (await store.pull([D1], 0, 100)).changes.filter((c) => c.entity === 'query');
+      expect(pulled).toMatchObject([{ id, version: 3, data: { status: 'resolved' } }]);
+    });
+
+    it('[S1] district status aggregates', async () => {
+      await store.importListing([listingEntry(D1, 1), listingEntry(D1, 2, { visit: { status: 'refused', attempts: 2 } })]);
+      await push(store, [householdMutation(registration(D1, {}, 3)), householdMutation(registration(D1, { status: 'draft' }, 2))]);
+      const [s] = await store.districtStatus([D1]);
+      expect(s).toMatchObject({ code: D1, listingSize: 2, byVisitStatus: { pending: 1, refused: 1 }, registrations: 2, completeRegistrations: 1, personsRegistered: 5, openQueries: 0 });
+      expect(await store.districtStatus([])).toEqual([]);
+    });
+
+    it('[ST5] migrations are idempotent on reopen and data survives', async () => {
+      await push(store, [householdMutation(registration(D1))]);
+      const counts = await store.tableCounts();
+      store = await h.reopen();
+      expect(await store.tableCounts()).toEqual(counts);
+    });
+  });
+}
