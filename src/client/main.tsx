@@ -1,0 +1,119 @@
+// Composition root of the field app: the only place that knows concrete classes. It opens the
+// Dexie database, creates the SyncEngine on window.fetch, wires browser events and the service
+// worker (workbox-window) to it, and renders the React app with its ports.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { Workbox } from 'workbox-window';
+import { liveQuery } from 'dexie';
+import { createI18n } from './i18n/index.ts';
+import { openDb } from './db/database.ts';
+import { ensureDevice } from './db/meta.ts';
+import { SyncEngine } from './sync/sync-engine.ts';
+import { App } from './ui/App.tsx';
+import { ServicesContext, type AppServices } from './ui/services.ts';
+import { DirtyContext, DirtyTracker } from './ui/dirty.ts';
+import type { UpdateState } from './ui/UpdateBanner.tsx';
+import { apiPort, authPort, deviceIdHint, rememberDeviceId, saveFile, storagePort, syncPort } from './ui/platform.ts';
+import { exportUnsynced } from './ui/export-unsynced.ts';
+import './ui/app.css';
+
+const APP_VERSION = String(import.meta.env.VITE_APP_VERSION ?? '0.0.0');
+
+async function main(): Promise<void> {
+  const i18n = createI18n();
+  document.documentElement.lang = i18n.language;
+  const db = await openDb('pucha');
+  const fetchFn = window.fetch.bind(window);
+  const hint = deviceIdHint();
+  const engine = new SyncEngine({
+    db,
+    fetch: fetchFn,
+    now: () => Date.now(),
+    baseUrl: '',
+    appVersion: APP_VERSION,
+    ...(navigator.locks ? { locks: navigator.locks } : {}),
+    ...(hint !== undefined ? { deviceIdHint: hint } : {}),
+  });
+  const dirty = new DirtyTracker();
+  const update = registerServiceWorker(engine, dirty);
+
+  const services: AppServices = {
+    db,
+    sync: syncPort(engine),
+    auth: authPort(engine, async () => rememberDeviceId((await ensureDevice(db)).deviceId)),
+    storage: storagePort(navigator.storage),
+    exporter: { exportUnsynced: () => exportUnsynced(db, APP_VERSION) },
+    api: (session) => apiPort(fetchFn, session),
+    saveFile,
+    now: () => Date.now(),
+    appVersion: APP_VERSION,
+  };
+
+  window.addEventListener('online', () => engine.onOnline());
+  window.addEventListener('offline', () => engine.onOffline());
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && engine.onForeground());
+  // Every named operation adds to the outbox; a growing queue means a local change to push.
+  let queued = -1;
+  liveQuery(() => db.outbox.count()).subscribe({
+    next: (n) => {
+      if (queued >= 0 && n > queued) {
+        engine.notifyLocalChange();
+        if (!navigator.onLine) void requestBackgroundSync();
+      }
+      queued = n;
+    },
+  });
+
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <I18nextProvider i18n={i18n}>
+        <ServicesContext.Provider value={services}>
+          <DirtyContext.Provider value={dirty}>
+            <App {...(update ? { update } : {})} />
+          </DirtyContext.Provider>
+        </ServicesContext.Provider>
+      </I18nextProvider>
+    </StrictMode>,
+  );
+  await engine.start();
+}
+
+/** Background Sync (Chromium): the worker wakes the page when the connection is back. */
+async function requestBackgroundSync(): Promise<void> {
+  const reg = (await navigator.serviceWorker?.ready) as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined;
+  await reg?.sync?.register('pucha-sync').catch(() => undefined);
+}
+
+function registerServiceWorker(engine: SyncEngine, dirty: DirtyTracker): UpdateState | undefined {
+  if (!('serviceWorker' in navigator) || import.meta.env.DEV) return undefined;
+  const wb = new Workbox('/sw.js', { scope: '/' });
+  const listeners = new Set<() => void>();
+  let waiting = false;
+  wb.addEventListener('waiting', () => {
+    waiting = true;
+    for (const l of listeners) l();
+  });
+  // Reload only after the user accepted and only if no form has unsaved input (the banner
+  // disables its button while dirty; this is the second guard).
+  let accepted = false;
+  wb.addEventListener('controlling', () => {
+    if (accepted && !dirty.any()) window.location.reload();
+  });
+  wb.addEventListener('message', (e) => engine.onServiceWorkerMessage(e.data));
+  void wb.register();
+  return {
+    subscribe: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    available: () => waiting,
+    apply: () => {
+      if (dirty.any()) return;
+      accepted = true;
+      wb.messageSkipWaiting();
+    },
+  };
+}
+
+void main();

@@ -1,0 +1,45 @@
+// Home: the enumerator's districts with progress by visit outcome.
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useTranslation } from '../i18n/index.ts';
+import { useServices } from './services.ts';
+import { hrefOf } from './router.ts';
+import { countByStatus, doneOf } from './progress.ts';
+import { ProgressBar } from './ProgressBar.tsx';
+
+export function HomeScreen() {
+  const { t } = useTranslation();
+  const { db } = useServices();
+  const rows = useLiveQuery(async () => {
+    const [districts, listing, regs] = await Promise.all([db.districts.toArray(), db.listing.toArray(), db.registrations.toArray()]);
+    const completed = new Set(regs.filter((r) => r.status === 'complete').map((r) => r.listingId));
+    return districts
+      .sort((a, b) => a.code.localeCompare(b.code))
+      .map((d) => {
+        const entries = listing.filter((e) => e.districtCode === d.code);
+        return { district: d, total: entries.length, counts: countByStatus(entries, completed) };
+      });
+  }, [db]);
+
+  if (!rows) return <p className="page">{t('common.loading')}</p>;
+  return (
+    <main className="page stack">
+      <h1>{t('home.title')}</h1>
+      {rows.length === 0 && <p className="alert alert-info">{t('home.empty')}</p>}
+      <ul className="list stack">
+        {rows.map(({ district, total, counts }) => {
+          const progress = t('home.progress', { done: doneOf(counts), total });
+          return (
+            <li key={district.code} className="card">
+              <a href={hrefOf({ name: 'district', code: district.code })} className="district-link" data-testid="district-link">
+                <span className="title">{district.name}</span>
+                <span className="muted"> {district.code}</span>
+              </a>
+              <p>{progress}</p>
+              <ProgressBar counts={counts} total={total} label={progress} />
+            </li>
+          );
+        })}
+      </ul>
+    </main>
+  );
+}

@@ -1,0 +1,22 @@
+// Route to the household form (src/client/ui/household/, built by the form's engineer). It
+// reports unsaved input to the dirty tracker so the update prompt never reloads over it.
+import { useCallback } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useServices } from './services.ts';
+import { useDirtyTracker } from './dirty.ts';
+import { navigate } from './router.ts';
+import { HouseholdPage } from './household-page.tsx';
+
+export function HouseholdRoute(props: { listingId: string }) {
+  const { db } = useServices();
+  const dirty = useDirtyTracker();
+  const entry = useLiveQuery(() => db.listing.get(props.listingId), [db, props.listingId]);
+  const key = `household:${props.listingId}`;
+  const onDirtyChange = useCallback((d: boolean) => dirty.set(key, d), [dirty, key]);
+  const onClose = useCallback(() => {
+    dirty.set(key, false);
+    if (entry) navigate({ name: 'district', code: entry.districtCode });
+    else navigate({ name: 'home' });
+  }, [dirty, key, entry]);
+  return <HouseholdPage db={db} listingId={props.listingId} onClose={onClose} onDirtyChange={onDirtyChange} />;
+}

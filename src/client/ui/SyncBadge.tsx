@@ -1,0 +1,23 @@
+// Always-visible sync state: queued count, last sync, offline / syncing / error. Tapping opens Sync.
+import { useTranslation } from '../i18n/index.ts';
+import { hrefOf } from './router.ts';
+import { formatTime } from './format.ts';
+import { useQueuedCount, useSyncStatus } from './useSyncStatus.ts';
+
+export function SyncBadge() {
+  const { t, i18n } = useTranslation();
+  const status = useSyncStatus();
+  const queued = useQueuedCount() ?? 0;
+  const tone = status.phase === 'error' || status.phase === 'signedOut' ? 'badge-err' : status.phase === 'offline' || queued > 0 ? 'badge-warn' : 'badge-ok';
+  const phase =
+    status.phase === 'syncing' ? t('sync.syncing') : status.phase === 'offline' ? t('sync.offline') : status.phase === 'idle' ? '' : t('sync.error');
+  const count = queued > 0 ? t('sync.badgeQueued', { count: queued }) : t('sync.badgeSynced');
+  const last = status.lastSuccessAt ? t('sync.lastSync', { when: formatTime(status.lastSuccessAt, i18n.language) }) : t('sync.never');
+  return (
+    <a className={`badge ${tone} sync-badge`} href={hrefOf({ name: 'sync' })} data-testid="sync-badge" data-queued={queued} data-phase={status.phase} title={last}>
+      <span>{count}</span>
+      {phase && <span>· {phase}</span>}
+      <span className="visually-hidden">{last}</span>
+    </a>
+  );
+}

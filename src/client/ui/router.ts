@@ -1,0 +1,52 @@
+// Hash routes: they need no server rewrites and survive an offline reload from the SW cache.
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'district'; code: string }
+  | { name: 'household'; listingId: string }
+  | { name: 'queries' }
+  | { name: 'sync' }
+  | { name: 'supervisor' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [head, arg] = parts;
+  if (head === 'd' && arg) return { name: 'district', code: arg };
+  if (head === 'h' && arg) return { name: 'household', listingId: arg };
+  if (head === 'queries') return { name: 'queries' };
+  if (head === 'sync') return { name: 'sync' };
+  if (head === 'supervisor') return { name: 'supervisor' };
+  return { name: 'home' };
+}
+
+export function hrefOf(route: Route): string {
+  switch (route.name) {
+    case 'home':
+      return '#/';
+    case 'district':
+      return `#/d/${encodeURIComponent(route.code)}`;
+    case 'household':
+      return `#/h/${encodeURIComponent(route.listingId)}`;
+    case 'queries':
+      return '#/queries';
+    case 'sync':
+      return '#/sync';
+    case 'supervisor':
+      return '#/supervisor';
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = hrefOf(route);
+}
+
+function subscribe(cb: () => void): () => void {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash, () => '');
+  return parseRoute(hash);
+}

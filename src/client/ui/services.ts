@@ -1,0 +1,84 @@
+// What the screens need from the outside world, as small ports handed down through React context.
+// main.tsx (the composition root) builds the concrete ones: Dexie db, SyncEngine, window.fetch,
+// navigator.storage. Tests pass fakes. Screens never import concrete classes.
+import { createContext, useContext } from 'react';
+import type { PuchaDb } from '../db/database.ts';
+import type { Session } from '../db/rows.ts';
+
+/** The sync engine as the UI sees it (main.tsx adapts the engine's own state to this). */
+export type SyncPhase = 'idle' | 'syncing' | 'offline' | 'error' | 'signedOut';
+export interface SyncStatus {
+  phase: SyncPhase;
+  /** ISO time of the last successful push + pull. */
+  lastSuccessAt?: string;
+  /** ms since epoch of the next automatic attempt, when one is scheduled. */
+  nextAttemptAt?: number;
+  /** What went wrong last, for the user (already worded). */
+  error?: string;
+}
+export interface SyncPort {
+  getStatus: () => SyncStatus;
+  subscribe: (listener: () => void) => () => void;
+  /** Starts a sync now (no-op while one runs); resolves when it ends. */
+  syncNow: () => Promise<void>;
+}
+
+export type LoginResult =
+  | { ok: true }
+  | { ok: false; reason: 'unauthorized' | 'rateLimited' | 'network' | 'other'; message?: string };
+export interface AuthPort {
+  login: (username: string, password: string) => Promise<LoginResult>;
+  /** Forgets the session (the caller has checked that nothing is unsynced). */
+  signOut: () => Promise<void>;
+}
+
+export interface StorageInfo {
+  usage?: number;
+  quota?: number;
+  persisted?: boolean;
+}
+export interface StoragePort {
+  /** Asks for persistent storage; undefined when the browser has no such API. */
+  persist: () => Promise<boolean | undefined>;
+  info: () => Promise<StorageInfo>;
+}
+
+export interface ExportFile {
+  filename: string;
+  blob: Blob;
+  /** How many queued items the file holds. */
+  count: number;
+}
+export interface ExportPort {
+  exportUnsynced: () => Promise<ExportFile>;
+}
+
+/** Authenticated JSON/text access to the API for the supervisor dashboard. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; message: string };
+export interface ApiPort {
+  get: (path: string) => Promise<ApiResult<unknown>>;
+  getText: (path: string) => Promise<ApiResult<string>>;
+  send: (method: 'POST' | 'PATCH', path: string, body: unknown) => Promise<ApiResult<unknown>>;
+}
+
+export interface AppServices {
+  db: PuchaDb;
+  sync: SyncPort;
+  auth: AuthPort;
+  storage: StoragePort;
+  exporter: ExportPort;
+  /** Builds an API client that carries the session's token. */
+  api: (session: Session) => ApiPort;
+  /** Hands a file to the user (download). */
+  saveFile: (file: ExportFile) => void;
+  now: () => number;
+  appVersion: string;
+}
+
+export const ServicesContext = createContext<AppServices | null>(null);
+
+export function useServices(): AppServices {
+  const s = useContext(ServicesContext);
+  if (!s) throw new Error('useServices outside <ServicesContext.Provider>');
+  return s;
+}

@@ -1,0 +1,98 @@
+// The supervisor's reads and writes over the API (api.md "Supervision"), each answer parsed with
+// zod before use. Status fields beyond api.md's list are optional so an older server still works.
+import { z } from 'zod';
+import { RegistrationDraftSchema, ReviewQuerySchema, type RegistrationDraft, type ReviewQuery } from '../../../domain/index.ts';
+import type { ApiPort, ApiResult } from '../services.ts';
+
+const count = z.number().int().min(0);
+export const EnumeratorStatusSchema = z.object({
+  userId: z.string(),
+  username: z.string(),
+  name: z.string().default(''),
+  districts: z.array(z.string()).default([]),
+  lastSeenAt: z.string().nullish(),
+  lastPushAt: z.string().nullish(),
+  pendingOnDevice: count.nullish(),
+  appVersion: z.string().nullish(),
+  rejected: count.default(0),
+  conflicts: count.default(0),
+});
+export type EnumeratorStatus = z.infer<typeof EnumeratorStatusSchema>;
+
+export const DistrictStatusSchema = z.object({
+  code: z.string(),
+  name: z.string().default(''),
+  enumerators: z.array(z.string()).default([]),
+  listingSize: count.default(0),
+  byVisitStatus: z.record(z.string(), count).default({}),
+  registrations: count.default(0),
+  completeRegistrations: count.optional(),
+  personsRegistered: count.default(0),
+  householdsWithErrors: count.default(0),
+  householdsWithWarnings: count.default(0),
+  openQueries: count.default(0),
+});
+export type DistrictStatus = z.infer<typeof DistrictStatusSchema>;
+
+export const SupervisionStatusSchema = z.object({ enumerators: z.array(EnumeratorStatusSchema), districts: z.array(DistrictStatusSchema) });
+export type SupervisionStatus = z.infer<typeof SupervisionStatusSchema>;
+
+const QueriesResponseSchema = z.union([z.array(ReviewQuerySchema), z.object({ queries: z.array(ReviewQuerySchema) }).transform((x) => x.queries)]);
+const ExportJsonSchema = z.union([
+  z.array(z.unknown()),
+  z.object({ registrations: z.array(z.unknown()) }).transform((x) => x.registrations),
+]);
+
+function parsed<T>(r: ApiResult<unknown>, schema: z.ZodType<T>): ApiResult<T> {
+  if (!r.ok) return r;
+  const p = schema.safeParse(r.value);
+  return p.success ? { ok: true, value: p.data } : { ok: false, status: 0, message: `unexpected answer: ${p.error.issues[0]?.message ?? ''}` };
+}
+
+export async function fetchStatus(api: ApiPort): Promise<ApiResult<SupervisionStatus>> {
+  return parsed(await api.get('/supervision/status'), SupervisionStatusSchema);
+}
+
+export async function fetchQueries(api: ApiPort, status?: ReviewQuery['status']): Promise<ApiResult<ReviewQuery[]>> {
+  return parsed(await api.get(`/queries${status ? `?status=${status}` : ''}`), QueriesResponseSchema);
+}
+
+export async function createQuery(api: ApiPort, householdId: string, message: string): Promise<ApiResult<unknown>> {
+  return api.send('POST', '/queries', { householdId, message });
+}
+
+export async function resolveQuery(api: ApiPort, id: string): Promise<ApiResult<unknown>> {
+  return api.send('PATCH', `/queries/${encodeURIComponent(id)}`, { status: 'resolved' });
+}
+
+/** The registrations of a district (JSON export); rows that do not parse are skipped, not trusted. */
+export async function fetchRegistrations(api: ApiPort, district: string): Promise<ApiResult<RegistrationDraft[]>> {
+  const r = parsed(await api.get(`/export?format=json&district=${encodeURIComponent(district)}`), ExportJsonSchema);
+  if (!r.ok) return r;
+  const regs: RegistrationDraft[] = [];
+  for (const row of r.value) {
+    const p = RegistrationDraftSchema.safeParse(row);
+    if (p.success) regs.push(p.data);
+  }
+  return { ok: true, value: regs };
+}
+
+export async function fetchCsv(api: ApiPort, district?: string): Promise<ApiResult<string>> {
+  return api.getText(`/export?format=csv${district ? `&district=${encodeURIComponent(district)}` : ''}`);
+}
+
+/** At risk: no contact for a day, or many items queued on the phone (sorted first on the dashboard). */
+export const RISK_QUEUED = 50;
+export const RISK_STALE_MS = 24 * 3600 * 1000;
+export function riskOf(e: EnumeratorStatus, now: number): ('stale' | 'queued')[] {
+  const risks: ('stale' | 'queued')[] = [];
+  const seen = e.lastSeenAt ? Date.parse(e.lastSeenAt) : NaN;
+  if (Number.isNaN(seen) || now - seen > RISK_STALE_MS) risks.push('stale');
+  if ((e.pendingOnDevice ?? 0) >= RISK_QUEUED) risks.push('queued');
+  return risks;
+}
+
+export function sortByRisk(list: readonly EnumeratorStatus[], now: number): EnumeratorStatus[] {
+  const score = (e: EnumeratorStatus) => riskOf(e, now).length * 1e6 + (e.pendingOnDevice ?? 0) + e.rejected + e.conflicts;
+  return [...list].sort((a, b) => score(b) - score(a) || a.username.localeCompare(b.username));
+}
