@@ -26,7 +26,7 @@ const appEn: Same<AppStrings> = {
     title: 'Sign out',
     refused: '{{count}} items are not synced yet, so you cannot sign out. Sync first, or export the unsynced data.',
     exportFirst: 'Export unsynced data', exported: 'Exported. You may sign out now.',
-    confirm: 'Sign out? The data on this device will be cleared.', doIt: 'Sign out',
+    confirm: 'Sign out? Signing in again needs a connection.', doIt: 'Sign out',
   },
   sync: {
     title: 'Sync', badgeQueued: '{{count}} queued', badgeSynced: 'Synced',

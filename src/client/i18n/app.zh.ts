@@ -23,7 +23,7 @@ const appZh = {
     title: '退出登录',
     refused: '还有 {{count}} 项未同步的数据，不能退出。请先同步，或导出未同步的数据。',
     exportFirst: '导出未同步数据', exported: '已导出，可以退出。',
-    confirm: '确定退出？本机数据将被清除。', doIt: '退出',
+    confirm: '确定退出？再次登录需要联网。', doIt: '退出',
   },
   sync: {
     title: '同步', badgeQueued: '待同步 {{count}}', badgeSynced: '已同步',

@@ -1,0 +1,89 @@
+// Sync badge (queued count and phase, always from live data), sign-out refused while anything is
+// unsynced unless exported first, and the update banner that never reloads over unsaved input.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { SyncBadge } from '../../../src/client/ui/SyncBadge.tsx';
+import { SyncScreen } from '../../../src/client/ui/sync/SyncScreen.tsx';
+import { UpdateBanner, type UpdateState } from '../../../src/client/ui/UpdateBanner.tsx';
+import { DirtyTracker } from '../../../src/client/ui/dirty.ts';
+import { setVisitOutcome, type PuchaDb } from '../../../src/client/db/index.ts';
+import { district, listingEntry, testDb } from '../fixtures.ts';
+import { fakeServices, renderWith } from './render.tsx';
+
+let db: PuchaDb;
+beforeEach(async () => {
+  db = await testDb();
+  await db.districts.put(district());
+  await db.listing.bulkPut([listingEntry(1), listingEntry(2)]);
+});
+afterEach(() => {
+  cleanup();
+  db.close();
+});
+
+describe('SyncBadge', () => {
+  it('shows the live queued count and the phase', async () => {
+    const s = fakeServices(db);
+    renderWith(<SyncBadge />, s);
+    const badge = await screen.findByTestId('sync-badge');
+    await waitFor(() => expect(badge.textContent).toContain('已同步'));
+    await setVisitOutcome(db, listingEntry(1).id, { status: 'refused' });
+    await setVisitOutcome(db, listingEntry(2).id, { status: 'vacant' });
+    await waitFor(() => expect(badge.textContent).toContain('待同步 2'));
+    act(() => s.sync.set({ phase: 'offline' }));
+    expect(badge.textContent).toContain('离线');
+    expect(badge.className).toContain('badge-warn');
+    act(() => s.sync.set({ phase: 'error', error: 'HTTP 500' }));
+    expect(badge.className).toContain('badge-err');
+  });
+
+  it('speaks English after the switch', async () => {
+    renderWith(<SyncBadge />, fakeServices(db), { lang: 'en' });
+    await waitFor(() => expect(screen.getByTestId('sync-badge').textContent).toContain('Synced'));
+  });
+});
+
+describe('sign-out', () => {
+  it('is refused while anything is unsynced, and allowed after an export', async () => {
+    await setVisitOutcome(db, listingEntry(1).id, { status: 'refused' });
+    const s = fakeServices(db);
+    renderWith(<SyncScreen />, s);
+    await screen.findByTestId('signout-refused');
+    expect(screen.queryByRole('button', { name: '退出登录' })).toBeNull();
+    // the sign-out panel's own export button (the sync card has one too)
+    fireEvent.click(screen.getAllByRole('button', { name: '导出未同步数据' }).at(-1)!);
+    await waitFor(() => expect(s.saved).toEqual(['x.json']));
+    fireEvent.click(await screen.findByRole('button', { name: '退出登录' }));
+    fireEvent.click(await screen.findByRole('button', { name: '退出' }));
+    await waitFor(() => expect(s.counters.signedOut).toBe(1));
+  });
+
+  it('is allowed at once when the queue is empty', async () => {
+    const s = fakeServices(db);
+    renderWith(<SyncScreen />, s);
+    await screen.findByTestId('queue-empty');
+    expect(screen.queryByTestId('signout-refused')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: '退出登录' }));
+    fireEvent.click(await screen.findByRole('button', { name: '退出' }));
+    await waitFor(() => expect(s.counters.signedOut).toBe(1));
+  });
+});
+
+describe('UpdateBanner', () => {
+  it('offers the update, but not while a form has unsaved input', () => {
+    let applied = 0;
+    const state: UpdateState = { subscribe: () => () => undefined, available: () => true, apply: () => void applied++ };
+    const dirty = new DirtyTracker();
+    dirty.set('household:1', true);
+    renderWith(<UpdateBanner state={state} />, fakeServices(db), { dirty });
+    const button = screen.getByRole('button', { name: '更新' });
+    expect(screen.getByTestId('update-banner').textContent).toContain('请先保存');
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(button);
+    expect(applied).toBe(0);
+    act(() => dirty.set('household:1', false));
+    expect((button as HTMLButtonElement).disabled).toBe(false);
+    fireEvent.click(button);
+    expect(applied).toBe(1);
+  });
+});
