@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorBodySchema, LoginResponseSchema } from '../../src/domain/index.ts';
+import { D1, D2 } from './fixtures.ts';
+import { expectErrorShape, harness, PASSWORD, type Harness } from './harness.ts';
+
+let h: Harness;
+afterEach(async () => h.close());
+
+const login = (username: string, password: string, ip = '10.0.0.1') =>
+  h.req({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password, deviceId: randomUUID() }, remoteAddress: ip });
+
+describe('auth', () => {
+  it('[AU1] login returns a token valid 30 days and the user with its districts', async () => {
+    h = await harness();
+    const r = await login('enum', PASSWORD);
+    expect(r.status).toBe(200);
+    const body = LoginResponseSchema.parse(r.json());
+    expect(body.user).toEqual({ id: 'u-enum', username: 'enum', name: '普查员甲', role: 'enumerator', districts: [D1, D2] });
+    expect(body.expiresAt).toBe('2020-12-03T08:00:00.000Z');
+    expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // only the hash is stored
+    expect(await h.store.findSession(body.token)).toBeUndefined();
+  });
+
+  it('[AU2] unknown user and wrong password get the identical 401', async () => {
+    h = await harness();
+    const a = await login('enum', 'wrong');
+    const b = await login('nobody', 'wrong');
+    expect(a.status).toBe(401);
+    expect(b.status).toBe(401);
+    expect(a.body).toBe(b.body);
+    expectErrorShape(a.json(), 'unauthorized');
+  });
+
+  it('[AU3] repeated failures are rate limited per username, with Retry-After', async () => {
+    h = await harness({ loginLimits: { perUser: { max: 3, windowMs: 60_000 }, perIp: { max: 100, windowMs: 60_000 } } });
+    for (let i = 0; i < 3; i++) expect((await login('enum', 'wrong', `10.0.0.${i}`)).status).toBe(401);
+    const limited = await login('enum', PASSWORD, '10.0.0.9');
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('60');
+    expectErrorShape(limited.json(), 'rate_limited');
+    expect((await login('sup', PASSWORD, '10.0.0.9')).status).toBe(200); // other users unaffected
+    h.clock.now = new Date(h.clock.now.getTime() + 61_000);
+    expect((await login('enum', PASSWORD)).status).toBe(200);
+  });
+
+  it('[AU4] repeated failures are rate limited per IP address across usernames', async () => {
+    h = await harness({ loginLimits: { perUser: { max: 100, windowMs: 60_000 }, perIp: { max: 4, windowMs: 60_000 } } });
+    for (let i = 0; i < 4; i++) expect((await login(`user${i}`, 'x', '10.9.9.9')).status).toBe(401);
+    const r = await login('enum', PASSWORD, '10.9.9.9');
+    expect(r.status).toBe(429);
+    expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await login('enum', PASSWORD, '10.9.9.10')).status).toBe(200);
+  });
+
+  it('[AU5] missing, malformed, unknown, expired and revoked tokens get 401', async () => {
+    h = await harness();
+    const url = '/api/v1/queries';
+    for (const authorization of [undefined, 'Basic abc', 'Bearer', 'Bearer short', `Bearer ${'x'.repeat(43)}`]) {
+      const r = await h.req({ method: 'GET', url, headers: authorization ? { authorization } : {} });
+      expect(r.status).toBe(401);
+      expectErrorShape(r.json(), 'unauthorized');
+    }
+    const s = await h.login('enum');
+    expect((await h.req({ method: 'GET', url, headers: s.auth })).status).toBe(200);
+    h.clock.now = new Date(h.clock.now.getTime() + 30 * 86_400_000 + 1);
+    expect((await h.req({ method: 'GET', url, headers: s.auth })).status).toBe(401);
+  });
+
+  it('[AU6] logout revokes the token, other sessions stay valid', async () => {
+    h = await harness();
+    const a = await h.login('enum');
+    const b = await h.login('enum');
+    const out = await h.req({ method: 'POST', url: '/api/v1/auth/logout', headers: a.auth });
+    expect(out.status).toBe(200);
+    expect((await h.req({ method: 'GET', url: '/api/v1/queries', headers: a.auth })).status).toBe(401);
+    expect((await h.req({ method: 'POST', url: '/api/v1/auth/logout', headers: a.auth })).status).toBe(401);
+    expect((await h.req({ method: 'GET', url: '/api/v1/queries', headers: b.auth })).status).toBe(200);
+  });
+
+  it('[AU7] login bodies are validated', async () => {
+    h = await harness();
+    const r = await h.req({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'enum', password: PASSWORD } });
+    expect(r.status).toBe(400);
+    const body = ErrorBodySchema.parse(r.json());
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.details?.[0]?.path).toEqual(['deviceId']);
+  });
+});
