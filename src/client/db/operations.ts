@@ -19,7 +19,7 @@ import {
 import type { z } from 'zod';
 import type { PuchaDb } from './database.ts';
 import { recordKey } from './rows.ts';
-import { enqueue, enqueueTables, guardQuota, issuesOf, type OpResult } from './write.ts';
+import { enqueue, enqueueTables, guardQuota, issuesOf, nextBase, type OpResult } from './write.ts';
 
 export { applyPulledChanges, type PullApplied } from './pull-apply.ts';
 export type { OpFailure, OpResult, Issue } from './write.ts';
@@ -53,7 +53,7 @@ export async function saveRegistration(
       const listing = await db.listing.get(input.listingId);
       if (!listing) return { ok: false, reason: 'notFound', what: `listing ${input.listingId}` };
       const stored = await db.registrations.get(input.id);
-      const version = (stored?.version ?? 0) + 1;
+      const version = (await nextBase(db, 'household', input.id, stored?.version ?? 0)) + 1;
       const candidate = { ...input, version, updatedAt: new Date(db.now()).toISOString() };
       const parsed = RegistrationDraftSchema.safeParse(candidate);
       if (!parsed.success) return { ok: false, reason: 'invalid', issues: issuesOf(parsed.error) };
@@ -103,7 +103,7 @@ export async function setVisitOutcome(db: PuchaDb, listingId: string, outcome: V
 }
 
 async function localVersion(db: PuchaDb, listingId: string): Promise<number> {
-  return (await db.recordState.get(recordKey('listing', listingId)))?.version ?? 0;
+  return nextBase(db, 'listing', listingId, (await db.recordState.get(recordKey('listing', listingId)))?.version ?? 0);
 }
 
 export interface FieldHouseholdInput {
@@ -171,7 +171,8 @@ export async function answerQuery(db: PuchaDb, queryId: string, input: QueryAnsw
       const updated: ReviewQuery = { ...query, status: 'answered', answer };
       await db.queries.put(updated);
       const state = await db.recordState.get(recordKey('queryAnswer', queryId));
-      const row = await enqueue(db, { entity: 'queryAnswer', entityId: queryId, baseVersion: state?.version ?? query.version, data: data.data });
+      const base = await nextBase(db, 'queryAnswer', queryId, state?.version ?? query.version);
+      const row = await enqueue(db, { entity: 'queryAnswer', entityId: queryId, baseVersion: base, data: data.data });
       return { ok: true, query: updated, mutationId: row.id };
     }),
   );

@@ -86,5 +86,17 @@ export async function enqueue(db: PuchaDb, m: Enqueue): Promise<OutboxRow> {
   return { ...row, seq };
 }
 
+/**
+ * The baseVersion of the next mutation of a record, given the version the phone holds. After a
+ * rejection (and with nothing else queued) the server never took the phone's version, so the
+ * next mutation bases on the server's version again instead of conflicting with it (PU5).
+ */
+export async function nextBase(db: PuchaDb, entity: Entity, entityId: string, localVersion: number): Promise<number> {
+  const st = await db.recordState.get(recordKey(entity, entityId));
+  if (st?.state !== 'rejected') return localVersion;
+  const queued = await db.outbox.where('[entity+entityId]').equals([entity, entityId]).count();
+  return queued === 0 ? st.serverVersion : localVersion;
+}
+
 /** The tables a write operation that enqueues must hold. */
 export const enqueueTables = (db: PuchaDb) => [db.outbox, db.meta, db.recordState];
