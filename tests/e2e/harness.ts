@@ -1,0 +1,154 @@
+// E2E plumbing: the real server as a child process on a free port and a temp SQLite file, and
+// real Chromium (playwright-core, persistent context so installability and the SW behave as in a
+// normal profile). Everything started here is stopped by its own handle, never by name.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const CHROMIUM = '/usr/bin/chromium';
+export const DEMO_PASSWORD = 'pucha-demo';
+
+/** Whether the browser suites can run; in CI a missing browser is a failure, elsewhere a loud skip. */
+export function browserAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: the e2e suite is required in CI (.ci/run installs Debian's chromium)`);
+  console.error(`\n!!! E2E SKIPPED: ${CHROMIUM} not found. Install Debian's chromium to run the browser tests. !!!\n`);
+  return false;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface ServerHandle {
+  url: string;
+  port: number;
+  dbFile: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx src/server/main.ts` (one PID) and waits for /api/v1/healthz. */
+export async function startServer(opts: { port?: number; dbFile: string }): Promise<ServerHandle> {
+  const port = opts.port ?? (await freePort());
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUCHA_DB: opts.dbFile, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000; // the first start may build dist/
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
+    try {
+      const r = await fetch(`${url}/api/v1/healthz`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not become healthy:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return {
+    url,
+    port,
+    dbFile: opts.dbFile,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface BrowserHandle {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A persistent Chromium profile in a fresh temp dir, phone-sized (360 x 740) unless told otherwise. */
+export async function launchBrowser(opts: { width?: number; height?: number; userDataDir?: string } = {}): Promise<BrowserHandle> {
+  const dir = opts.userDataDir ?? tempDir('pucha-e2e-profile-');
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: BROWSER_ARGS,
+    viewport: { width: opts.width ?? 360, height: opts.height ?? 740 },
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close().catch(() => undefined);
+      if (!opts.userDataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until a service worker is activated AND controls the page (toolchain gotcha 9). */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      return reg?.active?.state === 'activated' && navigator.serviceWorker.controller !== null;
+    },
+    undefined,
+    { timeout: 30_000, polling: 100 },
+  );
+}
+
+/** Logs in against the API from Node (for supervisor checks) and returns a bearer token. */
+export async function apiLogin(baseUrl: string, username: string): Promise<string> {
+  const r = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD, deviceId: crypto.randomUUID() }),
+  });
+  if (!r.ok) throw new Error(`login ${username}: HTTP ${r.status} ${await r.text()}`);
+  const body = (await r.json()) as { token: string };
+  return body.token;
+}
+
+export async function apiGet(baseUrl: string, token: string, path: string): Promise<unknown> {
+  const r = await fetch(`${baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!r.ok) throw new Error(`GET ${path}: HTTP ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+/** Signs in through the UI. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
+}
