@@ -31,6 +31,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS);
 
   app.setErrorHandler(errorHandler);
+  // JSON only: any other body (text/plain included, which Fastify parses by default) is a 415.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', (_req, reply, done) => {
     void reply.header('X-Content-Type-Options', 'nosniff');
     done();

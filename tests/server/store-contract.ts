@@ -125,7 +125,7 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       const reg = registration(D1);
       const a = householdMutation(reg, 0);
       const b = householdMutation({ ...reg, version: 2 }, 1);
-      const stale = householdMutation({ ...reg, household: { ...reg.household, dwellingType: 2 } }, 1);
+      const stale = householdMutation({ ...reg, household: { ...reg.household, rooms: 9 } }, 1);
       const res = await push(store, [a, b]);
       expect(res.map((r) => [r.status, r.version])).toEqual([
         ['applied', 1],
@@ -136,7 +136,7 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect(await store.countRevisions(reg.id)).toBe(3);
       const conflicts = await store.listConflicts([D1]);
       expect(conflicts).toHaveLength(1);
-      expect(conflicts[0]).toMatchObject({ mutationId: stale.id, baseVersion: 1, currentVersion: 2, deviceId: 'dev-2', data: { household: { dwellingType: 2 } } });
+      expect(conflicts[0]).toMatchObject({ mutationId: stale.id, baseVersion: 1, currentVersion: 2, deviceId: 'dev-2', data: { household: { rooms: 9 } } });
       expect(await store.listConflicts([D2])).toEqual([]);
       // the conflict repeats as a conflict on re-push
       expect(await push(store, [stale], { deviceId: 'dev-2' })).toEqual([{ id: stale.id, status: 'conflict', version: 2 }]);
