@@ -1,0 +1,74 @@
+// The sticky bar at the bottom: Save (draft, any time), Complete, Close; and what the last attempt
+// said. "NOT saved" (storage full) is a blocking dialog: the enumerator must not walk away
+// believing the household is stored.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+export type Notice =
+  | { kind: 'saved'; version: number }
+  | { kind: 'completed'; version: number }
+  | { kind: 'blocked'; errors: number; warnings: number; missing: number }
+  | { kind: 'storageFull' }
+  | { kind: 'failed'; detail: string };
+
+export interface SaveBarProps {
+  busy: boolean;
+  dirty: boolean;
+  notice: Notice | undefined;
+  onSave: () => void;
+  onComplete: () => void;
+  onClose: () => void;
+  onDismiss: () => void;
+}
+
+export function SaveBar(p: SaveBarProps) {
+  const { t } = useTranslation('household');
+  const [leaving, setLeaving] = useState(false);
+  const n = p.notice;
+  return (
+    <>
+      {n?.kind === 'storageFull' && (
+        <div className="sheet-backdrop">
+          <div className="sheet" role="alertdialog" aria-modal="true" aria-labelledby="hh-not-saved-title" aria-describedby="hh-not-saved-text">
+            <h2 id="hh-not-saved-title" className="error-text">
+              {t('save.notSavedTitle')}
+            </h2>
+            <p id="hh-not-saved-text">{t('save.notSavedText')}</p>
+            <button type="button" className="btn btn-primary btn-block" onClick={p.onDismiss} autoFocus>
+              {t('save.understood')}
+            </button>
+          </div>
+        </div>
+      )}
+      <div className="banner hh-savebar">
+        <div className="hh-notice" role="status" aria-live="polite">
+          {n?.kind === 'saved' && t('save.saved', { version: n.version })}
+          {n?.kind === 'completed' && t('save.completed', { version: n.version })}
+          {n?.kind === 'blocked' && t('save.blocked', { errors: n.errors, warnings: n.warnings, missing: n.missing })}
+          {n?.kind === 'failed' && t('save.failed', { detail: n.detail })}
+          {n === undefined && p.dirty && t('save.unsaved')}
+        </div>
+        <button type="button" className="btn" disabled={p.busy} onClick={p.onSave}>
+          {t('action.save')}
+        </button>
+        <button type="button" className="btn btn-primary" disabled={p.busy} onClick={p.onComplete}>
+          {t('action.complete')}
+        </button>
+        <button type="button" className="btn" onClick={() => (p.dirty ? setLeaving(true) : p.onClose())}>
+          {t('action.close')}
+        </button>
+        {leaving && (
+          <div className="hh-leave" role="alert">
+            <p>{t('save.leaveUnsaved')}</p>
+            <button type="button" className="btn btn-danger" onClick={p.onClose}>
+              {t('action.leave')}
+            </button>
+            <button type="button" className="btn" onClick={() => setLeaving(false)}>
+              {t('action.stay')}
+            </button>
+          </div>
+        )}
+      </div>
+    </>
+  );
+}
