@@ -1,11 +1,29 @@
-// PLACEHOLDER until the edit checks land (issue 2): the signature is the contract.
-import type { Finding, RegistrationDraft, ListingEntry } from './schemas.ts';
+// The census edit checks (census-forms.md §6A-§6G): validateRegistration runs every rule module
+// over a registration (draft or complete) and returns findings; the rule catalogue is rules.ts.
+import type { Finding, ListingEntry, RegistrationDraft } from './schemas.ts';
+import { checkCitizenIds } from './checks/citizen-id.ts';
+import { checkDeaths, checkOverseas } from './checks/deaths.ts';
+import { checkHousehold } from './checks/household.ts';
+import { checkLongForm } from './checks/long-form.ts';
+import { checkPersons } from './checks/person.ts';
+import { checkPresence } from './checks/presence.ts';
+import { checkRelationships } from './checks/relationship.ts';
 
 export interface ValidationContext {
+  /** The household's listing entry: enables the §6B.11 count comparison and the long-form sample check. */
   listing?: ListingEntry;
 }
 
 /** Run every edit check of census-forms.md §6 on a registration (draft or complete). */
-export function validateRegistration(_reg: RegistrationDraft, _ctx?: ValidationContext): Finding[] {
-  return [];
+export function validateRegistration(reg: RegistrationDraft, ctx?: ValidationContext): Finding[] {
+  return [
+    ...checkPresence(reg),
+    ...checkCitizenIds(reg),
+    ...checkHousehold(reg, ctx?.listing),
+    ...checkRelationships(reg),
+    ...checkPersons(reg),
+    ...checkLongForm(reg),
+    ...checkDeaths(reg),
+    ...checkOverseas(reg),
+  ];
 }

@@ -1,0 +1,93 @@
+// Skip rules and age filters as findings: an applicable answer that is missing (ANSWER_MISSING),
+// an answer the skip logic says must be absent (ANSWER_NOT_APPLICABLE), incomplete places
+// (§6D.1) and births after the census moment. Driven entirely by applicability.ts.
+import { beforeCensus } from '../age.ts';
+import {
+  deathApplicability, householdApplicability, ITEM_LABELS, overseasApplicability, personApplicability, type Applicability, type FormKind,
+} from '../applicability.ts';
+import type { Finding, FindingPath, RegistrationDraft } from '../schemas.ts';
+import { finding, type Param } from './finding.ts';
+
+/** Own property of a plain object, without casting it. */
+function prop(o: unknown, key: string): unknown {
+  if (typeof o !== 'object' || o === null) return undefined;
+  const d = Object.getOwnPropertyDescriptor(o, key);
+  return d === undefined ? undefined : (d.value as unknown);
+}
+
+type Numbering = 'household' | 'short' | 'long' | 'death' | 'overseas';
+const DEATH_ITEMS: Readonly<Record<string, string>> = { name: 'S2', sex: 'S3', birth: 'S4', death: 'S5', ethnicity: 'S6', education: 'S7', marital: 'S8' };
+
+/** The item id as printed on the form being filled (C15 on the long form for D11, S7 on the death form, ...). */
+function itemOf(key: string, numbering: Numbering): string {
+  const item = ITEM_LABELS[key]?.item ?? '';
+  if (numbering === 'death') return DEATH_ITEMS[key] ?? '';
+  if (numbering === 'overseas') return '';
+  if (numbering === 'long' && item.startsWith('D')) {
+    const n = Number(item.slice(1));
+    return n === 11 ? 'C15' : n === 12 ? 'C17' : `C${n}`;
+  }
+  return item;
+}
+
+function labelParams(key: string, numbering: Numbering): Record<string, Param> {
+  const l = ITEM_LABELS[key];
+  return { item: itemOf(key, numbering), label: { zh: l?.zh ?? key, en: l?.en ?? key } };
+}
+
+function presence(obj: unknown, app: Readonly<Record<string, Applicability>>, base: FindingPath, numbering: Numbering): Finding[] {
+  const out: Finding[] = [];
+  for (const [key, state] of Object.entries(app)) {
+    if (state === 'optional') continue;
+    const parts = key.split('.');
+    let v: unknown = obj;
+    let parentMissing = false;
+    for (let k = 0; k < parts.length; k++) {
+      if (k > 0 && v === undefined) {
+        parentMissing = true;
+        break;
+      }
+      v = prop(v, parts[k] ?? '');
+    }
+    if (parentMissing) continue; // the parent answer's own absence is the finding
+    if (state === 'required' && v === undefined) out.push(finding('ANSWER_MISSING', [...base, ...parts], labelParams(key, numbering)));
+    if (state === 'absent' && v !== undefined) out.push(finding('ANSWER_NOT_APPLICABLE', [...base, ...parts], labelParams(key, numbering)));
+  }
+  return out;
+}
+
+/** §6D.1: a place given for "another county" needs province, city and county. */
+function placeComplete(place: unknown, path: FindingPath): Finding[] {
+  if (place === undefined) return [];
+  const ok = ['province', 'city', 'county'].every((k) => {
+    const v = prop(place, k);
+    return typeof v === 'string' && v.trim() !== '';
+  });
+  return ok ? [] : [finding('PLACE_INCOMPLETE', path)];
+}
+
+function birthCheck(birth: string | undefined, path: FindingPath): Finding[] {
+  return birth !== undefined && !beforeCensus(birth) ? [finding('BIRTH_AFTER_CENSUS', path, { birth })] : [];
+}
+
+/** Presence findings of every form in a registration. */
+export function checkPresence(reg: RegistrationDraft): Finding[] {
+  const form: FormKind = reg.form;
+  const out: Finding[] = presence(reg.household, householdApplicability(reg.household, form, { wholeHouseholdDeceased: reg.householdNo === '999' }), ['household'], 'household');
+  reg.persons.forEach((p, i) => {
+    out.push(...presence(p, personApplicability(p, form), ['persons', i], form));
+    out.push(...birthCheck(p.birth, ['persons', i, 'birth']));
+    if (p.residence?.code === 5) out.push(...placeComplete(p.residence.place, ['persons', i, 'residence', 'place']));
+    if (p.hukou?.code === 4) out.push(...placeComplete(p.hukou.place, ['persons', i, 'hukou', 'place']));
+    if (form === 'long' && p.residence5y?.code === 2) out.push(...placeComplete(p.residence5y.place, ['persons', i, 'residence5y', 'place']));
+  });
+  reg.deaths.forEach((d, i) => {
+    out.push(...presence(d, deathApplicability(d), ['deaths', i], 'death'));
+    out.push(...birthCheck(d.birth, ['deaths', i, 'birth']));
+  });
+  reg.overseas.forEach((o, i) => {
+    out.push(...presence(o, overseasApplicability(o), ['overseas', i], 'overseas'));
+    out.push(...birthCheck(o.birth, ['overseas', i, 'birth']));
+  });
+  return out;
+}
