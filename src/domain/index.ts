@@ -11,3 +11,4 @@ export * from './findings.ts';
 export * from './generate.ts';
 export { duplicateCitizenIds, type DuplicateCitizenId } from './checks/citizen-id.ts';
 export { formatMessage } from './checks/finding.ts';
+export * from './unsynced.ts';

@@ -4,6 +4,7 @@
 // values, never exceptions. The UI never writes tables itself.
 import {
   ListingEntrySchema,
+  blockingFindings,
   QueryAnswerDataSchema,
   RegistrationDraftSchema,
   RegistrationSchema,
@@ -32,15 +33,6 @@ export type AnswerResult = OpResult<{ query: ReviewQuery; mutationId: string }>;
 export type RegistrationInput = Omit<RegistrationDraft, 'version' | 'updatedAt'> & { version?: number; updatedAt?: string };
 
 /**
- * What blocks "complete": every error, and every warning without an override for its rule and
- * path. (Mirrors `canComplete` of the domain; to be replaced by it once findings.ts lands.)
- */
-export function completionBlockers(findings: readonly Finding[], reg: Pick<RegistrationDraft, 'overrides'>): Finding[] {
-  const overridden = (f: Finding) => reg.overrides.some((o) => o.rule === f.rule && JSON.stringify(o.path) === JSON.stringify(f.path));
-  return findings.filter((f) => f.severity === 'error' || !overridden(f));
-}
-
-/**
  * Saves a draft or complete registration (version + 1) with its outbox mutation. The mutation's
  * baseVersion is the version this save replaces, so a single writer never conflicts.
  */
@@ -58,13 +50,14 @@ export async function saveRegistration(
       const parsed = RegistrationDraftSchema.safeParse(candidate);
       if (!parsed.success) return { ok: false, reason: 'invalid', issues: issuesOf(parsed.error) };
       const registration = parsed.data;
+      // The same checks as the domain's canComplete (kept as findings so a draft save returns them too).
       const findings = validateRegistration(registration, { listing });
       if (registration.status === 'complete') {
         const strict = RegistrationSchema.safeParse(registration);
         const missing: Finding[] = strict.success
           ? []
           : issuesOf(strict.error).map((i) => ({ rule: 'REQUIRED', severity: 'error', path: i.path, message: { zh: '必填项未填或无效', en: i.message } }));
-        const blockers = [...missing, ...completionBlockers(findings, registration)];
+        const blockers = [...missing, ...blockingFindings(findings, registration.overrides)];
         if (blockers.length > 0) return { ok: false, reason: 'incomplete', findings: blockers };
       }
       await db.registrations.put(registration);
