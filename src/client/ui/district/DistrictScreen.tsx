@@ -71,7 +71,7 @@ export function DistrictScreen(props: { code: string }) {
           {error}
         </p>
       )}
-      <p className="muted" aria-live="polite" data-testid="district-count">
+      <p className="muted" aria-live="polite" data-testid="district-count" data-query={deferredQuery} data-status={status}>
         {t('district.count', { count: shown.length })}
       </p>
       {shown.length === 0 ? (

@@ -1,0 +1,47 @@
+// Shared plumbing of the UI benchmarks: statistics, a built bench page served over HTTP, Chromium.
+import { build } from 'vite';
+import react from '@vitejs/plugin-react';
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function pct(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+}
+export const fmt = (x: number) => x.toFixed(1);
+export function summary(label: string, xs: readonly number[]): string {
+  return `${label}: n=${xs.length} median ${fmt(pct(xs, 50))} ms, p95 ${fmt(pct(xs, 95))} ms, max ${fmt(Math.max(...xs))} ms`;
+}
+
+/** Builds bench/ui-lib/index.html (the real modules, production mode) into a temp dir. */
+export async function buildBenchPage(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'pucha-bench-page-'));
+  await build({ configFile: false, root: join(ROOT, 'bench/ui-lib'), plugins: [react()], logLevel: 'warn', build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 } });
+  return outDir;
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+export function serveDir(dir: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    readFile(join(dir, path === '/' ? 'index.html' : path))
+      .then((body) => res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'text/html' }).end(body))
+      .catch(() => res.writeHead(404).end());
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const a = server.address();
+    resolve({ url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, server });
+  }));
+}
+
+export async function browser(userDataDir = mkdtempSync(join(tmpdir(), 'pucha-bench-profile-'))): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 360, height: 740 } });
+}
