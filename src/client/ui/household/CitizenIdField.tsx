@@ -57,6 +57,7 @@ export function CitizenIdField(p: CitizenIdFieldProps) {
           aria-invalid={instant !== undefined}
           value={input.raw}
           onChange={(e) => input.onChange(e.target.value)}
+          onBlur={input.onBlur}
         />
       )}
     </FieldFrame>

@@ -51,7 +51,9 @@ export function HouseholdForm(p: HouseholdFormProps) {
   const jump = useJump(draft, p.initial.persons.slice(0, 1).map((x) => x.id));
   const { onDirtyChange } = p;
 
-  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  useEffect(() => {
+    onDirtyChange?.(dirty);
+  }, [dirty, onDirtyChange]);
   const notice = noticeAt && (noticeAt.notice.kind === 'storageFull' || noticeAt.revision === revision) ? noticeAt.notice : undefined;
   const setNotice = (n: Notice | undefined, at = revision) => setNoticeAt(n && { notice: n, revision: at });
 

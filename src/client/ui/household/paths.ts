@@ -39,13 +39,15 @@ export function findFieldElement(doc: Document, path: FindingPath): HTMLElement 
   return null;
 }
 
-/** Focus a field element: the element itself when focusable, else its checked or first control. */
+/**
+ * Focus a field element: a question's group (fieldset) gives focus to its chosen or first control;
+ * inputs, record cards and sections (tabIndex -1) take it themselves.
+ */
 export function focusField(el: HTMLElement): void {
-  const focusable = el.matches('input, select, textarea, button')
-    ? el
-    : (el.querySelector<HTMLElement>('input:checked, [aria-checked="true"]') ??
-      el.querySelector<HTMLElement>('input, select, textarea, button') ??
-      el);
+  const focusable =
+    el instanceof HTMLFieldSetElement
+      ? (el.querySelector<HTMLElement>('input:checked') ?? el.querySelector<HTMLElement>('input, select, textarea') ?? el)
+      : el;
   // jsdom has no scrollIntoView; browsers do.
   if (typeof focusable.scrollIntoView === 'function') focusable.scrollIntoView({ block: 'center' });
   focusable.focus();

@@ -1,0 +1,109 @@
+// Save writes the registration and exactly one outbox entry per save (read back from the db);
+// a full disk shows a blocking "NOT saved" and keeps everything typed (reliability R10).
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PuchaDb, registrationByListingId } from '../../../src/client/db/index.ts';
+import { HouseholdPage } from '../../../src/client/ui/household/HouseholdPage.tsx';
+import { freshIdb, seedAssignment } from '../fixtures.ts';
+import { field, renderIn, setup, type } from './helpers.tsx';
+
+afterEach(cleanup);
+
+function dirtyLog() {
+  const calls: boolean[] = [];
+  return { calls, onDirtyChange: (d: boolean) => calls.push(d), last: () => calls[calls.length - 1] };
+}
+
+describe('household form: save', () => {
+  it('saves a draft with its outbox entry, version by version', async () => {
+    const { db, listing } = await setup();
+    const dirty = dirtyLog();
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} onDirtyChange={dirty.onDirtyChange} />);
+    await screen.findByText(/Household 001/);
+    expect(dirty.last()).toBe(false);
+    // A new draft starts with the head from the listing.
+    expect((field(['persons', 0, 'name']) as HTMLInputElement).value).toBe(listing.headName);
+    type(['household', 'residents'], '3');
+    expect(dirty.last()).toBe(true);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved (version 1).');
+    expect(dirty.last()).toBe(false);
+    const reg = await registrationByListingId(db, listing.id);
+    expect(reg).toMatchObject({ status: 'draft', version: 1, form: 'short', source: 'enumerator', household: { householdType: 1, residents: 3 } });
+    expect(reg?.persons[0]?.name).toBe(listing.headName);
+    expect(await db.outbox.where('[entity+entityId]').equals(['household', reg?.id ?? '']).count()).toBe(1);
+
+    type(['household', 'residents'], '');
+    expect(dirty.last()).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved (version 2).');
+    const again = await registrationByListingId(db, listing.id);
+    // Empty input is an absent answer, not 0 and not null.
+    expect(again?.household).not.toHaveProperty('residents');
+    expect(again?.version).toBe(2);
+    expect(await db.outbox.count()).toBe(2);
+  });
+
+  it('opens an existing registration and uses the long form the listing asks for', async () => {
+    const { db, listing } = await setup({ longForm: true });
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />);
+    await screen.findByText('Long form');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved (version 1).');
+    cleanup();
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />);
+    await screen.findByText('Long form');
+    expect(await db.registrations.count()).toBe(1);
+  });
+
+  it('marks a self-enumerated household for the enumerator to verify', async () => {
+    const { db, listing } = await setup({ selfEnumeration: true, visit: { status: 'selfReported', attempts: 1 } });
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />);
+    expect((await screen.findByRole('note')).textContent).toMatch(/Self-enumerated/);
+  });
+
+  it('shows NOT saved on a full disk, keeps the form, and saves once space is back', async () => {
+    const db = new PuchaDb(`hh-full-${crypto.randomUUID()}`, freshIdb());
+    let full = false;
+    // A Dexie middleware fails every write to registrations as a full disk would.
+    db.use({
+      stack: 'dbcore',
+      name: 'disk-full',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          return {
+            ...table,
+            mutate: (req) => (full && name === 'registrations' ? Promise.reject(new DOMException('disk full', 'QuotaExceededError')) : table.mutate(req)),
+          };
+        },
+      }),
+    });
+    const [listing] = await seedAssignment(db, 1);
+    if (!listing) throw new Error('no listing');
+    const dirty = dirtyLog();
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} onDirtyChange={dirty.onDirtyChange} />);
+    await screen.findByText(/Household 001/);
+    type(['persons', 0, 'birth'], '1975-04');
+    type(['household', 'rooms'], '4');
+    full = true;
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog.textContent).toMatch(/NOT saved/);
+    expect(await db.registrations.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+    expect(dirty.last()).toBe(true);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'I understand' }));
+    expect((field(['persons', 0, 'birth']) as HTMLInputElement).value).toBe('1975-04');
+    expect((field(['household', 'rooms']) as HTMLInputElement).value).toBe('4');
+
+    full = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved (version 1).');
+    await waitFor(() => expect(dirty.last()).toBe(false));
+    expect((await registrationByListingId(db, listing.id))?.persons[0]?.birth).toBe('1975-04');
+    expect(await db.outbox.count()).toBe(1);
+  });
+});
