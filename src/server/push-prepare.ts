@@ -1,7 +1,7 @@
 // The checks of a pushed mutation that need no database: the envelope, the record with the
 // domain's zod schemas, and for a `complete` household the domain's edit checks. Their outcome
 // is a value (`Checked`); the planner then decides in the push transaction.
-import { DistrictCodeSchema, IdSchema, ListingEntrySchema, MutationSchema, QueryAnswerDataSchema, parseRegistration, validateRegistration } from '../domain/index.ts';
+import { DistrictCodeSchema, IdSchema, ListingEntrySchema, MutationSchema, QueryAnswerDataSchema, blockingFindings, parseRegistration, validateRegistration } from '../domain/index.ts';
 import type { ApiError, Finding, Override } from '../domain/index.ts';
 import type { Checked, EntityKind, PreparedMutation } from './push-plan.ts';
 import { cleanPath, zodDetails, type Detail } from './zod-details.ts';
@@ -13,14 +13,6 @@ const samePath = (a: readonly (string | number)[], b: readonly (string | number)
 /** Warnings not yet confirmed by an override. */
 export function unconfirmedWarnings(findings: readonly Finding[], overrides: readonly Override[]): Finding[] {
   return findings.filter((f) => f.severity === 'warning' && !overrides.some((o) => o.rule === f.rule && samePath(o.path, f.path)));
-}
-
-/**
- * What keeps a household from being `complete`. Errors only for now: the domain's
- * `blockingFindings` (errors plus unconfirmed warnings) replaces this once it lands.
- */
-export function blocking(findings: readonly Finding[], _overrides: readonly Override[]): Finding[] {
-  return findings.filter((f) => f.severity === 'error');
 }
 
 const entityOf = (e: unknown): EntityKind => (e === 'listing' ? 'listing' : e === 'queryAnswer' ? 'query' : 'household');
@@ -40,7 +32,7 @@ function checkData(entity: 'household' | 'listing' | 'queryAnswer', entityId: st
     if (reg.id !== entityId) return { ok: false, error: invalid('entityId must equal data.id', [{ path: ['entityId'], message: 'differs from data.id' }]), districtCode: reg.districtCode };
     const findings = validateRegistration(reg);
     if (reg.status === 'complete') {
-      const blockers = blocking(findings, reg.overrides);
+      const blockers = blockingFindings(findings, reg.overrides);
       if (blockers.length > 0) {
         const details = blockers.slice(0, 50).map((f) => ({ path: cleanPath(f.path, ['data']), message: `${f.rule}: ${f.message.en}` }));
         return { ok: false, error: invalid('a complete household has blocking edit-check findings', details), districtCode: reg.districtCode };

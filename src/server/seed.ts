@@ -1,8 +1,7 @@
 // Demo data for `npm start` and for the phone's sync tests: four accounts (password
 // `pucha-demo`) and three generated districts, two for demo-enumerator and one for
 // demo-enumerator-2, both supervised by demo-supervisor. Same seed, same data.
-import { validateRegistration } from '../domain/index.ts';
-import { generateDistrict } from '../domain/generate.ts';
+import { generateDistrict, validateRegistration } from '../domain/index.ts';
 import { hashPassword } from './auth.ts';
 import { unconfirmedWarnings } from './push-prepare.ts';
 import type { Store } from './store/store.ts';

@@ -134,7 +134,7 @@ describe('pull', () => {
     const reg = registration(D2);
     await push(s.auth, s.deviceId, [householdMutation(reg)]);
     const next = await pullAll(s.auth, first.cursor);
-    expect(next.changes).toEqual([{ entity: 'household', id: reg.id, version: 1, data: JSON.parse(JSON.stringify(reg)), deleted: false }]);
+    expect(next.changes).toEqual([{ entity: 'household', id: reg.id, version: 1, data: JSON.parse(JSON.stringify(reg)) as unknown, deleted: false }]);
   });
 
   it('[PL2] paging with limit returns every change once, in order', async () => {
