@@ -49,7 +49,7 @@ export async function startServer(opts: { port?: number; dbFile: string }): Prom
   const port = opts.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUCHA_DB: opts.dbFile, NODE_ENV: 'production' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUCHA_DB: opts.dbFile, NODE_ENV: 'production', PUCHA_BUILD: '0' }, // globalSetup built dist/ once; never rebuild mid-test
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -13,7 +13,7 @@ export function EnumeratorTable(props: { enumerators: readonly EnumeratorStatus[
     <section className="card" aria-labelledby="sup-enum">
       <h2 id="sup-enum">{t('supervisor.enumerators')}</h2>
       <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="sup-enum">
-        <table className="data">
+        <table className="data cards-narrow">
           <thead>
             <tr>
               <th scope="col">{t('supervisor.enumerators')}</th>
@@ -38,12 +38,12 @@ export function EnumeratorTable(props: { enumerators: readonly EnumeratorStatus[
                       </span>
                     ))}
                   </th>
-                  <td>{when(e.lastSeenAt)}</td>
-                  <td data-testid="last-push">{when(e.lastPushAt)}</td>
-                  <td data-testid="pending">{e.pendingOnDevice ?? '?'}</td>
-                  <td>{e.rejected}</td>
-                  <td>{e.conflicts}</td>
-                  <td>{e.appVersion ?? ''}</td>
+                  <td data-label={t('supervisor.lastSeen')}>{when(e.lastSeenAt)}</td>
+                  <td data-label={t('supervisor.lastPush')} data-testid="last-push">{when(e.lastPushAt)}</td>
+                  <td data-label={t('supervisor.pending')} data-testid="pending">{e.pendingOnDevice ?? '?'}</td>
+                  <td data-label={t('supervisor.rejected')}>{e.rejected}</td>
+                  <td data-label={t('supervisor.conflicts')}>{e.conflicts}</td>
+                  <td data-label={t('supervisor.appVersion')}>{e.appVersion ?? ''}</td>
                 </tr>
               );
             })}
