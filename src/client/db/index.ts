@@ -7,3 +7,4 @@ export * from './operations.ts';
 export * from './queries.ts';
 export { isQuotaError } from './write.ts';
 export * from './outbox.ts';
+export * from './export.ts';
