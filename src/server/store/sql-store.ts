@@ -182,11 +182,17 @@ export class SqlStore implements Store {
     });
   }
 
-  importListing(entries: readonly ListingEntry[]): Promise<ImportListingResult> {
+  importListing(entries: readonly ListingEntry[], newDistricts: readonly District[] = []): Promise<ImportListingResult> {
     const parsed = entries.map((e) => ListingEntrySchema.parse(e));
+    const districts = newDistricts.map((d) => DistrictSchema.parse(d));
     return this.db.tx(async (q) => {
       const result: ImportListingResult = { inserted: 0, updated: 0, unchanged: 0 };
-      await q.lockKeys(parsed.map((e) => `listing:${e.id}`));
+      await q.lockKeys([...districts.map((d) => `district:${d.code}`), ...parsed.map((e) => `listing:${e.id}`)]);
+      for (const d of districts) {
+        if ((await q.all('SELECT code FROM districts WHERE code = ?', [d.code])).length > 0) continue;
+        await q.run('INSERT INTO districts (code, name, urban_rural, version, seq) VALUES (?, ?, ?, 1, ?)', [d.code, d.name, d.urbanRural ?? null, await nextSeq(q, 1)]);
+        if (d.enumerators.length > 0) await insertRows(q, 'district_enumerators', ['district_code', 'user_id'], d.enumerators.map((u) => [d.code, u]));
+      }
       const existing = new Map<string, Row>();
       for (let i = 0; i < parsed.length; i += 500) {
         const ids = parsed.slice(i, i + 500).map((e) => e.id);

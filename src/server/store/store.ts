@@ -166,8 +166,11 @@ export interface Store {
   /** Insert or update a district and its enumerator assignment (user ids must exist). */
   putDistrict(district: District): Promise<void>;
   listDistricts(codes?: readonly string[]): Promise<District[]>;
-  /** All or nothing; identical entries are left untouched (no new version, no pull change). */
-  importListing(entries: readonly ListingEntry[]): Promise<ImportListingResult>;
+  /**
+   * All or nothing; identical entries are left untouched (no new version, no pull change).
+   * `newDistricts` are created in the same transaction when they do not exist yet.
+   */
+  importListing(entries: readonly ListingEntry[], newDistricts?: readonly District[]): Promise<ImportListingResult>;
   /** Import complete registrations as applied version-1 writes by the office (demo seed, migration). */
   importRegistrations(rows: readonly RegistrationWrite[], at: string): Promise<number>;
 
