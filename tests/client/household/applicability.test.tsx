@@ -3,14 +3,14 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from '@testing-library/react';
 import { HouseholdPage } from '../../../src/client/ui/household/HouseholdPage.tsx';
-import { choose, field, personCard, renderIn, setup, shows, type } from './helpers.tsx';
+import { choose, field, personCard, renderIn, setup, shows, type, LOAD } from './helpers.tsx';
 
 afterEach(cleanup);
 
 async function openPage(longForm = false) {
   const { db, listing } = await setup({ longForm });
-  renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />);
-  await screen.findByText(/Household 001/);
+  renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />, 'en');
+  await screen.findByText(/Household 001/, undefined, LOAD);
   return { db, listing };
 }
 

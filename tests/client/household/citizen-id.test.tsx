@@ -3,14 +3,14 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HouseholdPage } from '../../../src/client/ui/household/HouseholdPage.tsx';
-import { field, personCard, renderIn, setup, shows, type } from './helpers.tsx';
+import { field, personCard, renderIn, setup, shows, type, LOAD } from './helpers.tsx';
 
 afterEach(cleanup);
 
 async function openPage() {
   const { db, listing } = await setup();
-  renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />);
-  await screen.findByText(/Household 001/);
+  renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />, 'en');
+  await screen.findByText(/Household 001/, undefined, LOAD);
 }
 
 const radio = (path: (string | number)[], name: RegExp) => within(field(path)).getByRole<HTMLInputElement>('radio', { name });

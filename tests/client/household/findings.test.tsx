@@ -27,6 +27,7 @@ async function openForm(validate: (reg: RegistrationDraft) => Finding[]) {
       onClose={() => {}}
       validationDelayMs={10}
     />,
+    'en',
   );
 }
 

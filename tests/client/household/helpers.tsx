@@ -1,12 +1,15 @@
 // Shared set-up of the household form tests: a fresh fake IndexedDB per test with one district and
 // its listing, the page rendered in English (or Chinese) through the app's own i18n set-up.
-import { render, within, fireEvent, type RenderResult } from '@testing-library/react';
+import { configure, render, within, fireEvent, type RenderResult } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import type { ReactElement } from 'react';
 import { createI18n, type Language } from '../../../src/client/i18n/index.ts';
 import type { PuchaDb } from '../../../src/client/db/index.ts';
 import type { ListingEntry, RegistrationDraft } from '../../../src/domain/index.ts';
 import { seedAssignment, testDb } from '../fixtures.ts';
+
+// The form re-checks after a debounce and jsdom renders a long form slowly on a busy machine.
+configure({ asyncUtilTimeout: 5000 });
 
 export async function setup(patch: Partial<ListingEntry> = {}): Promise<{ db: PuchaDb; listing: ListingEntry }> {
   const db = await testDb();
@@ -17,7 +20,8 @@ export async function setup(patch: Partial<ListingEntry> = {}): Promise<{ db: Pu
   return { db, listing };
 }
 
-export function renderIn(ui: ReactElement, lang: Language = 'en'): RenderResult {
+/** Render with the app's i18n; without `lang`, the app's default language (Simplified Chinese). */
+export function renderIn(ui: ReactElement, lang?: Language): RenderResult {
   return render(<I18nextProvider i18n={createI18n(lang)}>{ui}</I18nextProvider>);
 }
 
@@ -71,3 +75,6 @@ export function completeDraft(listing: ListingEntry): RegistrationDraft {
     updatedAt: '2020-11-05T08:00:00.000Z',
   };
 }
+
+/** Waiting options for the first render of a page (a long form is slow in jsdom on a busy machine). */
+export const LOAD = { timeout: 5000 } as const;

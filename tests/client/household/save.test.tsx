@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PuchaDb, registrationByListingId } from '../../../src/client/db/index.ts';
 import { HouseholdPage } from '../../../src/client/ui/household/HouseholdPage.tsx';
 import { freshIdb, seedAssignment } from '../fixtures.ts';
-import { field, renderIn, setup, type } from './helpers.tsx';
+import { field, renderIn, setup, type, LOAD } from './helpers.tsx';
 
 afterEach(cleanup);
 
@@ -18,8 +18,8 @@ describe('household form: save', () => {
   it('saves a draft with its outbox entry, version by version', async () => {
     const { db, listing } = await setup();
     const dirty = dirtyLog();
-    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} onDirtyChange={dirty.onDirtyChange} />);
-    await screen.findByText(/Household 001/);
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} onDirtyChange={dirty.onDirtyChange} />, 'en');
+    await screen.findByText(/Household 001/, undefined, LOAD);
     expect(dirty.last()).toBe(false);
     // A new draft starts with the head from the listing.
     expect((field(['persons', 0, 'name']) as HTMLInputElement).value).toBe(listing.headName);
@@ -27,7 +27,7 @@ describe('household form: save', () => {
     expect(dirty.last()).toBe(true);
 
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    await screen.findByText('Saved (version 1).');
+    await screen.findByText('Saved (version 1).', undefined, LOAD);
     expect(dirty.last()).toBe(false);
     const reg = await registrationByListingId(db, listing.id);
     expect(reg).toMatchObject({ status: 'draft', version: 1, form: 'short', source: 'enumerator', household: { householdType: 1, residents: 3 } });
@@ -37,7 +37,7 @@ describe('household form: save', () => {
     type(['household', 'residents'], '');
     expect(dirty.last()).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    await screen.findByText('Saved (version 2).');
+    await screen.findByText('Saved (version 2).', undefined, LOAD);
     const again = await registrationByListingId(db, listing.id);
     // Empty input is an absent answer, not 0 and not null.
     expect(again?.household).not.toHaveProperty('residents');
@@ -47,19 +47,19 @@ describe('household form: save', () => {
 
   it('opens an existing registration and uses the long form the listing asks for', async () => {
     const { db, listing } = await setup({ longForm: true });
-    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />);
-    await screen.findByText('Long form');
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />, 'en');
+    await screen.findByText('Long form', undefined, LOAD);
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    await screen.findByText('Saved (version 1).');
+    await screen.findByText('Saved (version 1).', undefined, LOAD);
     cleanup();
-    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />);
-    await screen.findByText('Long form');
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />, 'en');
+    await screen.findByText('Long form', undefined, LOAD);
     expect(await db.registrations.count()).toBe(1);
   });
 
   it('marks a self-enumerated household for the enumerator to verify', async () => {
     const { db, listing } = await setup({ selfEnumeration: true, visit: { status: 'selfReported', attempts: 1 } });
-    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />);
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />, 'en');
     expect((await screen.findByRole('note')).textContent).toMatch(/Self-enumerated/);
   });
 
@@ -84,8 +84,8 @@ describe('household form: save', () => {
     const [listing] = await seedAssignment(db, 1);
     if (!listing) throw new Error('no listing');
     const dirty = dirtyLog();
-    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} onDirtyChange={dirty.onDirtyChange} />);
-    await screen.findByText(/Household 001/);
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} onDirtyChange={dirty.onDirtyChange} />, 'en');
+    await screen.findByText(/Household 001/, undefined, LOAD);
     type(['persons', 0, 'birth'], '1975-04');
     type(['household', 'rooms'], '4');
     full = true;
@@ -101,7 +101,7 @@ describe('household form: save', () => {
 
     full = false;
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    await screen.findByText('Saved (version 1).');
+    await screen.findByText('Saved (version 1).', undefined, LOAD);
     await waitFor(() => expect(dirty.last()).toBe(false));
     expect((await registrationByListingId(db, listing.id))?.persons[0]?.birth).toBe('1975-04');
     expect(await db.outbox.count()).toBe(1);
