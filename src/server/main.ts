@@ -23,10 +23,10 @@ if (config.PUCHA_DEMO === '1') {
 
 const app = await buildApp({ store, logger: config.PUCHA_LOG === '1', ...(web.ok ? { staticDir: web.dir } : {}) });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
-console.log(`Pucha listening on ${address} (store: ${store.kind}${store.kind === 'sqlite' ? `, ${config.PUCHA_DB}` : ''})`);
 if (config.PUCHA_DEMO === '1') {
   console.log(`Demo accounts (password "${DEMO_PASSWORD}"): demo-enumerator, demo-enumerator-2, demo-supervisor, demo-admin`);
 }
+console.log(`Pucha listening on ${address} (store: ${store.kind}${store.kind === 'sqlite' ? `, ${config.PUCHA_DB}` : ''})`);
 
 let closing = false;
 async function shutdown(signal: string) {
