@@ -92,6 +92,7 @@ ruleTable('ID_SEX_MISMATCH', [
 ruleTable('ID_DUPLICATE', [
   { name: 'distinct IDs', at: null },
   { name: "child has the head's ID", edit: (r) => (p(r, 2).citizenId = HEAD_ID), at: ['persons', 2, 'citizenId'] },
+  { name: 'two death forms with one ID', edit: (r) => { const id = makeCitizenId('130102', '1940-02-03', 5, 1); r.deaths = [death({ citizenId: id }), death({ id: 'd2', citizenId: id })]; r.household.deaths.male = 2; }, at: ['deaths', 1, 'citizenId'] },
 ]);
 ruleTable('ID_ADDRESS_CODE', [
   { name: 'Hebei code', at: null },

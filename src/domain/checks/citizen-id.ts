@@ -50,12 +50,16 @@ export function checkCitizenIds(reg: RegistrationDraft): Finding[] {
     if (first === undefined) seen.set(p.citizenId, i);
     else out.push(finding('ID_DUPLICATE', path, { other: who(reg.persons[first]?.name, first) }));
   });
+  const seenDeaths = new Map<string, number>();
   reg.deaths.forEach((d, i) => {
     if (d.citizenId === undefined) return;
     const path: FindingPath = ['deaths', i, 'citizenId'];
     out.push(...idFindings(d.citizenId, d.birth, d.sex, path));
     const living = seen.get(d.citizenId);
     if (living !== undefined) out.push(finding('DEAD_PERSON_LISTED', path, { other: who(reg.persons[living]?.name, living) }));
+    const earlier = seenDeaths.get(d.citizenId);
+    if (earlier === undefined) seenDeaths.set(d.citizenId, i);
+    else out.push(finding('ID_DUPLICATE', path, { other: { zh: `第${earlier + 1}份死亡表`, en: `death form ${earlier + 1}` } }));
   });
   return out;
 }

@@ -101,7 +101,11 @@ export function composeFamily(rng: Rng, size: number): Member[] {
         return m;
       }
       const m = single(rng, 22, 45, C.NEVER_MARRIED);
-      addParents(rng, m, 0, false);
+      if (rng.chance(0.25)) {
+        // Two unmarried siblings sharing a home.
+        const age = Math.max(18, (m[0]?.age ?? 30) + rng.int(-8, 8));
+        m.push({ rel: C.REL.sibling, sex: rng.chance(0.5) ? 1 : 2, age, marital: C.NEVER_MARRIED });
+      } else addParents(rng, m, 0, false);
       return m;
     }
     case 3: {

@@ -81,15 +81,17 @@ function codePeople(ctx: HouseholdContext, members: Member[], collective: boolea
     const ownName = collective || m.rel === C.REL.spouse || m.rel === C.REL.childInLaw || m.rel === C.REL.parentInLaw || (m.rel === C.REL.parent && m.sex === 2);
     const name = chineseName(rng, m.sex, ownName ? undefined : headSurname);
     const migrant = collective ? rng.chance(0.9) : migrantFamily;
-    const hukou = migrant ? (collective ? rng.weighted([[3, 30], [4, 70]]) : familyHukou) : i === awayIndex ? C.HUKOU_HERE : nativeCode;
+    const hasId = m.age > 0 || rng.chance(0.6);
+    // Some newborns without an ID number are still 户口待定 (hukou pending): D9 and D10 are skipped.
+    const pending = !hasId && !migrant && rng.chance(0.5);
+    const hukou = pending ? C.HUKOU_PENDING : migrant ? (collective ? rng.weighted([[3, 30], [4, 70]]) : familyHukou) : i === awayIndex ? C.HUKOU_HERE : nativeCode;
     const place = hukou === C.HUKOU_OTHER_COUNTY ? (collective ? rng.weighted(OTHER_COUNTIES) : familyPlace) : undefined;
     const absent = i === awayIndex;
-    let duration: number = C.NEVER_LEFT;
+    let duration: number | undefined = pending ? undefined : C.NEVER_LEFT;
     if (migrant) duration = Math.min(collective ? rng.weighted(DURATION_WEIGHTS) : familyBand, maxDurationForAge(m.age));
     if (absent) duration = Math.min(rng.int(3, 8), maxDurationForAge(m.age));
     const education = educationFor(rng, m.age, student);
     const address = place?.code ?? ctx.countyCode;
-    const hasId = m.age > 0 || rng.chance(0.6);
     const residenceCode = absent ? rng.weighted([[C.RESIDENCE_OTHER_COUNTY, 70], [4, 20], [6, 3], [7, 7]]) : C.RESIDENCE_HERE;
     const out: Record<string, unknown> = {
       id: `${ctx.idPrefix}-P${i + 1}`,
@@ -102,11 +104,11 @@ function codePeople(ctx: HouseholdContext, members: Member[], collective: boolea
       residence: { code: residenceCode, ...(residenceCode === C.RESIDENCE_OTHER_COUNTY && { place: placeOf(rng.weighted(OTHER_COUNTIES)) }) },
       hukou: { code: hukou, ...(place && { place: placeOf(place) }) },
       leftHukouDuration: duration,
-      leftHukouReason: duration === C.NEVER_LEFT ? undefined : absent ? (student ? 2 : C.REASON.work) : reasonFor(rng, m.age, m.rel, student),
+      leftHukouReason: duration === undefined || duration === C.NEVER_LEFT ? undefined : absent ? (student ? 2 : C.REASON.work) : reasonFor(rng, m.age, m.rel, student),
       education,
       literate: m.age >= 15 ? literacyFor(rng, education) : undefined,
     };
-    return { m, birth, student, hukou, ...(place && { place }), duration, absent, out };
+    return { m, birth, student, hukou, ...(place && { place }), ...(duration !== undefined && { duration }), absent, out };
   });
 }
 
