@@ -1,0 +1,107 @@
+// R1 of reliability.md: the server is killed with SIGKILL at random points while devices push;
+// restarted on the same SQLite file, every mutation acknowledged before a kill is there exactly
+// once, and re-pushing everything (acknowledged or not) ends with each mutation applied once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PushResponseSchema, type Mutation } from '../../src/domain/index.ts';
+import { D1, D2, householdMutation, registration } from './fixtures.ts';
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+function start(env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/server/crash-server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let errOut = '';
+    child.stderr?.on('data', (b: Buffer) => (errOut += b.toString()));
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /READY (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${errOut}`)));
+  });
+}
+
+function kill(s: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
+    s.child.once('exit', () => resolve());
+    s.child.kill('SIGKILL');
+  });
+}
+
+describe('crash safety', () => {
+  it('[CR1] SIGKILL during pushes loses no acknowledged mutation and duplicates none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pucha-crash-'));
+    const db = join(dir, 'db.sqlite');
+    const token = randomBytes(32).toString('base64url');
+    const deviceId = randomUUID();
+    const env = { CRASH_DB: db, CRASH_TOKEN: token, CRASH_DEVICE: deviceId };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const acknowledged = new Map<string, number>(); // mutation id -> version
+    const attempted: Mutation[][] = [];
+    const rng = fc.sample(fc.integer({ min: 20, max: 400 }), { numRuns: 6, seed: 20201101 });
+    let server: Server | undefined;
+    try {
+      for (const delay of rng) {
+        server = await start(env);
+        const url = server.url;
+        let stop = false;
+        // four devices' worth of pushes in flight until the kill
+        const workers = Array.from({ length: 4 }, async (_, w) => {
+          while (!stop) {
+            const batch = Array.from({ length: 10 }, () => householdMutation(registration(w % 2 ? D1 : D2)));
+            attempted.push(batch);
+            try {
+              const res = await fetch(`${url}/api/v1/sync/push`, { method: 'POST', headers, body: JSON.stringify({ deviceId, mutations: batch }) });
+              const body = PushResponseSchema.parse(await res.json());
+              for (const r of body.results) if (r.status === 'applied' || r.status === 'duplicate') acknowledged.set(r.id, r.version ?? -1);
+            } catch {
+              return; // the server died under us: this answer is lost
+            }
+          }
+        });
+        await new Promise((r) => setTimeout(r, delay));
+        await kill(server);
+        stop = true;
+        await Promise.all(workers);
+      }
+      expect(acknowledged.size).toBeGreaterThan(0);
+      // Restart on the same file: everything acknowledged is there exactly once.
+      server = await start(env);
+      const check = new Database(db, { readonly: true });
+      const once = check.prepare('SELECT count(*) AS n FROM revisions WHERE mutation_id = ?');
+      const mutation = check.prepare('SELECT status, version FROM mutations WHERE id = ?');
+      for (const [id, version] of acknowledged) {
+        expect((once.get(id) as { n: number }).n).toBe(1);
+        expect(mutation.get(id)).toEqual({ status: 'applied', version });
+      }
+      // The phones retry everything they never heard back about: each mutation ends applied once.
+      for (const batch of attempted) {
+        const res = await fetch(`${server.url}/api/v1/sync/push`, { method: 'POST', headers, body: JSON.stringify({ deviceId, mutations: batch }) });
+        const body = PushResponseSchema.parse(await res.json());
+        for (const r of body.results) expect(['applied', 'duplicate']).toContain(r.status);
+      }
+      const total = attempted.reduce((n, b) => n + b.length, 0);
+      expect(acknowledged.size).toBeLessThan(total); // some answers really were lost to the kills
+      console.log(`crash test: ${rng.length} kills, ${acknowledged.size} acknowledged of ${total} pushed`);
+      expect((check.prepare('SELECT count(*) AS n FROM revisions').get() as { n: number }).n).toBe(total);
+      expect((check.prepare('SELECT count(DISTINCT mutation_id) AS n FROM revisions').get() as { n: number }).n).toBe(total);
+      expect((check.prepare('SELECT count(*) AS n FROM registrations').get() as { n: number }).n).toBe(total);
+      check.close();
+    } finally {
+      if (server) await kill(server);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
