@@ -95,7 +95,7 @@ describe.runIf(browserAvailable())('offline registration and review', () => {
     // Server back on the same port and store, network back: the queue drains.
     server = await startServer({ port: server.port, dbFile: server.dbFile });
     await context.setOffline(false);
-    await expect.poll(() => queued(page), { timeout: 60_000, intervals: [250] }).toBe('0');
+    await expect.poll(() => queued(page), { timeout: 60_000, interval: 250 }).toBe('0');
 
     const token = await apiLogin(server.url, 'demo-enumerator');
     const pulled = (await apiGet(server.url, token, '/sync/pull')) as { changes: { entity: string; data: { listingId?: string; status?: string; persons?: unknown[]; overrides?: unknown[]; districtCode?: string } }[] };
@@ -140,7 +140,7 @@ describe.runIf(browserAvailable())('offline registration and review', () => {
       await query.getByLabel('回复内容').fill('已核实，房产证面积1200平方米');
       await query.getByRole('button', { name: '提交回复' }).click();
       await expect.poll(() => query.getAttribute('data-status')).toBe('answered');
-      await expect.poll(() => queued(page), { timeout: 60_000, intervals: [250] }).toBe('0');
+      await expect.poll(() => queued(page), { timeout: 60_000, interval: 250 }).toBe('0');
 
       // The supervisor sees the answer and resolves it.
       await sp.getByRole('button', { name: '刷新' }).click();
