@@ -44,7 +44,7 @@ export const RULES = {
   ABSENT_COUNT: r(E, ['6B.3'], '户口在本户但不住本户的人数{count}与H2{expected}不符。', '{count} persons are away (D7≠1) but H2 says {expected}.'),
   ABSENT_HUKOU_HERE: r(E, ['6B.4', '6D.9'], '不住本户(含港澳台和国外)的人户口必须在本户(户口登记地应为本村(居)委会)。', 'A person not living here (incl. HK/Macao/Taiwan or abroad) must have hukou here (D8=1).'),
   BIRTHS_COUNT: r(W, ['6B.5'], '本户2019.11-2020.10出生的{sex}性有{count}人，多于H3填报的{expected}人。', '{count} {sex} persons born 2019-11..2020-10 are listed, more than H3 ({expected}).'),
-  DEATHS_COUNT: r(E, ['6B.6', '6G.4'], '{sex}性死亡人数H4为{expected}，但死亡人口调查表有{count}份。', 'H4 reports {expected} {sex} deaths but there are {count} {sex} death forms.'),
+  DEATHS_COUNT: r(E, ['6B.6', '6G.4'], '{sex}性死亡人数H4为{expected}，但死亡人口调查表有{count}份。', 'H4 reports {expected} {sex} death(s) but there are {count} {sex} death form(s).'),
   DEAD_PERSON_LISTED: r(E, ['6B.7'], '死亡人口的公民身份号码与在世人员{other}相同。', 'This deceased person has the same citizen ID as the living person {other}.'),
   DWELLING_SIZE: r(E, ['6B.8'], '普通住宅的建筑面积应大于0，间数至少为1。', 'An ordinary dwelling needs a floor area above 0 and at least 1 room.'),
   FLOOR_AREA_PLAUSIBLE: r(W, ['6B.9'], '人均建筑面积{perPerson}平方米或间数{rooms}与面积{area}平方米不太合理，请核实。', 'Floor area per person {perPerson} m² or {rooms} rooms in {area} m² looks implausible; please confirm.'),
