@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Finding } from '../../../domain/index.ts';
 import { useFormEnv } from './context.ts';
 import { FindingItem } from './FindingItem.tsx';
+import { isMissingAnswer } from './completion.ts';
 import { findingKey, overrideFor } from './paths.ts';
 
 export interface FindingListProps {
@@ -15,7 +16,8 @@ export interface FindingListProps {
 export function FindingList({ findings, where, onJump }: FindingListProps) {
   const { t } = useTranslation('household');
   const { overrides } = useFormEnv();
-  const rank = (f: Finding) => (f.severity === 'error' ? 0 : overrideFor(f, overrides) ? 2 : 1);
+  // Real errors first, then unanswered questions, warnings to confirm, confirmed warnings.
+  const rank = (f: Finding) => (f.severity === 'error' ? (isMissingAnswer(f) ? 1 : 0) : overrideFor(f, overrides) ? 3 : 2);
   const sorted = [...findings].sort((a, b) => rank(a) - rank(b));
   if (sorted.length === 0) return <p className="alert alert-ok">{t('finding.none')}</p>;
   return (

@@ -9,7 +9,7 @@ import { FormEnvContext, type FormEnv } from './context.ts';
 import { DeathEditor } from './DeathEditor.tsx';
 import { countFindings, FindingList } from './FindingList.tsx';
 import { HouseholdItems } from './HouseholdItems.tsx';
-import { completionBlockers, missingAnswers } from './completion.ts';
+import { completionBlockers, isMissingAnswer, missingAnswers } from './completion.ts';
 import { OverseasEditor } from './OverseasEditor.tsx';
 import { samePath } from './paths.ts';
 import { PersonEditor } from './PersonEditor.tsx';
@@ -61,12 +61,14 @@ export function HouseholdForm(p: HouseholdFormProps) {
     () => ({
       lang,
       form: draft.form,
-      findingsAt: (path: FindingPath) => findings.filter((f) => samePath(f.path, path)),
+      // An unanswered question is not flagged beside its field until the first "complete": a new
+      // form would otherwise open as a wall of red. The summary lists them from the start.
+      findingsAt: (path: FindingPath) => findings.filter((f) => samePath(f.path, path) && (completeTried || !isMissingAnswer(f))),
       overrides: draft.overrides,
       confirm: (finding: Finding, reason: OverrideReason, note: string) => edit({ type: 'confirm', finding, reason, note }),
       unconfirm: (finding: Finding) => edit({ type: 'unconfirm', finding }),
     }),
-    [lang, draft.form, draft.overrides, findings, edit],
+    [lang, draft.form, draft.overrides, findings, edit, completeTried],
   );
 
   const runSave = async (status: 'draft' | 'complete') => {
