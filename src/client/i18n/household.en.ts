@@ -22,6 +22,7 @@ const householdEn: Same<typeof householdZh> = {
     deaths: 'Register people of this household who died between 1 Nov 2019 and 31 Oct 2020.',
     overseas: 'Register HK / Macao / Taiwan residents and foreign nationals who slept here on 31 October.',
   },
+  where: { persons: 'Person {{n}}: {{name}}', deaths: 'Death {{n}}: {{name}}', overseas: 'Overseas person {{n}}: {{name}}' },
   record: { unnamed: '(no name yet)' },
   common: { cancel: 'Cancel' },
   action: {

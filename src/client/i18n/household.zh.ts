@@ -20,6 +20,7 @@ const householdZh = {
     deaths: '登记本户2019年11月1日至2020年10月31日期间死亡的人。',
     overseas: '登记10月31日晚住在本户的港澳台居民和外籍人员。',
   },
+  where: { persons: '第{{n}}人：{{name}}', deaths: '死亡人口第{{n}}条：{{name}}', overseas: '港澳台和外籍人员第{{n}}条：{{name}}' },
   record: { unnamed: '(未填姓名)' },
   common: { cancel: '取消' },
   action: {

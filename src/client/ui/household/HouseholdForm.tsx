@@ -107,7 +107,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
     if (head === 'persons' || head === 'deaths' || head === 'overseas') {
       const rec = typeof index === 'number' ? draft[head][index] : undefined;
       const name = rec?.name ?? t('record.unnamed');
-      return typeof index === 'number' ? `${t(`section.${head}`)} ${index + 1}. ${name}` : t(`section.${head}`);
+      return typeof index === 'number' ? t(`where.${head}`, { n: index + 1, name }) : t(`section.${head}`);
     }
     return head === 'household' ? t('section.household') : t('section.whole');
   };
