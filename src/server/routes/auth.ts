@@ -1,11 +1,14 @@
 // POST /auth/login and /auth/logout.
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { LoginRequestSchema, type LoginResponse } from '../../domain/index.ts';
 import { dummyHash, newToken, verifyPassword } from '../auth.ts';
 import { authenticate, type Ctx } from '../context.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 
 const TOKEN_DAYS = 30;
+/** Logout takes no body (or an empty object). */
+const LogoutBodySchema = z.strictObject({}).optional();
 
 export function authRoutes(app: FastifyInstance, ctx: Ctx) {
   app.post('/auth/login', async (req): Promise<LoginResponse> => {
@@ -37,6 +40,7 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx) {
 
   app.post('/auth/logout', async (req) => {
     const caller = await authenticate(ctx, req);
+    parseOr400(LogoutBodySchema, req.body);
     await ctx.store.revokeSession(caller.session.tokenHash, ctx.now().toISOString());
     return { ok: true };
   });
