@@ -26,7 +26,8 @@ export type SyncStatus = 'idle' | 'syncing' | 'offline' | 'error' | 'signedOut';
 
 /** The last failure, as the UI shows it. */
 export interface SyncError {
-  kind: 'network' | 'http' | 'invalid_response' | 'storageFull' | 'tooLarge';
+  /** `internal`: the cycle threw (a bug, or the database closed under it); shown, and retried by the next trigger. */
+  kind: 'network' | 'http' | 'invalid_response' | 'storageFull' | 'tooLarge' | 'internal';
   status?: number;
   code?: string;
   message: string;
@@ -138,7 +139,7 @@ export class SyncEngine {
     const session = await getSession(this.db);
     await this.refresh({ status: session ? 'idle' : 'signedOut', user: session?.user });
     await this.log('start', session ? `signed in as ${session.user.username}` : 'not signed in');
-    if (session) void this.syncNow();
+    if (session) this.kick();
   }
 
   /** Stops timers; a cycle in flight finishes its current step and does not reschedule. */
@@ -166,27 +167,30 @@ export class SyncEngine {
   /** RT3: `online` and returning to the foreground reset the backoff and sync at once. */
   onOnline(): void {
     this.attempt = 0;
-    void this.syncNow();
+    this.kick();
   }
 
   onOffline(): void {
     this.clearTimer();
-    void this.refresh({ status: this.state.status === 'signedOut' ? 'signedOut' : 'offline', nextAttemptAt: undefined });
+    this.refresh({ status: this.state.status === 'signedOut' ? 'signedOut' : 'offline', nextAttemptAt: undefined }).catch((e: unknown) => this.crashed(e));
   }
 
   onForeground(): void {
     this.attempt = 0;
-    void this.syncNow();
+    this.kick();
   }
 
   /** The service worker's wake-up (`{ type: 'sync' }`), e.g. from Background Sync. */
   onServiceWorkerMessage(data: unknown): void {
-    if (typeof data === 'object' && data !== null && 'type' in data && data.type === 'sync') void this.syncNow();
+    if (typeof data === 'object' && data !== null && 'type' in data && data.type === 'sync') this.kick();
   }
 
   /** Called by the UI after a save: updates the queued count and syncs. */
   notifyLocalChange(): void {
-    void this.refresh({}).then(() => this.syncNow());
+    this.refresh({}).then(
+      () => this.kick(),
+      (e: unknown) => this.crashed(e),
+    );
   }
 
   async signIn(username: string, password: string): Promise<SignInResult> {
@@ -200,7 +204,7 @@ export class SyncEngine {
     this.attempt = 0;
     await this.refresh({ status: 'idle', user: res.value.user, lastError: undefined });
     await this.log('start', `signed in as ${res.value.user.username}`);
-    void this.syncNow();
+    this.kick();
     return { ok: true, user: res.value.user };
   }
 
@@ -371,13 +375,24 @@ export class SyncEngine {
 
   // ---- plumbing -----------------------------------------------------------------------------
 
+  /** A trigger's cycle: nobody awaits it, so an exception becomes the shown state instead of an unhandled rejection. */
+  private kick(): void {
+    this.syncNow().catch((e: unknown) => this.crashed(e));
+  }
+
+  private crashed(e: unknown): void {
+    // The database may be closed (the tab is going away): report without touching it.
+    this.state = { ...this.state, status: 'error', lastError: { kind: 'internal', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) } };
+    for (const l of this.listeners) l(this.state);
+  }
+
   private schedule(ms: number): void {
     this.clearTimer();
     if (this.stopped) return;
     this.state = { ...this.state, nextAttemptAt: this.deps.now() + ms };
     this.cancelTimer = this.setTimer(() => {
       this.cancelTimer = undefined;
-      void this.syncNow();
+      this.kick();
     }, ms);
   }
 
