@@ -8,7 +8,7 @@ import { Workbox } from 'workbox-window';
 import { liveQuery } from 'dexie';
 import { createI18n } from './i18n/index.ts';
 import { openDb } from './db/database.ts';
-import { ensureDevice } from './db/meta.ts';
+import { ensureDevice, getSession } from './db/meta.ts';
 import { SyncEngine } from './sync/sync-engine.ts';
 import { App } from './ui/App.tsx';
 import { ServicesContext, type AppServices } from './ui/services.ts';
@@ -21,9 +21,13 @@ import './ui/app.css';
 const APP_VERSION = String(import.meta.env.VITE_APP_VERSION ?? '0.0.0');
 
 async function main(): Promise<void> {
+  performance.mark('pucha:start'); // start-up marks, read by bench/ui-cold-start.ts
   const i18n = createI18n();
   document.documentElement.lang = i18n.language;
   const db = await openDb('pucha');
+  performance.mark('pucha:db-open');
+  // Read before the first render so the shell does not wait for a live query round trip.
+  const initialSession = (await getSession(db)) ?? null;
   const fetchFn = window.fetch.bind(window);
   const hint = deviceIdHint();
   const engine = new SyncEngine({
@@ -70,13 +74,18 @@ async function main(): Promise<void> {
       <I18nextProvider i18n={i18n}>
         <ServicesContext.Provider value={services}>
           <DirtyContext.Provider value={dirty}>
-            <App {...(update ? { update } : {})} />
+            <App initialSession={initialSession} {...(update ? { update } : {})} />
           </DirtyContext.Provider>
         </ServicesContext.Provider>
       </I18nextProvider>
     </StrictMode>,
   );
-  await engine.start();
+  performance.mark('pucha:rendered');
+  // The engine's start-up writes (device marker, sync log) and its first sync compete with the
+  // first screen's reads on a slow phone: start it once the page is idle (or after 1.5 s at most).
+  const startEngine = () => void engine.start();
+  if ('requestIdleCallback' in window) requestIdleCallback(startEngine, { timeout: 1500 });
+  else setTimeout(startEngine, 200);
 }
 
 /** Background Sync (Chromium): the worker wakes the page when the connection is back. */

@@ -1,6 +1,6 @@
 // The app shell: sign-in gate, header with the always-visible sync badge, navigation, routes,
 // the update banner and the install hint. Everything concrete arrives through AppServices.
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from '../i18n/index.ts';
 import { getSession } from '../db/meta.ts';
@@ -15,15 +15,18 @@ import { DistrictScreen } from './district/DistrictScreen.tsx';
 import { HouseholdRoute } from './HouseholdRoute.tsx';
 import { QueriesScreen } from './QueriesScreen.tsx';
 import { SyncScreen } from './sync/SyncScreen.tsx';
-import { SupervisorScreen } from './supervisor/SupervisorScreen.tsx';
 import { InstallHint } from './InstallHint.tsx';
 import type { UpdateState } from './UpdateBanner.tsx';
 import { UpdateBanner } from './UpdateBanner.tsx';
 
-export function App(props: { update?: UpdateState }) {
+// Supervisors only: kept out of the enumerator's start-up bundle.
+const SupervisorScreen = lazy(() => import('./supervisor/SupervisorScreen.tsx').then((m) => ({ default: m.SupervisorScreen })));
+
+export function App(props: { update?: UpdateState; initialSession?: Session | null }) {
   const { db } = useServices();
-  // undefined while loading, null when signed out
-  const session = useLiveQuery(async () => (await getSession(db)) ?? null, [db]);
+  // undefined while loading, null when signed out; the composition root may know it already.
+  const live = useLiveQuery(async () => (await getSession(db)) ?? null, [db]);
+  const session = live === undefined ? props.initialSession : live;
   const [persist, setPersist] = useState<PersistOutcome | null>(null);
   if (session === undefined) return null;
   return (
@@ -88,6 +91,10 @@ function RouteView(props: { route: Route; session: Session }) {
     case 'sync':
       return <SyncScreen />;
     case 'supervisor':
-      return <SupervisorScreen session={props.session} />;
+      return (
+        <Suspense fallback={null}>
+          <SupervisorScreen session={props.session} />
+        </Suspense>
+      );
   }
 }

@@ -1,6 +1,7 @@
 // Route to the household form (src/client/ui/household/, built by the form's engineer). It
 // reports unsaved input to the dirty tracker so the update prompt never reloads over it.
-import { useCallback } from 'react';
+import { Suspense, useCallback } from 'react';
+import { useTranslation } from '../i18n/index.ts';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from './services.ts';
 import { useDirtyTracker } from './dirty.ts';
@@ -8,6 +9,7 @@ import { navigate } from './router.ts';
 import { HouseholdPage } from './household-page.tsx';
 
 export function HouseholdRoute(props: { listingId: string }) {
+  const { t } = useTranslation();
   const { db } = useServices();
   const dirty = useDirtyTracker();
   const entry = useLiveQuery(() => db.listing.get(props.listingId), [db, props.listingId]);
@@ -18,5 +20,9 @@ export function HouseholdRoute(props: { listingId: string }) {
     if (entry) navigate({ name: 'district', code: entry.districtCode });
     else navigate({ name: 'home' });
   }, [dirty, key, entry]);
-  return <HouseholdPage db={db} listingId={props.listingId} onClose={onClose} onDirtyChange={onDirtyChange} />;
+  return (
+    <Suspense fallback={<p className="page">{t('common.loading')}</p>}>
+      <HouseholdPage db={db} listingId={props.listingId} onClose={onClose} onDirtyChange={onDirtyChange} />
+    </Suspense>
+  );
 }
