@@ -55,7 +55,7 @@ for (let i = 0; i < RUNS + 1; i++) {
     const { ms, phases } = await page.evaluate(() => {
       const mark = performance.getEntriesByName('first-row')[0];
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      const js = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.js'));
+      const js = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((r) => r.name.endsWith('.js'));
       const phases: Record<string, number> = { htmlResponseEnd: nav?.responseEnd ?? 0, jsResponseEnd: js ? js.responseEnd : 0, domContentLoaded: nav?.domContentLoadedEventEnd ?? 0 };
       for (const m of performance.getEntriesByType('mark')) phases[m.name] = m.startTime;
       return { ms: mark ? mark.startTime : performance.now(), phases };
