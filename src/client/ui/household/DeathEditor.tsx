@@ -1,4 +1,5 @@
 // One record of the death form (deaths 2019-11 .. 2020-10 of this household).
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as C from '../../../domain/index.ts';
 import { deathApplicability, DeathDraftSchema, type DeathDraft } from '../../../domain/index.ts';
@@ -8,7 +9,14 @@ import { CodeField } from './CodeField.tsx';
 import { EthnicityField } from './EthnicityField.tsx';
 import { TextField } from './TextField.tsx';
 
-export function DeathEditor({ death: d, index, onChange }: { death: DeathDraft; index: number; onChange: (next: DeathDraft) => void }) {
+export interface DeathEditorProps {
+  death: DeathDraft;
+  index: number;
+  onChange: (index: number, next: DeathDraft) => void;
+}
+
+export const DeathEditor = memo(function DeathEditor({ death: d, index, onChange: onIndexed }: DeathEditorProps) {
+  const onChange = (next: DeathDraft) => onIndexed(index, next);
   const { t } = useTranslation('household');
   const app = deathApplicability(d);
   const set = answerSetter(DeathDraftSchema, d, onChange);
@@ -33,4 +41,4 @@ export function DeathEditor({ death: d, index, onChange }: { death: DeathDraft; 
       {marital.show && <CodeField path={[...base, 'marital']} item="S8" label={t('q.deathMarital')} list={C.MARITAL} value={d.marital} onChange={set('marital')} notApplicable={marital.notApplicable} />}
     </div>
   );
-}
+});

@@ -3,7 +3,18 @@
 // phone's database; tests may wire them to anything.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { RELATIONSHIP, type Finding, type FindingPath, type ListingEntry, type OverrideReason, type RegistrationDraft } from '../../../domain/index.ts';
+import {
+  RELATIONSHIP,
+  type DeathDraft,
+  type Finding,
+  type FindingPath,
+  type HouseholdDraft,
+  type ListingEntry,
+  type OverrideReason,
+  type OverseasPersonDraft,
+  type PersonDraft,
+  type RegistrationDraft,
+} from '../../../domain/index.ts';
 import type { OpResult } from '../../db/operations.ts';
 import { FormEnvContext, type FormEnv } from './context.ts';
 import { DeathEditor } from './DeathEditor.tsx';
@@ -50,6 +61,11 @@ export function HouseholdForm(p: HouseholdFormProps) {
   const { findings, validateNow } = useFindings(draft, p.listing, validateAll, p.validationDelayMs);
   const jump = useJump(draft, p.initial.persons.slice(0, 1).map((x) => x.id));
   const { onDirtyChange } = p;
+  // Stable callbacks, so a keystroke re-renders only the record it changed (the editors are memo).
+  const onHousehold = useCallback((household: HouseholdDraft) => edit({ type: 'household', household }), [edit]);
+  const onPerson = useCallback((index: number, item: PersonDraft) => edit({ type: 'person', index, item }), [edit]);
+  const onDeath = useCallback((index: number, item: DeathDraft) => edit({ type: 'death', index, item }), [edit]);
+  const onOverseas = useCallback((index: number, item: OverseasPersonDraft) => edit({ type: 'overseasPerson', index, item }), [edit]);
 
   useEffect(() => {
     onDirtyChange?.(dirty);
@@ -133,7 +149,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
         </header>
 
         <Section {...section('household')}>
-          <HouseholdItems household={draft.household} wholeHouseholdDeceased={wholeHouseholdDeceased} onChange={(h) => edit({ type: 'household', household: h })} />
+          <HouseholdItems household={draft.household} wholeHouseholdDeceased={wholeHouseholdDeceased} onChange={onHousehold} />
         </Section>
 
         <Section {...section('persons', draft.persons.length)}>
@@ -143,7 +159,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
             title={(x) => `${x.name ?? t('record.unnamed')}${x.relationship !== undefined ? ` · ${relLabel(x.relationship)}` : ''}`}
             open={jump.cards}
             onToggle={jump.toggleCard}
-            render={(x, i) => <PersonEditor person={x} index={i} onChange={(item) => edit({ type: 'person', index: i, item })} />}
+            render={(x, i) => <PersonEditor person={x} index={i} onChange={onPerson} />}
             addLabel={t('action.addPerson')}
             onAdd={() => addRecord('persons')}
             onRemove={(i) => edit({ type: 'remove', list: 'persons', index: i })}
@@ -159,7 +175,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
             title={(x) => x.name ?? t('record.unnamed')}
             open={jump.cards}
             onToggle={jump.toggleCard}
-            render={(x, i) => <DeathEditor death={x} index={i} onChange={(item) => edit({ type: 'death', index: i, item })} />}
+            render={(x, i) => <DeathEditor death={x} index={i} onChange={onDeath} />}
             addLabel={t('action.addDeath')}
             onAdd={() => addRecord('deaths')}
             onRemove={(i) => edit({ type: 'remove', list: 'deaths', index: i })}
@@ -174,7 +190,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
             title={(x) => x.name ?? t('record.unnamed')}
             open={jump.cards}
             onToggle={jump.toggleCard}
-            render={(x, i) => <OverseasEditor person={x} index={i} onChange={(item) => edit({ type: 'overseasPerson', index: i, item })} />}
+            render={(x, i) => <OverseasEditor person={x} index={i} onChange={onOverseas} />}
             addLabel={t('action.addOverseas')}
             onAdd={() => addRecord('overseas')}
             onRemove={(i) => edit({ type: 'remove', list: 'overseas', index: i })}

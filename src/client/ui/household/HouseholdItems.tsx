@@ -1,5 +1,6 @@
 // Household items H1-H7 (and H8-H19 on the long form), only those that apply: H5 other than
 // "ordinary dwelling" skips H6 onwards; H18 only for rented dwellings.
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as C from '../../../domain/index.ts';
 import { householdApplicability, HouseholdDraftSchema, type CodeList, type HouseholdDraft, type HouseholdField } from '../../../domain/index.ts';
@@ -31,7 +32,7 @@ export interface HouseholdItemsProps {
   wholeHouseholdDeceased: boolean;
 }
 
-export function HouseholdItems({ household: h, onChange, wholeHouseholdDeceased }: HouseholdItemsProps) {
+export const HouseholdItems = memo(function HouseholdItems({ household: h, onChange, wholeHouseholdDeceased }: HouseholdItemsProps) {
   const { t } = useTranslation('household');
   const { form } = useFormEnv();
   const app = householdApplicability(h, form, { wholeHouseholdDeceased });
@@ -61,4 +62,4 @@ export function HouseholdItems({ household: h, onChange, wholeHouseholdDeceased 
       {code('carValue', 'H19', C.CAR_VALUE)}
     </div>
   );
-}
+});

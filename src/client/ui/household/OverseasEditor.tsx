@@ -1,4 +1,5 @@
 // One record of the HK / Macao / Taiwan residents and foreign nationals form.
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as C from '../../../domain/index.ts';
 import { overseasApplicability, OverseasPersonDraftSchema, type OverseasPersonDraft } from '../../../domain/index.ts';
@@ -6,7 +7,14 @@ import { answerSetter, visible } from './answers.ts';
 import { CodeField } from './CodeField.tsx';
 import { TextField } from './TextField.tsx';
 
-export function OverseasEditor({ person: o, index, onChange }: { person: OverseasPersonDraft; index: number; onChange: (next: OverseasPersonDraft) => void }) {
+export interface OverseasEditorProps {
+  person: OverseasPersonDraft;
+  index: number;
+  onChange: (index: number, next: OverseasPersonDraft) => void;
+}
+
+export const OverseasEditor = memo(function OverseasEditor({ person: o, index, onChange: onIndexed }: OverseasEditorProps) {
+  const onChange = (next: OverseasPersonDraft) => onIndexed(index, next);
   const { t } = useTranslation('household');
   const app = overseasApplicability(o);
   const set = answerSetter(OverseasPersonDraftSchema, o, onChange);
@@ -40,4 +48,4 @@ export function OverseasEditor({ person: o, index, onChange }: { person: Oversea
       {edu.show && <CodeField path={[...base, 'education']} item="" label={t('q.education')} list={C.EDUCATION} value={o.education} onChange={set('education')} notApplicable={edu.notApplicable} />}
     </div>
   );
-}
+});

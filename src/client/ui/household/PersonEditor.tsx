@@ -1,5 +1,6 @@
 // One person's form: D1-D12 (short form) or C1-C29 (long form), showing only the items that apply
 // to this person as answered so far (the domain's personApplicability, recomputed every render).
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as C from '../../../domain/index.ts';
 import { personApplicability, PersonDraftSchema, type CodeList, type PersonDraft } from '../../../domain/index.ts';
@@ -15,13 +16,15 @@ import { TextField } from './TextField.tsx';
 export interface PersonEditorProps {
   person: PersonDraft;
   index: number;
-  onChange: (next: PersonDraft) => void;
+  /** Stable across renders (memo): the editor says which person changed. */
+  onChange: (index: number, next: PersonDraft) => void;
 }
 
 /** Keys of person answers that are plain integer codes. */
 export type PersonCodeKey = { [K in keyof PersonDraft]-?: NonNullable<PersonDraft[K]> extends number ? K : never }[keyof PersonDraft];
 
-export function PersonEditor({ person, index, onChange }: PersonEditorProps) {
+export const PersonEditor = memo(function PersonEditor({ person, index, onChange: onIndexed }: PersonEditorProps) {
+  const onChange = (next: PersonDraft) => onIndexed(index, next);
   const { t } = useTranslation('household');
   const { form } = useFormEnv();
   const app = personApplicability(person, form);
@@ -97,4 +100,4 @@ export function PersonEditor({ person, index, onChange }: PersonEditorProps) {
       )}
     </div>
   );
-}
+});
