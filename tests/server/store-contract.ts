@@ -192,6 +192,21 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect((await store.tableCounts()).mutations).toBe(20);
     });
 
+    it('[PU7] concurrent pushes commit together; one failing push rolls back alone', async () => {
+      const good = Array.from({ length: 8 }, () => [householdMutation(registration(D1)), householdMutation(registration(D2))]);
+      // the first push opens a transaction; the failing one and the rest queue up behind it and
+      // share the next transaction, where the failure must roll back only its own savepoint
+      const first = push(store, good[0] ?? []);
+      const boom = store.applyPush({ userId: 'u-enum', deviceId: 'dev-1', keys: [], receivedAt: NOW }, () => {
+        throw new Error('planner bug');
+      });
+      const rest = good.slice(1).map((b) => push(store, b));
+      const results = await Promise.all([boom.then(() => 'resolved', (e: unknown) => (e instanceof Error ? e.message : 'other')), first, ...rest]);
+      expect(results[0]).toBe('planner bug');
+      for (const r of results.slice(1)) expect(Array.isArray(r) && r.every((x) => x.status === 'applied')).toBe(true);
+      expect(await store.countRevisions()).toBe(16);
+    });
+
     it('[PL1] pull: server order, paging, scope', async () => {
       await store.importListing([listingEntry(D1, 1), listingEntry(D3, 1)]);
       const regs = [registration(D1), registration(D2), registration(D1)];

@@ -22,6 +22,9 @@ import type {
   StoredUser,
 } from './store.ts';
 
+/** Pushes per group commit: bounds one transaction's size and lock set. */
+const MAX_GROUP = 32;
+
 const TABLES = ['users', 'sessions', 'districts', 'district_enumerators', 'listing', 'registrations', 'revisions', 'mutations', 'quarantine', 'devices', 'queries'] as const;
 
 function toUser(r: Row): StoredUser {
@@ -240,8 +243,56 @@ export class SqlStore implements Store {
     });
   }
 
+  // Group commit: pushes that arrive while a push transaction runs are applied together in the
+  // next transaction, each inside its own savepoint (a failing push rolls back alone). One
+  // commit (one fsync) then serves many phones; every answer still waits for that commit.
+  private readonly waiting: { batch: PushBatch; planner: PushPlanner; resolve: (r: MutationResult[]) => void; reject: (e: unknown) => void }[] = [];
+  private draining = false;
+
   applyPush(batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
-    return this.db.tx((q) => applyPush(q, batch, planner));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ batch, planner, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.waiting.length > 0) {
+        const group = this.waiting.splice(0, MAX_GROUP);
+        try {
+          const outcomes = await this.db.tx(async (q) => {
+            // all keys of the group first, in one sorted acquisition (no lock-order cycles)
+            await q.lockKeys(group.flatMap((g) => g.batch.keys.flatMap((k) => [`m:${k.mutationId}`, `${k.entity}:${k.entityId}`])));
+            const out: ({ ok: true; results: MutationResult[] } | { ok: false; error: unknown })[] = [];
+            for (const g of group) {
+              await q.run('SAVEPOINT push');
+              try {
+                out.push({ ok: true, results: await applyPush(q, g.batch, g.planner) });
+                await q.run('RELEASE SAVEPOINT push');
+              } catch (error) {
+                await q.run('ROLLBACK TO SAVEPOINT push');
+                await q.run('RELEASE SAVEPOINT push');
+                out.push({ ok: false, error });
+              }
+            }
+            return out;
+          });
+          outcomes.forEach((o, i) => {
+            const g = group[i];
+            if (!g) return;
+            if (o.ok) g.resolve(o.results);
+            else g.reject(o.error);
+          });
+        } catch (error) {
+          for (const g of group) g.reject(error);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   async pull(districts: readonly string[], afterSeq: number, limit: number): Promise<{ changes: ChangeRow[]; more: boolean }> {
