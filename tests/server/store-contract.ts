@@ -197,14 +197,21 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       // the first push opens a transaction; the failing one and the rest queue up behind it and
       // share the next transaction, where the failure must roll back only its own savepoint
       const first = push(store, good[0] ?? []);
-      const boom = store.applyPush({ userId: 'u-enum', deviceId: 'dev-1', keys: [], receivedAt: NOW }, () => {
-        throw new Error('planner bug');
+      // a push that fails half way through its writes (a foreign key violation after its
+      // mutation and revision rows went in)
+      const bad = prep([householdMutation(registration(D1))]);
+      const planner = planPush(bad, new Set([D1]), NOW);
+      const boom = store.applyPush({ userId: 'u-enum', deviceId: 'dev-1', keys: bad.map((p) => ({ mutationId: p.id, entity: p.kind, entityId: p.entityId })), receivedAt: NOW }, (snap) => {
+        const plan = planner(snap);
+        plan.registrations = plan.registrations.map((r) => ({ ...r, districtCode: '999999999999999' }));
+        return plan;
       });
       const rest = good.slice(1).map((b) => push(store, b));
       const results = await Promise.all([boom.then(() => 'resolved', (e: unknown) => (e instanceof Error ? e.message : 'other')), first, ...rest]);
-      expect(results[0]).toBe('planner bug');
+      expect(results[0]).not.toBe('resolved');
       for (const r of results.slice(1)) expect(Array.isArray(r) && r.every((x) => x.status === 'applied')).toBe(true);
       expect(await store.countRevisions()).toBe(16);
+      expect((await store.tableCounts()).mutations).toBe(16);
     });
 
     it('[PL1] pull: server order, paging, scope', async () => {
