@@ -69,6 +69,7 @@ const appEn: Same<AppStrings> = {
     dismiss: 'Got it',
   },
   placeholder: { household: 'The household form is being built.' },
+  dataLoss: { text: 'Data on this phone was lost: the server has saves up to #{{serverSeq}} from this device, the phone only up to #{{localSeq}}. The assignment was downloaded again; check the households you registered last and tell your supervisor.' },
   supervisor: {
     title: 'Supervision', enumerators: 'Enumerators', districts: 'Districts', atRisk: 'At risk',
     lastSeen: 'Last contact', lastPush: 'Last push', pending: 'Queued on phone', rejected: 'Rejected',

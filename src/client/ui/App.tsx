@@ -16,6 +16,7 @@ import { HouseholdRoute } from './HouseholdRoute.tsx';
 import { QueriesScreen } from './QueriesScreen.tsx';
 import { SyncScreen } from './sync/SyncScreen.tsx';
 import { InstallHint } from './InstallHint.tsx';
+import { DataLossBanner } from './DataLossBanner.tsx';
 import type { UpdateState } from './UpdateBanner.tsx';
 import { UpdateBanner } from './UpdateBanner.tsx';
 
@@ -71,6 +72,7 @@ function Shell(props: { session: Session; persist: PersistOutcome | null; onDism
           </button>
         </div>
       )}
+      <DataLossBanner />
       <InstallHint />
       <RouteView route={effective} session={props.session} />
     </>

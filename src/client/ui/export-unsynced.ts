@@ -1,19 +1,15 @@
-// Export of everything not yet on the server (the outbox, frozen payloads in order, plus records
-// the server rejected) to a JSON file the office can import. Read-only: the queue stays intact.
+// Turns the store's unsynced export (src/client/db/export.ts: outbox in order with frozen payloads,
+// the records they are about, conflicts and rejections) into a file for the user to keep.
 import type { PuchaDb } from '../db/database.ts';
-import { getMeta } from '../db/meta.ts';
+import { exportUnsynced as buildExport } from '../db/export.ts';
 import type { ExportFile } from './services.ts';
 
 export async function exportUnsynced(db: PuchaDb, appVersion: string): Promise<ExportFile> {
-  const [outbox, problems, deviceId] = await db.transaction('r', [db.outbox, db.recordState, db.meta], () =>
-    Promise.all([db.outbox.orderBy('seq').toArray(), db.recordState.where('state').anyOf(['rejected', 'conflict']).toArray(), getMeta(db, 'deviceId')]),
-  );
-  const at = new Date(db.now()).toISOString();
-  const body = { format: 'pucha-unsynced', version: 1, exportedAt: at, appVersion, deviceId: deviceId ?? null, mutations: outbox, problems };
-  const stamp = at.replace(/[:.]/g, '-').slice(0, 19);
+  const doc = await buildExport(db, appVersion);
+  const stamp = doc.exportedAt.replace(/[:.]/g, '-').slice(0, 19);
   return {
     filename: `pucha-unsynced-${stamp}.json`,
-    blob: new Blob([JSON.stringify(body, null, 1)], { type: 'application/json' }),
-    count: outbox.length,
+    blob: new Blob([JSON.stringify(doc)], { type: 'application/json' }),
+    count: doc.mutations.length,
   };
 }

@@ -12,6 +12,7 @@ export function syncPort(engine: SyncEngine): SyncPort {
     ...(s.lastSuccessAt !== undefined ? { lastSuccessAt: s.lastSuccessAt } : {}),
     ...(s.nextAttemptAt !== undefined ? { nextAttemptAt: s.nextAttemptAt } : {}),
     ...(s.lastError !== undefined && s.status !== 'idle' && s.status !== 'syncing' ? { error: s.lastError.message } : {}),
+    ...(s.dataLoss !== undefined ? { dataLoss: { serverSeq: s.dataLoss.serverSeq, localSeq: s.dataLoss.localSeq } } : {}),
   });
   const current = (): SyncStatus => {
     const s = engine.getState();
@@ -27,6 +28,7 @@ export function syncPort(engine: SyncEngine): SyncPort {
     syncNow: async () => {
       await engine.syncNow();
     },
+    acknowledgeDataLoss: () => engine.acknowledgeDataLoss(),
   };
 }
 

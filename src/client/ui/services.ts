@@ -15,12 +15,16 @@ export interface SyncStatus {
   nextAttemptAt?: number;
   /** What went wrong last, for the user (already worded). */
   error?: string;
+  /** The server holds more of this device's mutations than the phone: local data was lost. */
+  dataLoss?: { serverSeq: number; localSeq: number };
 }
 export interface SyncPort {
   getStatus: () => SyncStatus;
   subscribe: (listener: () => void) => () => void;
   /** Starts a sync now (no-op while one runs); resolves when it ends. */
   syncNow: () => Promise<void>;
+  /** The user has seen the data-loss report. */
+  acknowledgeDataLoss: () => Promise<void>;
 }
 
 export type LoginResult =

@@ -20,6 +20,12 @@ export class FakeSync {
     this.calls++;
     await Promise.resolve();
   };
+  acknowledged = 0;
+  acknowledgeDataLoss = (): Promise<void> => {
+    this.acknowledged++;
+    this.set({ phase: this.status.phase });
+    return Promise.resolve();
+  };
   set(s: SyncStatus): void {
     this.status = s;
     for (const l of this.listeners) l();

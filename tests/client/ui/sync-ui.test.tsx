@@ -87,3 +87,16 @@ describe('UpdateBanner', () => {
     expect(applied).toBe(1);
   });
 });
+
+describe('DataLossBanner', () => {
+  it('reports lost local data until the user acknowledges it', async () => {
+    const { DataLossBanner } = await import('../../../src/client/ui/DataLossBanner.tsx');
+    const s = fakeServices(db);
+    s.sync.set({ phase: 'idle', dataLoss: { serverSeq: 12, localSeq: 0 } });
+    renderWith(<DataLossBanner />, s);
+    expect(screen.getByTestId('data-loss').textContent).toContain('第 12 条');
+    fireEvent.click(screen.getByRole('button', { name: '知道了' }));
+    await waitFor(() => expect(screen.queryByTestId('data-loss')).toBeNull());
+    expect(s.sync.acknowledged).toBe(1);
+  });
+});
