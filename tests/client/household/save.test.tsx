@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PuchaDb, registrationByListingId } from '../../../src/client/db/index.ts';
 import { HouseholdPage } from '../../../src/client/ui/household/HouseholdPage.tsx';
 import { freshIdb, seedAssignment } from '../fixtures.ts';
-import { field, renderIn, setup, type, LOAD } from './helpers.tsx';
+import { completeDraft, field, renderIn, setup, type, LOAD } from './helpers.tsx';
 
 afterEach(cleanup);
 
@@ -105,5 +105,19 @@ describe('household form: save', () => {
     await waitFor(() => expect(dirty.last()).toBe(false));
     expect((await registrationByListingId(db, listing.id))?.persons[0]?.birth).toBe('1975-04');
     expect(await db.outbox.count()).toBe(1);
+  });
+});
+
+describe('household form: overrides on save', () => {
+  it('does not send confirmations of warnings that are gone', async () => {
+    const { db, listing } = await setup();
+    const reg = completeDraft(listing);
+    const stale = { rule: 'FLOOR_AREA_PLAUSIBLE', path: ['household', 'floorArea'], reason: 'documentSeen' as const, note: 'old' };
+    await db.registrations.put({ ...reg, overrides: [stale] });
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} />, 'en');
+    await screen.findByText(/Household 001/, undefined, LOAD);
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved (version 2).', undefined, LOAD);
+    expect((await registrationByListingId(db, listing.id))?.overrides).toEqual([]);
   });
 });

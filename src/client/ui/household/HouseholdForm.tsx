@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   RELATIONSHIP,
+  staleOverrides,
   type DeathDraft,
   type Finding,
   type FindingPath,
@@ -91,7 +92,9 @@ export function HouseholdForm(p: HouseholdFormProps) {
     setBusy(true);
     const at = revision;
     try {
-      const r = await p.save({ ...draft, status });
+      // Confirmations of warnings that are gone (the answer changed since) are not sent along.
+      const stale = staleOverrides(validate(draft, { listing: p.listing }), draft.overrides);
+      const r = await p.save({ ...draft, status, overrides: draft.overrides.filter((o) => !stale.includes(o)) });
       if (r.ok) {
         saved(at, r.registration);
         setNotice({ kind: status === 'complete' ? 'completed' : 'saved', version: r.registration.version });
