@@ -6,6 +6,7 @@
 // phone receives it on its next sync and answers; the supervisor sees the answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { apiGet, apiLogin, browserAvailable, launchBrowser, signIn, startServer, tempDir, waitForServiceWorker, type BrowserHandle, type ServerHandle } from './harness.ts';
 import { field, fillHouseholdItems, fillPerson, idOf, type, wrongCheck, type PersonAnswers } from './household-steps.ts';
@@ -149,6 +150,12 @@ describe.runIf(browserAvailable())('offline registration and review', () => {
       expect(await answered.getByTestId('answer-text').innerText()).toContain('已核实');
       await answered.getByRole('button', { name: '标记已解决' }).click();
       await answered.waitFor({ state: 'detached' });
+
+      // The CSV export holds the household.
+      const [download] = await Promise.all([sp.waitForEvent('download'), sp.getByRole('button', { name: '下载 CSV' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/\.csv$/);
+      const csv = await readFile((await download.path()) ?? '', 'utf8');
+      expect(csv).toContain(HEAD.name);
     } finally {
       await sup.close();
     }
