@@ -1,5 +1,5 @@
 // Only the items that apply are shown, recomputed as answers change (census-forms.md §1, §2).
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from '@testing-library/react';
 import { HouseholdPage } from '../../../src/client/ui/household/HouseholdPage.tsx';
@@ -85,5 +85,57 @@ describe('household form: applicability', () => {
     choose(['persons', 0, 'hukou'], /^4 /);
     expect(field(['persons', 0, 'hukou', 'place'])).toBeTruthy();
     expect(shows(card, 'D8')).toBe(true);
+  });
+});
+
+describe('household form: long-form person items', () => {
+  it('follows work, marriage and fertility skips (C18-C27)', async () => {
+    await openPage(true);
+    const card = personCard(0);
+    expect(shows(card, 'C1')).toBe(true);
+    choose(['persons', 0, 'sex'], /Female/);
+    type(['persons', 0, 'birth'], '1985-03');
+    choose(['persons', 0, 'work'], /^1 /);
+    expect(shows(card, 'C19')).toBe(true);
+    expect(shows(card, 'C22')).toBe(false);
+    expect(document.getElementById('f-persons-0-work-hours')).not.toBeNull();
+    choose(['persons', 0, 'work'], /^3 /);
+    expect(shows(card, 'C22')).toBe(true);
+    expect(shows(card, 'C19')).toBe(false);
+    expect(document.getElementById('f-persons-0-work-hours')).toBeNull();
+
+    choose(['persons', 0, 'marital'], /^1 /);
+    expect(shows(card, 'C25')).toBe(false);
+    choose(['persons', 0, 'marital'], /^2 /);
+    expect(shows(card, 'C25')).toBe(true);
+
+    // A woman of 35: children ever born and births last year apply; not to a man, nor at 55 (C27).
+    expect(shows(card, 'C26')).toBe(true);
+    expect(shows(card, 'C27')).toBe(true);
+    type(['persons', 0, 'birth'], '1965-03');
+    expect(shows(card, 'C26')).toBe(true);
+    expect(shows(card, 'C27')).toBe(false);
+    choose(['persons', 0, 'sex'], /^1 /);
+    expect(shows(card, 'C26')).toBe(false);
+    // 60+: living arrangement and health.
+    expect(shows(card, 'C28')).toBe(false);
+    type(['persons', 0, 'birth'], '1950-03');
+    expect(shows(card, 'C28')).toBe(true);
+    expect(shows(card, 'C29')).toBe(true);
+  });
+
+  it('records births in the last year as rows, or "none" as an empty list', async () => {
+    await openPage(true);
+    choose(['persons', 0, 'sex'], /Female/);
+    type(['persons', 0, 'birth'], '1990-01');
+    const births = field(['persons', 0, 'birthsLastYear']);
+    fireEvent.click(within(births).getByRole('radio', { name: 'Gave birth' }));
+    fireEvent.change(within(births).getByRole('textbox', { name: /Baby 1: year and month/ }), { target: { value: '2020-03' } });
+    // Month without sex: not complete yet.
+    expect(births.textContent).toMatch(/Fill in every part/);
+    fireEvent.click(within(within(births).getByRole('radiogroup', { name: /Baby 1: sex/ })).getByRole('radio', { name: 'Female' }));
+    expect(births.textContent).not.toMatch(/Fill in every part/);
+    fireEvent.click(within(births).getByRole('radio', { name: 'No births' }));
+    expect(within(births).queryByRole('textbox')).toBeNull();
   });
 });

@@ -43,6 +43,10 @@ describe('household form: save', () => {
     expect(again?.household).not.toHaveProperty('residents');
     expect(again?.version).toBe(2);
     expect(await db.outbox.count()).toBe(2);
+    type(['household', 'rooms'], '3');
+    expect(dirty.last()).toBe(true);
+    cleanup();
+    expect(dirty.last()).toBe(false);
   });
 
   it('opens an existing registration and uses the long form the listing asks for', async () => {

@@ -71,6 +71,8 @@ export function HouseholdForm(p: HouseholdFormProps) {
   useEffect(() => {
     onDirtyChange?.(dirty);
   }, [dirty, onDirtyChange]);
+  // Leaving the screen (saved or discarded) leaves nothing unsaved behind in it.
+  useEffect(() => () => onDirtyChange?.(false), [onDirtyChange]);
   const notice = noticeAt && (noticeAt.notice.kind === 'storageFull' || noticeAt.revision === revision) ? noticeAt.notice : undefined;
   const setNotice = (n: Notice | undefined, at = revision) => setNoticeAt(n && { notice: n, revision: at });
 
