@@ -7,15 +7,18 @@ export type Validate = (reg: RegistrationDraft, ctx: { listing: ListingEntry }) 
 
 export const VALIDATION_DELAY_MS = 250;
 
+// Most keystrokes change no finding: keeping the same array then spares every field a re-render.
+const keepIfSame = (next: Finding[]) => (prev: Finding[]) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next);
+
 export function useFindings(draft: RegistrationDraft, listing: ListingEntry, validate: Validate, delayMs = VALIDATION_DELAY_MS) {
   const [findings, setFindings] = useState<Finding[]>(() => validate(draft, { listing }));
   useEffect(() => {
-    const timer = setTimeout(() => setFindings(validate(draft, { listing })), delayMs);
+    const timer = setTimeout(() => setFindings(keepIfSame(validate(draft, { listing }))), delayMs);
     return () => clearTimeout(timer);
   }, [draft, listing, validate, delayMs]);
   const validateNow = useCallback(() => {
     const f = validate(draft, { listing });
-    setFindings(f);
+    setFindings(keepIfSame(f));
     return f;
   }, [draft, listing, validate]);
   return { findings, validateNow };
