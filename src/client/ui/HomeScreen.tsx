@@ -13,7 +13,7 @@ export function HomeScreen() {
     const [districts, listing, regs] = await Promise.all([db.districts.toArray(), db.listing.toArray(), db.registrations.toArray()]);
     const completed = new Set(regs.filter((r) => r.status === 'complete').map((r) => r.listingId));
     return districts
-      .sort((a, b) => a.code.localeCompare(b.code))
+      .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
       .map((d) => {
         const entries = listing.filter((e) => e.districtCode === d.code);
         return { district: d, total: entries.length, counts: countByStatus(entries, completed) };
