@@ -73,11 +73,21 @@ async function writePlan(q: SqlExec, batch: PushBatch, plan: PushPlan): Promise<
     ['id', 'user_id', 'device_id', 'entity', 'entity_id', 'base_version', 'device_seq', 'status', 'version', 'error', 'created_at', 'received_at'],
     plan.mutations.map((m) => [m.id, batch.userId, batch.deviceId, m.entity, m.entityId, m.baseVersion, m.deviceSeq ?? null, m.status, m.version ?? null, m.error ? JSON.stringify(m.error) : null, m.createdAt ?? null, at]),
   );
+  // Serialise each record once: the revision and the current row carry the same text.
+  const text = new Map<unknown, string>();
+  const jsonOf = (v: unknown) => {
+    let t = text.get(v);
+    if (t === undefined) {
+      t = JSON.stringify(v);
+      text.set(v, t);
+    }
+    return t;
+  };
   await insertRows(
     q,
     'revisions',
     ['mutation_id', 'entity', 'entity_id', 'district_code', 'version', 'base_version', 'status', 'data', 'user_id', 'device_id', 'received_at'],
-    plan.revisions.map((r) => [r.mutationId, r.entity, r.entityId, r.districtCode, r.version, r.baseVersion, r.status, JSON.stringify(r.data), batch.userId, batch.deviceId, at]),
+    plan.revisions.map((r) => [r.mutationId, r.entity, r.entityId, r.districtCode, r.version, r.baseVersion, r.status, jsonOf(r.data), batch.userId, batch.deviceId, at]),
   );
   if (plan.quarantine.length > 0) {
     await insertRows(
@@ -91,11 +101,11 @@ async function writePlan(q: SqlExec, batch: PushBatch, plan: PushPlan): Promise<
   if (changed > 0) {
     let seq = await nextSeq(q, changed);
     if (plan.registrations.length > 0) {
-      const rows = plan.registrations.map((r) => [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, JSON.stringify(r.data), seq++, at]);
+      const rows = plan.registrations.map((r) => [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, jsonOf(r.data), seq++, at]);
       await insertRows(q, 'registrations', REG_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(REG_COLS)}`);
     }
     if (plan.listing.length > 0) {
-      const rows = plan.listing.map((l) => [l.id, l.districtCode, l.householdNo, l.visitStatus, l.version, JSON.stringify(l.data), seq++]);
+      const rows = plan.listing.map((l) => [l.id, l.districtCode, l.householdNo, l.visitStatus, l.version, jsonOf(l.data), seq++]);
       await insertRows(q, 'listing', LISTING_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(LISTING_COLS)}`);
     }
     for (const w of plan.queries) {

@@ -1,0 +1,25 @@
+// The server process of bench/server-ingest.ts: the real app on a fresh store (SQLite file or a
+// PostgreSQL schema), with the benchmark's users, districts and sessions, on a random port.
+import { buildApp } from '../../src/server/app.ts';
+import { hashToken } from '../../src/server/auth.ts';
+import { openPostgresStore } from '../../src/server/store/postgres.ts';
+import { openSqliteStore } from '../../src/server/store/sqlite.ts';
+import { deviceCount, deviceId, districtCode, token, userId } from './ingest-setup.ts';
+
+const store = process.env.BENCH_PG_URL
+  ? await openPostgresStore(process.env.BENCH_PG_URL, { schema: process.env.BENCH_PG_SCHEMA ?? 'bench', poolSize: 16 })
+  : await openSqliteStore(process.env.BENCH_DB ?? 'data/bench.sqlite');
+const n = deviceCount();
+const expiresAt = '2099-01-01T00:00:00.000Z';
+for (let i = 0; i < n; i++) {
+  const r = await store.createUser({ id: userId(i), username: `bench-${i}`, name: `Bench ${i}`, role: 'enumerator', passwordHash: 'scrypt$1$1$1$x$x' });
+  if (!r.ok) throw new Error(r.reason);
+  await store.putDistrict({ code: districtCode(i), name: `Bench district ${i}`, enumerators: [userId(i)] });
+  await store.createSession({ tokenHash: hashToken(token(i)), userId: userId(i), deviceId: deviceId(i), createdAt: new Date().toISOString(), expiresAt });
+}
+const app = await buildApp({ store });
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`READY ${address}\n`);
+process.on('SIGTERM', () => {
+  void app.close().then(() => store.close()).then(() => process.exit(0));
+});
