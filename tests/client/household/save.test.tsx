@@ -125,3 +125,14 @@ describe('household form: overrides on save', () => {
     expect((await registrationByListingId(db, listing.id))?.overrides).toEqual([]);
   });
 });
+
+describe('household form: unknown household', () => {
+  it('says so and offers to close', async () => {
+    const { db } = await setup();
+    let closed = 0;
+    renderIn(<HouseholdPage db={db} listingId="no-such-entry" onClose={() => closed++} />, 'en');
+    await screen.findByText('This household is not in the listing.', undefined, LOAD);
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(closed).toBe(1);
+  });
+});

@@ -58,15 +58,15 @@ export function HouseholdPage({ db, listingId, onClose, onDirtyChange }: Househo
   if (state.kind === 'loading') return <p className="page">{t('loading')}</p>;
   if (state.kind === 'missing')
     return (
-      <div className="page stack">
+      <main className="page stack">
         <p className="alert alert-error">{t('missing')}</p>
         <button type="button" className="btn" onClick={onClose}>
           {t('action.close')}
         </button>
-      </div>
+      </main>
     );
   return (
-    <div className="page">
+    <main className="page">
       <HouseholdForm
         key={state.reg.id}
         listing={state.listing}
@@ -77,6 +77,6 @@ export function HouseholdPage({ db, listingId, onClose, onDirtyChange }: Househo
         onClose={onClose}
         onDirtyChange={onDirtyChange}
       />
-    </div>
+    </main>
   );
 }
