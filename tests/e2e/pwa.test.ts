@@ -15,6 +15,21 @@ async function axe(page: Page, screen: string): Promise<void> {
   expect(bad.map((v) => `${screen}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`)).toEqual([]);
 }
 
+/** Look rules checked on each phone screen: no sideways scrolling at 360 px, and every control at
+ * least 44 px tall (radio/checkbox inputs count through their label). */
+async function phoneLayout(page: Page, screen: string): Promise<void> {
+  const report = await page.evaluate(() => {
+    const small: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('button, a[href], select, input:not([type=radio]):not([type=checkbox]), textarea')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || el.closest('[hidden], .visually-hidden')) continue;
+      if (r.height < 44) small.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent ?? '').trim().slice(0, 20)}" ${Math.round(r.height)}px`);
+    }
+    return { overflow: document.documentElement.scrollWidth - window.innerWidth, small };
+  });
+  expect({ screen, overflow: Math.max(0, report.overflow), small: report.small }).toEqual({ screen, overflow: 0, small: [] });
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
@@ -51,17 +66,20 @@ describe.runIf(browserAvailable())('PWA: installability and accessibility', () =
     await page.getByLabel('用户名').waitFor();
     await shot(page, '01-login');
     await axe(page, 'login');
+    await phoneLayout(page, 'login');
 
     await signIn(page, 'demo-enumerator');
     await page.getByTestId('district-link').first().waitFor();
     await page.getByTestId('persist-result').waitFor();
     await shot(page, '02-home');
     await axe(page, 'home');
+    await phoneLayout(page, 'home');
 
     await page.getByTestId('district-link').first().click();
     await page.getByTestId('hh-row').first().waitFor();
     await shot(page, '03-district');
     await axe(page, 'district');
+    await phoneLayout(page, 'district');
 
     await page.getByTestId('hh-row').first().getByRole('button', { name: /标记结果/ }).click();
     await page.getByRole('dialog').waitFor();
@@ -74,16 +92,19 @@ describe.runIf(browserAvailable())('PWA: installability and accessibility', () =
     await page.waitForTimeout(300); // let the form render its first state for the screenshot
     await shot(page, '05-household');
     await axe(page, 'household');
+    await phoneLayout(page, 'household');
 
     await page.goto(`${server.url}/#/queries`);
     await page.getByRole('heading', { name: '复查问题' }).waitFor();
     await shot(page, '06-queries');
     await axe(page, 'queries');
+    await phoneLayout(page, 'queries');
 
     await page.goto(`${server.url}/#/sync`);
     await page.getByTestId('sync-now').waitFor();
     await shot(page, '07-sync');
     await axe(page, 'sync');
+    await phoneLayout(page, 'sync');
 
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Storage' }).waitFor();
@@ -101,6 +122,7 @@ describe.runIf(browserAvailable())('PWA: installability and accessibility', () =
       await page.getByTestId('district-panel').first().waitFor();
       await shot(page, '09-supervisor-360');
       await axe(page, 'supervisor');
+      await phoneLayout(page, 'supervisor');
       await page.setViewportSize({ width: 1280, height: 900 });
       await shot(page, '10-supervisor-1280');
       await axe(page, 'supervisor wide');
