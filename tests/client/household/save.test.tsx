@@ -20,7 +20,7 @@ describe('household form: save', () => {
     const dirty = dirtyLog();
     renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} onDirtyChange={dirty.onDirtyChange} />, 'en');
     await screen.findByText(/Household 001/, undefined, LOAD);
-    expect(dirty.last()).toBe(false);
+    await waitFor(() => expect(dirty.last()).toBe(false));
     // A new draft starts with the head from the listing.
     expect((field(['persons', 0, 'name']) as HTMLInputElement).value).toBe(listing.headName);
     type(['household', 'residents'], '3');
@@ -28,7 +28,7 @@ describe('household form: save', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Saved (version 1).', undefined, LOAD);
-    expect(dirty.last()).toBe(false);
+    await waitFor(() => expect(dirty.last()).toBe(false));
     const reg = await registrationByListingId(db, listing.id);
     expect(reg).toMatchObject({ status: 'draft', version: 1, form: 'short', source: 'enumerator', household: { householdType: 1, residents: 3 } });
     expect(reg?.persons[0]?.name).toBe(listing.headName);
