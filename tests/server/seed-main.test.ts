@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LoginResponseSchema, PullResponseSchema, PushResponseSchema, RegistrationSchema } from '../../src/domain/index.ts';
-import { buildApp, openSqliteStore } from '../../src/server/index.ts';
-import { DEMO_DISTRICTS, DEMO_PASSWORD, seedDemo } from '../../src/server/seed.ts';
+import { buildApp, DEMO_DISTRICTS, DEMO_PASSWORD, openSqliteStore, seedDemo } from '../../src/server/index.ts';
+
 
 describe('demo seed and npm start', () => {
   it('[SE1] seedDemo creates the accounts and districts once; demo-enumerator can sync', async () => {
