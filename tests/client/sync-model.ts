@@ -23,6 +23,8 @@ export interface Backend {
   /** A fault for the next push. */
   inject(fault: Injection): void;
   restart(): Promise<void>;
+  /** Drops faults injected but not yet consumed (the network heals). */
+  clearFaults(): void;
   /** Revision rows per mutation id (only ids in `ids`), with the server's recorded result. */
   stored(ids: ReadonlySet<string>): Promise<Map<string, { revisions: number; status: string | undefined }>>;
 }
@@ -44,6 +46,7 @@ export function fakeBackend(now: () => number): Backend {
     inject: (f) => void server.faults.push({ when: 'push', fault: f === 401 ? { kind: 'status', status: 401, code: 'unauthorized' } : asFault(f) }),
     // The fake keeps its state like a database file; a restart loses only the request in flight.
     restart: () => Promise.resolve(void server.faults.push({ when: 'any', fault: { kind: 'network' } })),
+    clearFaults: () => void server.faults.splice(0),
     stored: (ids) => {
       const out = new Map<string, { revisions: number; status: string | undefined }>();
       for (const r of server.revisions) if (ids.has(r.mutationId)) out.set(r.mutationId, { revisions: (out.get(r.mutationId)?.revisions ?? 0) + 1, status: undefined });
@@ -61,6 +64,7 @@ export function liveBackend(server: LiveServer): Backend {
     setOffline: (v) => void (server.offline = v),
     inject: (f) => void server.faults.push({ when: 'push', fault: f === 401 ? { kind: 'status', status: 401, code: 'unauthorized' } : asFault(f) }),
     restart: () => server.restart(),
+    clearFaults: () => void server.faults.splice(0),
     stored: (ids) => {
       const out = new Map<string, { revisions: number; status: string | undefined }>();
       for (const r of server.revisions()) if (ids.has(r.mutationId)) out.set(r.mutationId, { revisions: (out.get(r.mutationId)?.revisions ?? 0) + 1, status: undefined });
@@ -213,12 +217,16 @@ export class World {
   /** Faults stop; sync until nothing is queued. Then every saved version is on the server exactly once. */
   async quiesce(): Promise<void> {
     this.backend.setOffline(false);
+    this.backend.clearFaults();
+    const outcomes: string[] = [];
     for (let i = 0; i < 30; i++) {
       if (this.engine.getState().status === 'signedOut') await this.signIn();
       this.t += 300_000;
       const out = await this.engine.syncNow();
+      outcomes.push(out.kind === 'offline' || out.kind === 'error' ? `${out.kind}:${out.error.message}` : out.kind);
       if (out.kind === 'ok' && (await outboxEntries(this.db)).length === 0) break;
     }
+    if ((await outboxEntries(this.db)).length !== 0) throw new Error(`outbox not empty after quiescence: ${outcomes.slice(-3).join(' | ')}`);
     await this.check();
     const stored = await this.backend.stored(this.saved);
     if ((await outboxEntries(this.db)).length !== 0) throw new Error('outbox not empty after quiescence');
@@ -243,7 +251,8 @@ class OpCommand implements fc.AsyncCommand<object, World> {
   toString = () => JSON.stringify(this.o);
 }
 
-export const commandsArb = (maxCommands: number) => fc.commands([opArb.map((o) => new OpCommand(o))], { maxCommands });
+export const commandsArb = (maxCommands: number, size?: fc.SizeForArbitrary) =>
+  fc.commands([opArb.map((o) => new OpCommand(o))], { maxCommands, ...(size !== undefined ? { size } : {}) });
 
 /** One model run: a fresh world, the commands, then quiescence. Returns the operations run. */
 export async function runModel(backend: Backend, cmds: Iterable<fc.AsyncCommand<object, World>>): Promise<number> {
