@@ -11,7 +11,9 @@ export function SyncBadge() {
   const tone = status.phase === 'error' || status.phase === 'signedOut' ? 'badge-err' : status.phase === 'offline' || queued > 0 ? 'badge-warn' : 'badge-ok';
   const phase =
     status.phase === 'syncing' ? t('sync.syncing') : status.phase === 'offline' ? t('sync.offline') : status.phase === 'idle' ? '' : t('sync.error');
-  const count = queued > 0 ? t('sync.badgeQueued', { count: queued }) : t('sync.badgeSynced');
+  // Queue empty: show when it last synced, so "synced" never hides a stale morning sync.
+  const when = status.lastSuccessAt ? formatTime(status.lastSuccessAt, i18n.language) : '';
+  const count = queued > 0 ? t('sync.badgeQueued', { count: queued }) : `${t('sync.badgeSynced')}${when ? ` ${when}` : ''}`;
   const last = status.lastSuccessAt ? t('sync.lastSync', { when: formatTime(status.lastSuccessAt, i18n.language) }) : t('sync.never');
   return (
     <a className={`badge ${tone} sync-badge`} href={hrefOf({ name: 'sync' })} data-testid="sync-badge" data-queued={queued} data-phase={status.phase} title={last}>
