@@ -3,7 +3,7 @@
 // to send a review query on one of its households.
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from '../../i18n/index.ts';
-import { validateRegistration, type RegistrationDraft, type ReviewQuery } from '../../../domain/index.ts';
+import { isOverridden, validateRegistration, type RegistrationDraft, type ReviewQuery } from '../../../domain/index.ts';
 import type { ApiPort } from '../services.ts';
 import { ProgressBar } from '../ProgressBar.tsx';
 import { emptyCounts, doneOf, type VisitCounts } from '../progress.ts';
@@ -11,9 +11,7 @@ import { createQuery, fetchRegistrations, type DistrictStatus } from './supervis
 
 /** Warnings of a registration that have no override yet (what blocks "complete" besides errors). */
 export function unconfirmedWarnings(reg: RegistrationDraft): number {
-  const key = (rule: string, path: readonly (string | number)[]) => `${rule}|${JSON.stringify(path)}`;
-  const overridden = new Set(reg.overrides.map((o) => key(o.rule, o.path)));
-  return validateRegistration(reg).filter((f) => f.severity === 'warning' && !overridden.has(key(f.rule, f.path))).length;
+  return validateRegistration(reg).filter((f) => f.severity === 'warning' && !isOverridden(f, reg.overrides)).length;
 }
 
 export function DistrictPanel(props: { api: ApiPort; district: DistrictStatus; queries: readonly ReviewQuery[]; onChanged: () => void }) {
@@ -37,7 +35,7 @@ export function DistrictPanel(props: { api: ApiPort; district: DistrictStatus; q
   for (const [k, v] of Object.entries(d.byVisitStatus)) if (k in counts) counts[k as keyof VisitCounts] = v;
   const warned = regs.map((r) => ({ r, n: unconfirmedWarnings(r) })).filter((x) => x.n > 0);
   const progress = t('home.progress', { done: doneOf(counts), total: d.listingSize });
-  const sorted = [...regs].sort((a, b) => a.householdNo.localeCompare(b.householdNo));
+  const sorted = [...regs].sort((a, b) => (a.householdNo < b.householdNo ? -1 : a.householdNo > b.householdNo ? 1 : 0));
 
   async function send(e: FormEvent) {
     e.preventDefault();
