@@ -89,7 +89,7 @@ describe.runIf(browserAvailable())('PWA: installability and accessibility', () =
 
     await page.getByTestId('hh-row').first().locator('.hh-open').click();
     await page.waitForURL(/#\/h\//);
-    await page.waitForTimeout(300); // let the form render its first state for the screenshot
+    await page.locator('#f-persons-0-name').waitFor();
     await shot(page, '05-household');
     await axe(page, 'household');
     await phoneLayout(page, 'household');
