@@ -38,8 +38,25 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 
+/** CPU microseconds the server process has used so far (asked for with SIGUSR2). */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    let out = '';
+    const on = (b: Buffer) => {
+      out += b.toString();
+      const m = /CPU (\d+)\n/.exec(out);
+      if (m?.[1]) {
+        child.stdout?.off('data', on);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout?.on('data', on);
+    child.kill('SIGUSR2');
+  });
+}
+
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server-lib/ingest-server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'bench/server-lib/ingest-server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (b: Buffer) => {
@@ -137,12 +154,19 @@ async function rawPg(schema: string): Promise<number> {
   return s;
 }
 
-function line(label: string, personsSent: number, r: { seconds: number; latencies: number[]; notApplied: number }, raw?: number) {
+function line(label: string, personsSent: number, r: { seconds: number; latencies: number[]; notApplied: number; cpuUs: number }, raw?: number) {
   const rate = personsSent / r.seconds;
   console.log(
     `  ${label.padEnd(34)} ${rate.toFixed(0).padStart(6)} persons/s  p50 ${pct(r.latencies, 50).toFixed(0).padStart(5)} ms  p99 ${pct(r.latencies, 99).toFixed(0).padStart(5)} ms  ` +
+      `server CPU ${(r.cpuUs / personsSent).toFixed(0)} us/person (${((personsSent / r.cpuUs) * 1e6).toFixed(0)} persons per CPU-second)  ` +
       `(${r.latencies.length} pushes, ${r.notApplied} not applied)${raw ? `  raw loop ${raw.toFixed(0)} persons/s, ratio ${(rate / raw).toFixed(2)}` : ''}`,
   );
+}
+
+async function measured(child: ChildProcess, url: string, bodiesOf: string[][], intervalMs: number) {
+  const c0 = await serverCpu(child);
+  const r = await drive(url, bodiesOf, intervalMs);
+  return { ...r, cpuUs: (await serverCpu(child)) - c0 };
 }
 
 /**
@@ -150,7 +174,7 @@ function line(label: string, personsSent: number, r: { seconds: number; latencie
  * is pushed back to back (saturation: the most the server takes), the second half at the
  * target rate (what a phone waits for at that load).
  */
-async function run(name: string, url: string, rawPersonsPerSecond: number) {
+async function run(name: string, child: ChildProcess, url: string, rawPersonsPerSecond: number) {
   console.log(`${name}:`);
   const warm = bodies.map((d) => d.slice(0, 1));
   const cut = (d: string[]) => 1 + Math.ceil((d.length - 1) / 2);
@@ -158,10 +182,10 @@ async function run(name: string, url: string, rawPersonsPerSecond: number) {
   const paced = bodies.map((d) => d.slice(cut(d)));
   const count = (bs: string[][]) => bs.reduce((n, d) => n + d.length, 0) * personsPerPush;
   await drive(url, warm, 0);
-  line(`saturation (${N} devices back to back)`, count(sat), await drive(url, sat, 0), rawPersonsPerSecond);
+  line(`saturation (${N} devices back to back)`, count(sat), await measured(child, url, sat, 0), rawPersonsPerSecond);
   const target = Number(process.env.BENCH_TARGET ?? 5000);
   const intervalMs = (N * personsPerPush * 1000) / target;
-  line(`paced: ${target} persons/s offered`, count(paced), await drive(url, paced, intervalMs));
+  line(`paced: ${target} persons/s offered`, count(paced), await measured(child, url, paced, intervalMs));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'pucha-bench-'));
@@ -170,7 +194,7 @@ try {
     const raw = persons / rawSqlite(join(dir, 'raw.sqlite'));
     const s = await startServer({ BENCH_DB: join(dir, 'server.sqlite'), BENCH_DEVICES: String(N) });
     try {
-      await run('sqlite', s.url, raw);
+      await run('sqlite', s.child, s.url, raw);
     } finally {
       await stopServer(s.child);
     }
@@ -180,7 +204,7 @@ try {
     const raw = persons / (await rawPg(`${schema}_raw`));
     const s = await startServer({ BENCH_PG_URL: PG_URL, BENCH_PG_SCHEMA: schema, BENCH_DEVICES: String(N) });
     try {
-      await run('postgres', s.url, raw);
+      await run('postgres', s.child, s.url, raw);
     } finally {
       await stopServer(s.child);
       const c = new pg.Client({ connectionString: PG_URL });

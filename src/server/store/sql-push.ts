@@ -98,8 +98,10 @@ async function writePlan(q: SqlExec, batch: PushBatch, plan: PushPlan): Promise<
     );
   }
   const changed = plan.registrations.length + plan.listing.length + plan.queries.length;
+  // Taken even when nothing needs a number: the server_seq row lock is always the last lock a
+  // push takes before the device row, so concurrent push transactions cannot deadlock.
+  let seq = await nextSeq(q, changed);
   if (changed > 0) {
-    let seq = await nextSeq(q, changed);
     if (plan.registrations.length > 0) {
       const rows = plan.registrations.map((r) => [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, jsonOf(r.data), seq++, at]);
       await insertRows(q, 'registrations', REG_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(REG_COLS)}`);

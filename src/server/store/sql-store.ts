@@ -24,6 +24,9 @@ import type {
 
 /** Pushes per group commit: bounds one transaction's size and lock set. */
 const MAX_GROUP = 32;
+/** Concurrent group transactions on PostgreSQL: their reads and first writes overlap; the
+ * server_seq row lock still orders their ends. */
+const PG_GROUPS = 3;
 
 const TABLES = ['users', 'sessions', 'districts', 'district_enumerators', 'listing', 'registrations', 'revisions', 'mutations', 'quarantine', 'devices', 'queries'] as const;
 
@@ -247,7 +250,7 @@ export class SqlStore implements Store {
   // next transaction, each inside its own savepoint (a failing push rolls back alone). One
   // commit (one fsync) then serves many phones; every answer still waits for that commit.
   private readonly waiting: { batch: PushBatch; planner: PushPlanner; resolve: (r: MutationResult[]) => void; reject: (e: unknown) => void }[] = [];
-  private draining = false;
+  private running = 0;
 
   applyPush(batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
     return new Promise((resolve, reject) => {
@@ -256,9 +259,10 @@ export class SqlStore implements Store {
     });
   }
 
+  /** One group transaction at a time on SQLite (one writer); a few at once on PostgreSQL. */
   private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
+    if (this.running >= (this.db.kind === 'sqlite' ? 1 : PG_GROUPS)) return;
+    this.running++;
     try {
       while (this.waiting.length > 0) {
         const group = this.waiting.splice(0, MAX_GROUP);
@@ -291,7 +295,7 @@ export class SqlStore implements Store {
         }
       }
     } finally {
-      this.draining = false;
+      this.running--;
     }
   }
 
