@@ -22,13 +22,20 @@ function start(env: Record<string, string>): Promise<Server> {
   return new Promise((resolve, reject) => {
     let out = '';
     let errOut = '';
+    const timer = setTimeout(() => reject(new Error(`server not ready after 30 s: ${out} ${errOut}`)), 30_000);
     child.stderr?.on('data', (b: Buffer) => (errOut += b.toString()));
     child.stdout?.on('data', (b: Buffer) => {
       out += b.toString();
       const m = /READY (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
     });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${errOut}`)));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}): ${errOut}`));
+    });
   });
 }
 
@@ -63,7 +70,7 @@ describe('crash safety', () => {
             const batch = Array.from({ length: 10 }, () => householdMutation(registration(w % 2 ? D1 : D2)));
             attempted.push(batch);
             try {
-              const res = await fetch(`${url}/api/v1/sync/push`, { method: 'POST', headers, body: JSON.stringify({ deviceId, mutations: batch }) });
+              const res = await fetch(`${url}/api/v1/sync/push`, { method: 'POST', headers, body: JSON.stringify({ deviceId, mutations: batch }), signal: AbortSignal.timeout(15_000) });
               const body = PushResponseSchema.parse(await res.json());
               for (const r of body.results) if (r.status === 'applied' || r.status === 'duplicate') acknowledged.set(r.id, r.version ?? -1);
             } catch {
@@ -87,11 +94,17 @@ describe('crash safety', () => {
         expect(mutation.get(id)).toEqual({ status: 'applied', version });
       }
       // The phones retry everything they never heard back about: each mutation ends applied once.
-      for (const batch of attempted) {
-        const res = await fetch(`${server.url}/api/v1/sync/push`, { method: 'POST', headers, body: JSON.stringify({ deviceId, mutations: batch }) });
-        const body = PushResponseSchema.parse(await res.json());
-        for (const r of body.results) expect(['applied', 'duplicate']).toContain(r.status);
-      }
+      const restarted = server.url;
+      const queue = [...attempted];
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let batch = queue.shift(); batch; batch = queue.shift()) {
+            const res = await fetch(`${restarted}/api/v1/sync/push`, { method: 'POST', headers, body: JSON.stringify({ deviceId, mutations: batch }), signal: AbortSignal.timeout(15_000) });
+            const body = PushResponseSchema.parse(await res.json());
+            for (const r of body.results) expect(['applied', 'duplicate']).toContain(r.status);
+          }
+        }),
+      );
       const total = attempted.reduce((n, b) => n + b.length, 0);
       expect(acknowledged.size).toBeLessThan(total); // some answers really were lost to the kills
       console.log(`crash test: ${rng.length} kills, ${acknowledged.size} acknowledged of ${total} pushed`);
