@@ -68,6 +68,7 @@ const appEn: Same<AppStrings> = {
     android: 'Install on this phone', iosHint: 'In Safari tap Share → Add to Home Screen; installed apps keep their data.',
     dismiss: 'Got it',
   },
+  unsaved: { leave: 'There are unsaved changes; leaving loses them. Leave anyway?' },
   placeholder: { household: 'The household form is being built.' },
   dataLoss: { text: 'Data on this phone was lost: the server has saves up to #{{serverSeq}} from this device, the phone only up to #{{localSeq}}. The assignment was downloaded again; check the households you registered last and tell your supervisor.' },
   supervisor: {

@@ -65,6 +65,7 @@ const appZh = {
     android: '安装到手机', iosHint: '在 Safari 中点“分享”→“添加到主屏幕”，安装后数据更安全。',
     dismiss: '知道了',
   },
+  unsaved: { leave: '有未保存的修改，离开将丢失。确定离开？' },
   placeholder: { household: '住户表单正在开发中。' },
   dataLoss: { text: '本机数据曾丢失：服务器已收到本设备第 {{serverSeq}} 条记录，而本机只记到第 {{localSeq}} 条。已从服务器重新下载任务，请核对最近登记的住户，并告知指导员。' },
   supervisor: {

@@ -17,6 +17,7 @@ import { QueriesScreen } from './QueriesScreen.tsx';
 import { SyncScreen } from './sync/SyncScreen.tsx';
 import { InstallHint } from './InstallHint.tsx';
 import { DataLossBanner } from './DataLossBanner.tsx';
+import { useUnsavedGuard } from './useUnsavedGuard.ts';
 import type { UpdateState } from './UpdateBanner.tsx';
 import { UpdateBanner } from './UpdateBanner.tsx';
 
@@ -47,6 +48,7 @@ const NAV: { route: Route; key: 'nav.home' | 'nav.queries' | 'nav.sync' | 'nav.s
 
 function Shell(props: { session: Session; persist: PersistOutcome | null; onDismissPersist: () => void }) {
   const { t } = useTranslation();
+  useUnsavedGuard(t('unsaved.leave'));
   const route = useRoute();
   const role = props.session.user.role;
   const effective: Route = route.name === 'home' && role === 'supervisor' ? { name: 'supervisor' } : route;
