@@ -19,18 +19,39 @@ export interface AckSummary {
  */
 export async function applyPushResults(db: PuchaDb, rows: readonly OutboxRow[], results: readonly MutationResult[]): Promise<AckSummary> {
   if (rows.length !== results.length) throw new Error('applyPushResults: one result per mutation expected');
+  rows.forEach((row, i) => {
+    if (results[i]?.id !== row.id) throw new Error('applyPushResults: results out of order');
+  });
   return db.transaction('rw', [db.outbox, db.recordState], async () => {
     const sum: AckSummary = { applied: 0, duplicate: 0, conflict: 0, rejected: 0 };
     const at = new Date(db.now()).toISOString();
+    // Rows another tab already acknowledged are gone: their record state is that tab's to set.
+    const present = new Set(
+      (await db.outbox.bulkGet(rows.map((r) => r.seq))).flatMap((r) =>
+        r && r.id === rows.find((x) => x.seq === r.seq)?.id ? [r.seq] : [],
+      ),
+    );
+    await db.outbox.bulkDelete([...present]);
+    const pairs = [...new Map(rows.map((r) => [recordKey(r.entity, r.entityId), [r.entity, r.entityId] as [string, string]])).values()];
+    const stillQueued = new Set(
+      (await db.outbox.where('[entity+entityId]').anyOf(pairs).keys()).map((k) =>
+        Array.isArray(k) ? `${String(k[0])}:${String(k[1])}` : '',
+      ),
+    );
+    const keys = pairs.map(([e, id]) => `${e}:${id}`);
+    const states = new Map<string, RecordStateRow>();
+    for (const [i, st] of (await db.recordState.bulkGet(keys)).entries()) if (st) states.set(keys[i] ?? '', st);
+    const changed = new Map<string, RecordStateRow>();
     for (const [i, row] of rows.entries()) {
       const result = results[i];
-      if (!result || result.id !== row.id) throw new Error('applyPushResults: results out of order');
+      if (!result) continue;
       sum[result.status]++;
-      // Already removed (another tab acknowledged it first): the record state is theirs to set.
-      if ((await db.outbox.where('id').equals(row.id).delete()) === 0) continue;
+      if (!present.has(row.seq)) continue;
       const key = recordKey(row.entity, row.entityId);
-      const prev = await db.recordState.get(key);
-      const queued = await db.outbox.where('[entity+entityId]').equals([row.entity, row.entityId]).count();
+      const prev = states.get(key);
+      // Later mutations of the same record in this batch count as still queued until their own result.
+      const laterInBatch = rows.slice(i + 1).some((r) => r.entity === row.entity && r.entityId === row.entityId);
+      const queued = stillQueued.has(key) || laterInBatch;
       const base: RecordStateRow = {
         key,
         entity: row.entity,
@@ -40,30 +61,39 @@ export async function applyPushResults(db: PuchaDb, rows: readonly OutboxRow[], 
         serverVersion: prev?.serverVersion ?? 0,
         updatedAt: at,
       };
+      let next: RecordStateRow;
       switch (result.status) {
         case 'applied':
         case 'duplicate':
-          await db.recordState.put({ ...base, state: queued > 0 ? 'pending' : 'synced', serverVersion: result.version ?? row.baseVersion + 1 });
+          next = { ...base, state: queued ? 'pending' : 'synced', serverVersion: result.version ?? row.baseVersion + 1 };
           break;
         case 'conflict':
         case 'rejected':
           // Kept locally and shown; the server stored the payload (as a revision or in quarantine).
-          await db.recordState.put({
+          next = {
             ...base,
             state: result.status,
             serverVersion: result.version ?? base.serverVersion,
             mutationId: row.id,
             ...(result.error ? { error: result.error } : {}),
-          });
+          };
           break;
       }
+      states.set(key, next);
+      changed.set(key, next);
     }
+    await db.recordState.bulkPut([...changed.values()]);
     return sum;
   });
 }
 
 /** Notes a failed attempt on the mutations of a batch (bookkeeping only; `data` is never touched). */
-export async function markAttempt(db: PuchaDb, rows: readonly OutboxRow[], error: string, nextAttemptAt: number | undefined): Promise<void> {
+export async function markAttempt(
+  db: PuchaDb,
+  rows: readonly OutboxRow[],
+  error: string,
+  nextAttemptAt: number | undefined,
+): Promise<void> {
   await db.transaction('rw', db.outbox, async () => {
     for (const row of rows) {
       await db.outbox.update(row.seq, (r) => {
@@ -80,6 +110,9 @@ export async function markAttempt(db: PuchaDb, rows: readonly OutboxRow[], error
 export async function logSyncEvent(db: PuchaDb, event: SyncEvent, message: string): Promise<void> {
   await db.transaction('rw', db.syncLog, async () => {
     const id = await db.syncLog.add({ at: new Date(db.now()).toISOString(), event, message: message.slice(0, 500) });
-    await db.syncLog.where('id').belowOrEqual(id - SYNC_LOG_LIMIT).delete();
+    await db.syncLog
+      .where('id')
+      .belowOrEqual(id - SYNC_LOG_LIMIT)
+      .delete();
   });
 }

@@ -1,16 +1,21 @@
 // Applies one page of pulled changes (and its cursor) in one transaction. The rule that keeps
-// local work safe: a record with queued mutations is never overwritten, and a record whose last
-// mutation conflicted or was rejected keeps the phone's data until the server has a newer version.
+// local work safe: a record with queued mutations is never overwritten, and a record is replaced
+// only by a version newer than the one the server last gave or acknowledged (an equal version is
+// the phone's own push coming back; a conflict or rejection keeps the phone's data until then).
 import {
   DistrictSchema,
   ListingEntrySchema,
   ReviewQuerySchema,
   parseRegistration,
   type Change,
+  type District,
+  type ListingEntry,
+  type RegistrationDraft,
+  type ReviewQuery,
 } from '../../domain/index.ts';
 import type { PuchaDb } from './database.ts';
 import { setMeta } from './meta.ts';
-import { recordKey, type Entity } from './rows.ts';
+import { recordKey, type Entity, type RecordStateRow } from './rows.ts';
 import { guardQuota, type OpResult } from './write.ts';
 
 export interface PullApplied {
@@ -27,72 +32,146 @@ const entityOf = (c: Change['entity']): Entity | undefined =>
 
 export async function applyPulledChanges(db: PuchaDb, changes: readonly Change[], cursor?: string): Promise<OpResult<PullApplied>> {
   return guardQuota(() =>
-    db.transaction('rw', [db.districts, db.listing, db.registrations, db.queries, db.outbox, db.recordState, db.meta], async (): Promise<OpResult<PullApplied>> => {
-      const out: PullApplied = { applied: 0, skipped: 0, invalid: [] };
-      const at = new Date(db.now()).toISOString();
-      for (const change of changes) {
-        const entity = entityOf(change.entity);
-        if (entity) {
-          const queued = await db.outbox.where('[entity+entityId]').equals([entity, change.id]).count();
-          const state = await db.recordState.get(recordKey(entity, change.id));
+    db.transaction(
+      'rw',
+      [db.districts, db.listing, db.registrations, db.queries, db.outbox, db.recordState, db.meta],
+      async (): Promise<OpResult<PullApplied>> => {
+        const out: PullApplied = { applied: 0, skipped: 0, invalid: [] };
+        const at = new Date(db.now()).toISOString();
+        // Read what decides each change once per page (a district load is ~1,000 changes).
+        const queued = new Set(
+          (await db.outbox.orderBy('[entity+entityId]').uniqueKeys()).map((k) =>
+            Array.isArray(k) ? `${String(k[0])}:${String(k[1])}` : '',
+          ),
+        );
+        const keys = [
+          ...new Set(
+            changes.flatMap((c) => {
+              const e = entityOf(c.entity);
+              return e ? [recordKey(e, c.id)] : [];
+            }),
+          ),
+        ];
+        const states = new Map<string, RecordStateRow>();
+        for (const [i, st] of (await db.recordState.bulkGet(keys)).entries()) if (st) states.set(keys[i] ?? '', st);
+        const writes = new Writes();
+        for (const change of changes) {
+          const entity = entityOf(change.entity);
+          const key = entity ? recordKey(entity, change.id) : undefined;
+          const state = key ? states.get(key) : undefined;
           const keepLocal =
-            queued > 0 ||
-            (state !== undefined &&
-              (state.state === 'conflict' || state.state === 'rejected' ? change.version <= state.serverVersion : change.version < state.serverVersion));
+            (key !== undefined && queued.has(key)) ||
+            (state !== undefined && change.version <= state.serverVersion);
           if (keepLocal) {
             out.skipped++;
             continue;
           }
+          const problem = writes.add(change);
+          if (problem) {
+            out.invalid.push({ entity: change.entity, id: change.id, message: problem });
+            continue;
+          }
+          if (entity && key) {
+            if (change.deleted) {
+              states.delete(key);
+              writes.stateDeletes.add(key);
+            } else {
+              const st: RecordStateRow = {
+                key,
+                entity,
+                entityId: change.id,
+                state: 'synced',
+                version: change.version,
+                serverVersion: change.version,
+                updatedAt: at,
+              };
+              states.set(key, st);
+              writes.stateDeletes.delete(key);
+              writes.states.set(key, st);
+            }
+          }
+          out.applied++;
         }
-        const problem = await applyOne(db, change);
-        if (problem) {
-          out.invalid.push({ entity: change.entity, id: change.id, message: problem });
-          continue;
-        }
-        if (entity) {
-          const key = recordKey(entity, change.id);
-          if (change.deleted) await db.recordState.delete(key);
-          else await db.recordState.put({ key, entity, entityId: change.id, state: 'synced', version: change.version, serverVersion: change.version, updatedAt: at });
-        }
-        out.applied++;
-      }
-      if (cursor !== undefined) await setMeta(db, 'pullCursor', cursor);
-      return { ok: true, ...out };
-    }),
+        await writes.flush(db);
+        if (cursor !== undefined) await setMeta(db, 'pullCursor', cursor);
+        return { ok: true, ...out };
+      },
+    ),
   );
 }
 
-/** Writes one change; returns a message when its data does not parse. */
-async function applyOne(db: PuchaDb, change: Change): Promise<string | undefined> {
-  switch (change.entity) {
-    case 'district': {
-      if (change.deleted) return void (await db.districts.delete(change.id));
-      const p = DistrictSchema.safeParse(change.data);
-      if (!p.success) return p.error.message;
-      await db.districts.put(p.data);
+/** The rows of one page, grouped per table (last change of a record wins), written with bulk calls. */
+class Writes {
+  readonly puts = {
+    districts: new Map<string, District>(),
+    listing: new Map<string, ListingEntry>(),
+    registrations: new Map<string, RegistrationDraft>(),
+    queries: new Map<string, ReviewQuery>(),
+  };
+  readonly deletes = {
+    districts: new Set<string>(),
+    listing: new Set<string>(),
+    registrations: new Set<string>(),
+    queries: new Set<string>(),
+  };
+  readonly states = new Map<string, RecordStateRow>();
+  readonly stateDeletes = new Set<string>();
+
+  /** Parses one change into its table's batch; returns a message when its data does not parse. */
+  add(change: Change): string | undefined {
+    const table =
+      change.entity === 'district'
+        ? 'districts'
+        : change.entity === 'listing'
+          ? 'listing'
+          : change.entity === 'household'
+            ? 'registrations'
+            : 'queries';
+    if (change.deleted) {
+      this.puts[table].delete(change.id);
+      this.deletes[table].add(change.id);
       return undefined;
     }
-    case 'listing': {
-      if (change.deleted) return void (await db.listing.delete(change.id));
-      const p = ListingEntrySchema.safeParse(change.data);
-      if (!p.success) return p.error.message;
-      await db.listing.put(p.data);
-      return undefined;
+    this.deletes[table].delete(change.id);
+    switch (change.entity) {
+      case 'district': {
+        const p = DistrictSchema.safeParse(change.data);
+        if (!p.success) return p.error.message;
+        this.puts.districts.set(change.id, p.data);
+        return undefined;
+      }
+      case 'listing': {
+        const p = ListingEntrySchema.safeParse(change.data);
+        if (!p.success) return p.error.message;
+        this.puts.listing.set(change.id, p.data);
+        return undefined;
+      }
+      case 'household': {
+        const p = parseRegistration(change.data);
+        if (!p.success) return p.error.message;
+        // The local version must equal the server's so the next save's baseVersion matches (SYNC.md ST3).
+        this.puts.registrations.set(change.id, change.version >= 1 ? { ...p.data, version: change.version } : p.data);
+        return undefined;
+      }
+      case 'query': {
+        const p = ReviewQuerySchema.safeParse(change.data);
+        if (!p.success) return p.error.message;
+        this.puts.queries.set(change.id, p.data);
+        return undefined;
+      }
     }
-    case 'household': {
-      if (change.deleted) return void (await db.registrations.delete(change.id));
-      const p = parseRegistration(change.data);
-      if (!p.success) return p.error.message;
-      // The local version must equal the server's so the next save's baseVersion matches (SYNC.md ST3).
-      await db.registrations.put(change.version >= 1 ? { ...p.data, version: change.version } : p.data);
-      return undefined;
-    }
-    case 'query': {
-      if (change.deleted) return void (await db.queries.delete(change.id));
-      const p = ReviewQuerySchema.safeParse(change.data);
-      if (!p.success) return p.error.message;
-      await db.queries.put(p.data);
-      return undefined;
-    }
+  }
+
+  async flush(db: PuchaDb): Promise<void> {
+    await db.districts.bulkPut([...this.puts.districts.values()]);
+    await db.listing.bulkPut([...this.puts.listing.values()]);
+    await db.registrations.bulkPut([...this.puts.registrations.values()]);
+    await db.queries.bulkPut([...this.puts.queries.values()]);
+    await db.districts.bulkDelete([...this.deletes.districts]);
+    await db.listing.bulkDelete([...this.deletes.listing]);
+    await db.registrations.bulkDelete([...this.deletes.registrations]);
+    await db.queries.bulkDelete([...this.deletes.queries]);
+    await db.recordState.bulkPut([...this.states.values()]);
+    await db.recordState.bulkDelete([...this.stateDeletes]);
   }
 }

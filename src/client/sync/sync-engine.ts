@@ -16,7 +16,7 @@ import type { PuchaDb } from '../db/database.ts';
 import { clearSession, ensureDevice, getMeta, getSession, setMeta, storeSession, deleteMeta } from '../db/meta.ts';
 import { applyPushResults, logSyncEvent, markAttempt, type AckSummary } from '../db/outbox.ts';
 import { applyPulledChanges } from '../db/pull-apply.ts';
-import { outboxEntries, outboxStats, recordStates } from '../db/queries.ts';
+import { outboxEntries, outboxStats } from '../db/queries.ts';
 import type { DataLoss, OutboxRow, SyncEvent } from '../db/rows.ts';
 import { ApiClient, type ApiFailure, type FetchLike } from './api-client.ts';
 import { backoffDelay } from './backoff.ts';
@@ -404,7 +404,8 @@ export class SyncEngine {
 
   private async refresh(patch: Partial<SyncState>): Promise<void> {
     const stats = await outboxStats(this.db);
-    const states = await recordStates(this.db);
+    const conflicts = await this.db.recordState.where('state').equals('conflict').count();
+    const rejected = await this.db.recordState.where('state').equals('rejected').count();
     const lastSuccessAt = (await getMeta(this.db, 'lastSyncAt')) ?? undefined;
     const dataLoss = await getMeta(this.db, 'dataLoss');
     const oldest = stats.oldestCreatedAt;
@@ -414,8 +415,8 @@ export class SyncEngine {
       oldestQueuedAt: oldest,
       oldestQueuedAgeMs: oldest === undefined ? undefined : Math.max(0, this.deps.now() - Date.parse(oldest)),
       lastSuccessAt,
-      conflicts: states.filter((s) => s.state === 'conflict').length,
-      rejected: states.filter((s) => s.state === 'rejected').length,
+      conflicts,
+      rejected,
       dataLoss,
       ...patch,
     };
