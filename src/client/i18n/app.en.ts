@@ -47,7 +47,7 @@ const appEn: Same<AppStrings> = {
     searchLabel: 'Search by address, head of household or number', filterLabel: 'Filter by visit outcome',
     count: '{{count}} households', noMatch: 'No household matches.',
     addMissed: 'Add missed household', outcome: 'Visit outcome', setOutcome: 'Set outcome',
-    callbackAt: 'Call back at', longForm: 'Long form', selfEnum: 'Self-enumeration', origin: 'Added',
+    callback: 'call back {{when}}', callbackAt: 'Call back at', longForm: 'Long form', selfEnum: 'Self-enumeration', origin: 'Added',
     household: 'No. {{no}}', register: 'Register',
   },
   missed: {

@@ -44,7 +44,7 @@ const appZh = {
     searchLabel: '按地址、户主姓名或户编号搜索', filterLabel: '按走访结果筛选',
     count: '共 {{count}} 户', noMatch: '没有符合条件的住户。',
     addMissed: '补登遗漏户', outcome: '走访结果', setOutcome: '标记结果',
-    callbackAt: '约定回访时间', longForm: '长表', selfEnum: '自主填报', origin: '补登',
+    callback: '约定回访 {{when}}', callbackAt: '约定回访时间', longForm: '长表', selfEnum: '自主填报', origin: '补登',
     household: '户 {{no}}', register: '登记',
   },
   missed: {

@@ -56,6 +56,17 @@ describe('DistrictScreen', () => {
     await waitFor(() => expect(within(rows().find((r) => r.dataset.no === '003')!).getByRole('button', { name: /无人在家/ })).toBeTruthy());
   });
 
+  it('records a callback time with "not at home" and shows it on the row', async () => {
+    renderWith(<DistrictScreen code={DISTRICT} />, fakeServices(db));
+    await waitFor(() => expect(screen.getByTestId('district-count').textContent).toBe('共 30 户'));
+    fireEvent.click(within(rows().find((r) => r.dataset.no === '006')!).getByRole('button', { name: /标记结果/ }));
+    const dialog = within(screen.getByRole('dialog'));
+    fireEvent.change(dialog.getByLabelText('约定回访时间'), { target: { value: '2020-11-06T18:30' } });
+    fireEvent.click(dialog.getByRole('button', { name: '无人在家' }));
+    await waitFor(async () => expect((await db.listing.get(listingEntry(6).id))?.visit.callbackAt).toBe(new Date('2020-11-06T18:30').toISOString()));
+    await waitFor(() => expect(rows().find((r) => r.dataset.no === '006')!.textContent).toContain('约定回访'));
+  });
+
   it('renders only a window of a 1,000-household district', async () => {
     await db.listing.bulkPut(Array.from({ length: 998 }, (_, i) => listingEntry(i + 1)));
     renderWith(<DistrictScreen code={DISTRICT} />, fakeServices(db));
