@@ -125,4 +125,19 @@ function registerServiceWorker(engine: SyncEngine, dirty: DirtyTracker): UpdateS
   };
 }
 
-void main();
+/** Without a working database nothing can be saved: say so instead of showing a blank page. */
+function startupFailed(e: unknown): void {
+  const root = document.getElementById('root');
+  if (!root) return;
+  const p = document.createElement('p');
+  p.className = 'alert alert-error';
+  p.setAttribute('role', 'alert');
+  p.textContent = `无法打开本机存储，不能登记。请关闭其他标签页后重试，或换用普通（非无痕）窗口。 Local storage cannot be opened: ${e instanceof Error ? e.message : String(e)}`;
+  const retry = document.createElement('button');
+  retry.className = 'btn';
+  retry.textContent = '重试 Retry';
+  retry.onclick = () => window.location.reload();
+  root.replaceChildren(p, retry);
+}
+
+main().catch(startupFailed);
