@@ -3,12 +3,16 @@
 // on the server exactly once, the outbox is empty, nothing is duplicated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { getMeta, listingOfDistrict, openDb, outboxStats, recordState, registrationByListingId, saveRegistration, type PuchaDb } from '../../src/client/db/index.ts';
+import { exportUnsynced, syncLog, getMeta, listingOfDistrict, openDb, outboxStats, recordState, registrationByListingId, saveRegistration, type PuchaDb } from '../../src/client/db/index.ts';
 import { SyncEngine } from '../../src/client/sync/index.ts';
 import type { ListingEntry } from '../../src/domain/index.ts';
 import { draftFor, fakeClock, idFactory, listingEntry } from './fixtures.ts';
 import { ManualTimers } from './fake-server.ts';
 import { LIVE_BASE, LiveServer } from './live-server.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openSqliteStore } from '../../src/server/index.ts';
+import { runCli } from '../../src/server/cli-commands.ts';
 
 const D1 = '130102001003001';
 const D_OTHER = '130102001004001'; // demo-enumerator-2's district
@@ -214,5 +218,27 @@ describe('engine against the real server', () => {
     p.engine.stop();
     const wiped = await phone({ ...(deviceId ? { deviceIdHint: deviceId } : {}) });
     expect(wiped.engine.getState().dataLoss).toMatchObject({ serverSeq: 2, localSeq: 0 });
+  });
+});
+
+describe('unsynced export through the admin CLI', () => {
+  it('[ST8] the office imports a phone\'s export with import-unsynced; the phone\'s later push is all duplicates', async () => {
+    const p = await phone();
+    const work = (await openWork(p)).slice(0, 3);
+    expect(work).toHaveLength(3);
+    for (const e of work) await save(p, e, 3, 'cli');
+    const file = join(server.dir, 'unsynced.json');
+    writeFileSync(file, JSON.stringify(await exportUnsynced(p.db)));
+    await server.stop();
+    const store = await openSqliteStore(server.path);
+    const lines: string[] = [];
+    const code = await runCli(['import-unsynced', file], store, { stdin: () => Promise.resolve(''), out: (l) => lines.push(l), err: (l) => lines.push(l), now: () => new Date() });
+    await store.close();
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toContain('3 applied');
+    await server.start();
+    await quiesce(p);
+    expect((await syncLog(p.db)).some((l) => l.event === 'push' && l.message.startsWith('3 sent: 0 applied, 3 duplicate'))).toBe(true);
+    expectExactlyOnce([p]);
   });
 });
