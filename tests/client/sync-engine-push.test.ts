@@ -147,6 +147,13 @@ describe('push', () => {
     expect(server.deviceSeq.get(deviceId)).toBe(2);
   });
 
+  it('[PU8] the device report carries the storage estimate when the browser gives one', async () => {
+    const { db, server, engine, entries } = await rig({ deps: { storageEstimate: () => Promise.resolve({ usage: 1234, quota: 99_999, persisted: true }), appVersion: '0.3.0' } });
+    await saveMany(db, entries.slice(0, 1));
+    await engine.syncNow();
+    expect(server.pushBodies.at(-1)).toMatchObject({ device: { pending: 1, appVersion: '0.3.0', storage: { usage: 1234, quota: 99_999 }, persisted: true } });
+  });
+
   it('a registration for an entry unknown to the server side is still pushed and acknowledged', async () => {
     const { db, engine } = await rig();
     await db.listing.put(listingEntry(50));

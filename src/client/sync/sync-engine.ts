@@ -74,6 +74,8 @@ export interface SyncEngineDeps {
   appVersion?: string;
   /** A device id remembered outside IndexedDB, reused if the store was wiped (see meta.ensureDevice). */
   deviceIdHint?: string;
+  /** navigator.storage.estimate() / persisted(), reported to the supervisors with each push. */
+  storageEstimate?: () => Promise<{ usage: number; quota: number; persisted?: boolean }>;
   /** Poll interval while idle (pulls review queries, pushes anything missed). */
   periodMs?: number;
   /** A request that has not answered by then is aborted and counts as a network error. */
@@ -255,11 +257,18 @@ export class SyncEngine {
       if (rows.length === 0) break;
       await renew();
       const pending = (await outboxStats(this.db)).count;
+      const storage = await this.deps.storageEstimate?.().catch(() => undefined);
       const res = await this.api.push(token, {
         deviceId,
         protocolVersion: PROTOCOL_VERSION,
         mutations: rows.map(toMutation),
-        device: { pending, appVersion: this.deps.appVersion ?? 'dev', clock: new Date(this.deps.now()).toISOString() },
+        device: {
+          pending,
+          appVersion: this.deps.appVersion ?? 'dev',
+          clock: new Date(this.deps.now()).toISOString(),
+          ...(storage ? { storage: { usage: Math.max(0, storage.usage), quota: Math.max(0, storage.quota) } } : {}),
+          ...(storage?.persisted !== undefined ? { persisted: storage.persisted } : {}),
+        },
       });
       if (!res.ok) {
         if (res.kind === 'http' && res.status === 413) {
