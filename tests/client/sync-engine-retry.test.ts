@@ -1,9 +1,9 @@
 // Retry, sign-in and trigger rules (docs/SYNC.md RT*) against the fake server.
 import { describe, expect, it } from 'vitest';
 import { getSession, outboxEntries, outboxStats, saveRegistration, syncLog } from '../../src/client/db/index.ts';
-import { BACKOFF_CAP_MS, backoffDelay, parseRetryAfter } from '../../src/client/sync/index.ts';
+import { BACKOFF_CAP_MS, backoffDelay, parseRetryAfter, type FetchLike } from '../../src/client/sync/index.ts';
 import { draftFor } from './fixtures.ts';
-import { POLL, rig, scheduled } from './sync-helpers.ts';
+import { POLL, REQUEST_TIMEOUT, rig, scheduled } from './sync-helpers.ts';
 
 describe('backoff', () => {
   it('[RT1] full jitter: uniform below min(cap, 2 s * 2^attempt), never below Retry-After', () => {
@@ -65,6 +65,21 @@ describe('retries', () => {
     server.faults.push({ when: 'pull', fault: { kind: 'status', status: 408 } });
     expect(await engine.syncNow()).toMatchObject({ kind: 'error', error: { status: 408 } });
     expect(timers.armed()).toHaveLength(1);
+  });
+
+  it('[RT1] a request that hangs is aborted after the timeout and counts as a network error', async () => {
+    const hang: FetchLike = (_u, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    let hanging = false;
+    const { db, engine, entries, timers } = await rig({ wrapFetch: (real) => (u, i) => (hanging ? hang(u, i) : real(u, i)) });
+    hanging = true;
+    await saveRegistration(db, draftFor(entries[0]!));
+    const cycle = engine.syncNow();
+    await new Promise((r) => setTimeout(r, 10));
+    timers.fire(REQUEST_TIMEOUT);
+    expect(await cycle).toMatchObject({ kind: 'offline', error: { kind: 'network' } });
+    hanging = false;
+    expect(await engine.syncNow()).toMatchObject({ kind: 'ok' });
   });
 
   it('[RT2] other 4xx keep the data, show the error and wait for a trigger instead of a timer', async () => {

@@ -1,6 +1,6 @@
 // Wiring for engine tests: a fresh store with an assignment, a fake server, manual timers and
 // an engine signed in as the demo enumerator.
-import { SyncEngine, type SyncEngineDeps } from '../../src/client/sync/index.ts';
+import { SyncEngine, type FetchLike, type SyncEngineDeps } from '../../src/client/sync/index.ts';
 import type { PuchaDb } from '../../src/client/db/index.ts';
 import { FakeServer, ManualTimers } from './fake-server.ts';
 import { fakeClock, seedAssignment, testDb, type Clock } from './fixtures.ts';
@@ -18,7 +18,9 @@ export interface Rig {
   entries: ListingEntry[];
 }
 
-export async function rig(opts: { households?: number; signIn?: boolean; random?: () => number; deps?: Partial<SyncEngineDeps> } = {}): Promise<Rig> {
+export async function rig(
+  opts: { households?: number; signIn?: boolean; random?: () => number; deps?: Partial<SyncEngineDeps>; wrapFetch?: (f: FetchLike) => FetchLike } = {},
+): Promise<Rig> {
   const clock = fakeClock();
   const db = await testDb({ clock });
   const entries = await seedAssignment(db, opts.households ?? 5);
@@ -26,7 +28,7 @@ export async function rig(opts: { households?: number; signIn?: boolean; random?
   const timers = new ManualTimers();
   const engine = new SyncEngine({
     db,
-    fetch: server.fetch,
+    fetch: opts.wrapFetch ? opts.wrapFetch(server.fetch) : server.fetch,
     now: clock.now,
     baseUrl: 'http://fake.test',
     random: opts.random ?? (() => 0.5),

@@ -31,6 +31,19 @@ export function parseRetryAfter(header: string | null, now: number): number | un
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** Aborts a request that has not answered after `timeoutMs` (a hung connection counts as a network error). */
+export function withTimeout(fetch: FetchLike, setTimer: (fn: () => void, ms: number) => () => void, timeoutMs: number): FetchLike {
+  return async (input, init) => {
+    const ac = new AbortController();
+    const cancel = setTimer(() => ac.abort(), timeoutMs);
+    try {
+      return await fetch(input, { ...init, signal: ac.signal });
+    } finally {
+      cancel();
+    }
+  };
+}
+
 export interface ApiClientDeps {
   fetch: FetchLike;
   baseUrl: string;

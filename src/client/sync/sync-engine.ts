@@ -11,55 +11,19 @@
 //                           │ other 4xx ──► error (no timer) ───┘ ──► syncing
 //
 // Dependencies (db, fetch, clock, random, timers, locks) are injected; nothing global inside.
-import { CLIENT_BATCH_SIZE, PROTOCOL_VERSION, type Mutation, type User } from '../../domain/index.ts';
+import { CLIENT_BATCH_SIZE, PROTOCOL_VERSION } from '../../domain/index.ts';
 import type { PuchaDb } from '../db/database.ts';
 import { clearSession, ensureDevice, getMeta, getSession, setMeta, storeSession, deleteMeta } from '../db/meta.ts';
 import { applyPushResults, logSyncEvent, markAttempt, type AckSummary } from '../db/outbox.ts';
 import { applyPulledChanges } from '../db/pull-apply.ts';
 import { outboxEntries, outboxStats } from '../db/queries.ts';
 import type { DataLoss, OutboxRow, SyncEvent } from '../db/rows.ts';
-import { ApiClient, type ApiFailure, type FetchLike } from './api-client.ts';
+import { ApiClient, withTimeout, type ApiFailure, type FetchLike } from './api-client.ts';
+import { describe, isRetryableStatus, toMutation, type CycleOutcome, type SignInResult, type SyncError, type SyncState } from './sync-state.ts';
 import { backoffDelay } from './backoff.ts';
 import { leaseLock, webLock, type LockManagerLike, type SyncLock } from './sync-lock.ts';
 
-export type SyncStatus = 'idle' | 'syncing' | 'offline' | 'error' | 'signedOut';
-
-/** The last failure, as the UI shows it. */
-export interface SyncError {
-  /** `internal`: the cycle threw (a bug, or the database closed under it); shown, and retried by the next trigger. */
-  kind: 'network' | 'http' | 'invalid_response' | 'storageFull' | 'tooLarge' | 'internal';
-  status?: number;
-  code?: string;
-  message: string;
-}
-
-export interface SyncState {
-  status: SyncStatus;
-  queued: number;
-  oldestQueuedAt: string | undefined;
-  /** ms since the oldest queued mutation was made (device clock). */
-  oldestQueuedAgeMs: number | undefined;
-  lastSuccessAt: string | undefined;
-  /** When the next automatic attempt is due (ms since epoch), if one is scheduled. */
-  nextAttemptAt: number | undefined;
-  lastError: SyncError | undefined;
-  conflicts: number;
-  rejected: number;
-  /** Set when the server knows more of this device's mutations than the phone has: the local store was lost. */
-  dataLoss: DataLoss | undefined;
-  user: User | undefined;
-}
-
-export type CycleOutcome =
-  | { kind: 'ok'; pushed: AckSummary; pulled: number }
-  | { kind: 'busy' }
-  | { kind: 'stopped' }
-  | { kind: 'signedOut' }
-  | { kind: 'offline' | 'error'; error: SyncError };
-
-export type SignInResult =
-  | { ok: true; user: User }
-  | { ok: false; reason: 'badCredentials' | 'rateLimited' | 'network' | 'server' | 'storageFull'; message: string };
+export * from './sync-state.ts';
 
 export interface SyncEngineDeps {
   db: PuchaDb;
@@ -121,7 +85,7 @@ export class SyncEngine {
         return () => clearTimeout(h);
       });
     this.lock = deps.locks ? webLock(deps.locks) : leaseLock(deps.db, deps.db.newId());
-    this.api = new ApiClient({ fetch: this.timedFetch(deps.fetch, deps.requestTimeoutMs ?? 60_000), baseUrl: deps.baseUrl, now: deps.now });
+    this.api = new ApiClient({ fetch: withTimeout(deps.fetch, this.setTimer, deps.requestTimeoutMs ?? 60_000), baseUrl: deps.baseUrl, now: deps.now });
   }
 
   getState(): SyncState {
@@ -434,35 +398,5 @@ export class SyncEngine {
 
   private async log(event: SyncEvent, message: string): Promise<void> {
     await logSyncEvent(this.db, event, message);
-  }
-
-  private timedFetch(fetch: FetchLike, timeoutMs: number): FetchLike {
-    return async (input, init) => {
-      const ac = new AbortController();
-      const cancel = this.setTimer(() => ac.abort(), timeoutMs);
-      try {
-        return await fetch(input, { ...init, signal: ac.signal });
-      } finally {
-        cancel();
-      }
-    };
-  }
-}
-
-/** RT1: network errors, 408, 429 and 5xx are retried with backoff; other 4xx wait for a trigger. */
-export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
-
-function toMutation(row: OutboxRow): Mutation {
-  return { id: row.id, entity: row.entity, entityId: row.entityId, baseVersion: row.baseVersion, createdAt: row.createdAt, deviceSeq: row.deviceSeq, data: row.data };
-}
-
-function describe(f: ApiFailure): SyncError {
-  switch (f.kind) {
-    case 'network':
-      return { kind: 'network', message: `network: ${f.message}` };
-    case 'invalid_response':
-      return { kind: 'invalid_response', message: f.message };
-    case 'http':
-      return { kind: 'http', status: f.status, ...(f.error ? { code: f.error.code } : {}), message: `HTTP ${f.status}${f.error ? `: ${f.error.message}` : ''}` };
   }
 }
