@@ -15,7 +15,7 @@ import {
   getMeta,
   type PuchaDb,
 } from '../../src/client/db/index.ts';
-import type { ListingEntry, ReviewQuery } from '../../src/domain/index.ts';
+import { generateDistrict, type ListingEntry, type ReviewQuery } from '../../src/domain/index.ts';
 import { DISTRICT, draftFor, fakeClock, listingEntry, seedAssignment, testDb, type Clock } from './fixtures.ts';
 
 let db: PuchaDb;
@@ -193,5 +193,28 @@ describe('reads and device identity', () => {
     await setVisitOutcome(db, first().id, { status: 'registered' });
     expect(await getMeta(db, 'deviceSeq')).toBe(2);
     expect((await outboxStats(db)).oldestCreatedAt).toBe(new Date(clock.now()).toISOString());
+  });
+});
+
+describe('complete registrations from the generator', () => {
+  it('[ST4] a generated complete household saves; the same one with an injected edit-check error is incomplete', async () => {
+    const g = generateDistrict({ seed: 11, code: DISTRICT, enumerators: ['u-enum-1'], households: 12, inject: ['idCheckDigit'] });
+    const gdb = await testDb();
+    await gdb.districts.put(g.district);
+    await gdb.listing.bulkPut(g.listing);
+    const bad = g.injected[0];
+    expect(bad?.rule).toBe('ID_CHECK_DIGIT');
+    const good = g.registrations.find((r) => r.id !== bad?.registrationId && r.status === 'complete');
+    if (!good || !bad) throw new Error('generator fixture');
+    const ok = await saveRegistration(gdb, good);
+    expect(ok).toMatchObject({ ok: true, registration: { status: 'complete', version: 1 } });
+    const broken = g.registrations.find((r) => r.id === bad.registrationId)!;
+    const r = await saveRegistration(gdb, { ...broken, status: 'complete' }); // the generator marks it a draft
+    expect(r).toMatchObject({ ok: false, reason: 'incomplete' });
+    if (r.ok || r.reason !== 'incomplete') return;
+    expect(r.findings.map((f) => [f.rule, f.path.join('.')])).toContainEqual(['ID_CHECK_DIGIT', bad.path.join('.')]);
+    // As a draft the same answers save, with the finding returned for the form to show.
+    const draft = await saveRegistration(gdb, { ...broken, status: 'draft' });
+    expect(draft.ok && draft.findings.some((f) => f.rule === 'ID_CHECK_DIGIT')).toBe(true);
   });
 });
