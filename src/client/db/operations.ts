@@ -4,6 +4,7 @@
 // values, never exceptions. The UI never writes tables itself.
 import {
   ListingEntrySchema,
+  ReviewQuerySchema,
   blockingFindings,
   QueryAnswerDataSchema,
   RegistrationDraftSchema,
@@ -42,7 +43,7 @@ export async function saveRegistration(
 ): Promise<SaveResult> {
   return guardQuota(() =>
     db.transaction('rw', [db.registrations, db.listing, ...enqueueTables(db)], async (): Promise<SaveResult> => {
-      const listing = await db.listing.get(input.listingId);
+      const listing = await readRow(db.listing.get(input.listingId), ListingEntrySchema);
       if (!listing) return { ok: false, reason: 'notFound', what: `listing ${input.listingId}` };
       const stored = await db.registrations.get(input.id);
       const version = (await nextBase(db, 'household', input.id, stored?.version ?? 0)) + 1;
@@ -67,6 +68,15 @@ export async function saveRegistration(
   );
 }
 
+/**
+ * A stored row parsed with its schema (ST5). A row that no longer parses is a bug or a bad
+ * upgrade: it throws, which aborts the operation's transaction, rather than spreading bad data.
+ */
+async function readRow<T>(row: PromiseLike<unknown>, schema: z.ZodType<T>): Promise<T | undefined> {
+  const value = await row;
+  return value === undefined ? undefined : schema.parse(value);
+}
+
 export interface VisitOutcome {
   status: VisitStatus;
   callbackAt?: string;
@@ -77,7 +87,7 @@ export interface VisitOutcome {
 export async function setVisitOutcome(db: PuchaDb, listingId: string, outcome: VisitOutcome): Promise<ListingResult> {
   return guardQuota(() =>
     db.transaction('rw', [db.listing, ...enqueueTables(db)], async (): Promise<ListingResult> => {
-      const entry = await db.listing.get(listingId);
+      const entry = await readRow(db.listing.get(listingId), ListingEntrySchema);
       if (!entry) return { ok: false, reason: 'notFound', what: `listing ${listingId}` };
       const visit = VisitSchema.safeParse({
         status: outcome.status,
@@ -156,7 +166,7 @@ export interface QueryAnswerInput {
 export async function answerQuery(db: PuchaDb, queryId: string, input: QueryAnswerInput): Promise<AnswerResult> {
   return guardQuota(() =>
     db.transaction('rw', [db.queries, ...enqueueTables(db)], async (): Promise<AnswerResult> => {
-      const query = await db.queries.get(queryId);
+      const query = await readRow(db.queries.get(queryId), ReviewQuerySchema);
       if (!query) return { ok: false, reason: 'notFound', what: `query ${queryId}` };
       const data = QueryAnswerDataSchema.safeParse(input);
       if (!data.success) return { ok: false, reason: 'invalid', issues: issuesOf(data.error) };
