@@ -56,7 +56,6 @@ describe('error shape and limits', () => {
     expect(r.status).toBe(500);
     expectErrorShape(r.json(), 'internal');
     expect(r.body).not.toMatch(/database|connection|stack/i);
-    h.store = (await import('../../src/server/store/sqlite.ts').then((m) => m.openSqliteStore(h.path)));
   });
 
   it('[ER7] wrong-typed query strings are 400 validation_failed with details', async () => {

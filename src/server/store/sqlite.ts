@@ -1,49 +1,83 @@
 // SQLite adapter (better-sqlite3, the embedded default): one connection in WAL mode with
 // synchronous=FULL, so a commit is on disk before the push is answered (better-sqlite3 builds
-// with WAL synchronous=NORMAL, which can lose the last commits on power loss).
+// with WAL synchronous=NORMAL, which can lose the last commits on power loss). The connection
+// runs on a worker thread (sqlite-worker.js) so commits do not stall the event loop.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
 import type { Row, SqlDriver, SqlExec } from './sql-driver.ts';
 import { SqlStore } from './sql-store.ts';
 import type { Store } from './store.ts';
 
-type Bindable = string | number | bigint | null | Buffer;
+type Bindable = string | number | bigint | null;
 
 function bindable(params: readonly unknown[]): Bindable[] {
   return params.map((p) => {
     if (p === undefined || p === null) return null;
-    if (typeof p === 'string' || typeof p === 'number' || typeof p === 'bigint' || Buffer.isBuffer(p)) return p;
+    if (typeof p === 'string' || typeof p === 'number' || typeof p === 'bigint') return p;
     if (typeof p === 'boolean') return p ? 1 : 0;
     throw new Error('unsupported SQL parameter type');
   });
 }
 
+const ReplySchema = z.union([
+  z.object({ id: z.number(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ id: z.number(), ok: z.literal(false), message: z.string(), code: z.string().optional() }),
+]);
+const RowsSchema = z.array(z.record(z.string(), z.unknown()));
+
+export class SqliteError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 class SqliteDriver implements SqlDriver {
   readonly kind = 'sqlite' as const;
-  private readonly cache = new Map<string, Database.Statement>();
-  // better-sqlite3 is synchronous but our store code awaits between statements; this queue keeps
-  // one transaction (or one standalone statement) at a time on the single connection, so no
+  private next = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  // One transaction (or one standalone statement) at a time on the single connection, so no
   // reader ever sees another request's uncommitted rows.
   private queue: Promise<unknown> = Promise.resolve();
   private readonly exec: SqlExec;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly worker: Worker) {
+    worker.on('message', (raw: unknown) => {
+      const m = ReplySchema.parse(raw);
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new SqliteError(m.message, m.code));
+    });
+    worker.on('error', (e) => this.failAll(e));
+    worker.on('exit', () => this.failAll(new Error('the SQLite worker stopped')));
     this.exec = {
-      all: (sql, params = []) => Promise.resolve(this.stmt(sql).all(...bindable(params)) as Row[]),
-      run: (sql, params = []) => Promise.resolve(this.stmt(sql).run(...bindable(params)).changes),
+      all: async (sql, params = []) => RowsSchema.parse(await this.call('all', sql, params)),
+      run: async (sql, params = []) => z.number().parse(await this.call('run', sql, params)),
       lockKeys: () => Promise.resolve(),
     };
   }
 
-  private stmt(sql: string): Database.Statement {
-    let s = this.cache.get(sql);
-    if (!s) {
-      if (this.cache.size > 1000) this.cache.clear();
-      s = this.db.prepare(sql);
-      this.cache.set(sql, s);
-    }
-    return s;
+  private stopped: Error | undefined;
+
+  private failAll(e: Error) {
+    this.stopped ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private call(op: 'all' | 'run' | 'exec' | 'rollback' | 'close', sql = '', params: readonly unknown[] = []): Promise<unknown> {
+    const id = this.next++;
+    if (this.stopped) return Promise.reject(this.stopped);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, sql, params: bindable(params) });
+    });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -52,7 +86,7 @@ class SqliteDriver implements SqlDriver {
     return next;
   }
 
-  all(sql: string, params?: readonly unknown[]) {
+  all(sql: string, params?: readonly unknown[]): Promise<Row[]> {
     return this.serial(() => this.exec.all(sql, params));
   }
   run(sql: string, params?: readonly unknown[]) {
@@ -63,21 +97,23 @@ class SqliteDriver implements SqlDriver {
   }
   tx<T>(fn: (q: SqlExec) => Promise<T>): Promise<T> {
     return this.serial(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
+      await this.call('exec', 'BEGIN IMMEDIATE');
       try {
         const result = await fn(this.exec);
-        this.db.exec('COMMIT');
+        await this.call('exec', 'COMMIT');
         return result;
       } catch (e) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        await this.call('rollback');
         throw e;
       }
     });
   }
   close() {
-    return this.serial(() => {
-      this.db.close();
-      return Promise.resolve();
+    return this.serial(async () => {
+      if (this.stopped) return; // closing twice is harmless
+      await this.call('close');
+      this.stopped = new Error('the store is closed');
+      await this.worker.terminate();
     });
   }
 }
@@ -85,12 +121,8 @@ class SqliteDriver implements SqlDriver {
 /** Opens (creating if needed) the SQLite store at `path` and applies pending migrations. */
 export async function openSqliteStore(path: string): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const store = new SqlStore(new SqliteDriver(db));
+  const worker = new Worker(new URL('./sqlite-worker.js', import.meta.url), { workerData: { path } });
+  const store = new SqlStore(new SqliteDriver(worker));
   await store.migrate();
   return store;
 }
