@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { apiGet, apiLogin, browserAvailable, launchBrowser, signIn, startServer, tempDir, waitForServiceWorker, type BrowserHandle, type ServerHandle } from './harness.ts';
+import { districtCounts, SupervisionStatusSchema, type SupervisionStatus } from '../../src/client/ui/supervisor/supervision-api.ts';
+import { doneOf } from '../../src/client/ui/progress.ts';
 import { field, fillHouseholdItems, fillPerson, idOf, type, wrongCheck, type PersonAnswers } from './household-steps.ts';
 
 const HEAD: PersonAnswers = { name: '赵国强', relationship: 0, birth: '1970-05-12', sex: 1, seq: 11 };
@@ -22,6 +24,7 @@ describe.runIf(browserAvailable())('offline registration and review', () => {
   let phone: BrowserHandle;
   let listingId = '';
   let districtCode = '';
+  let before: SupervisionStatus | undefined;
 
   beforeAll(async () => {
     server = await startServer({ dbFile: join(tempDir('pucha-e2e-db-'), 'pucha.sqlite') });
@@ -34,6 +37,7 @@ describe.runIf(browserAvailable())('offline registration and review', () => {
 
   it('registers a household offline and delivers it when the server is back', async () => {
     const { page, context } = phone;
+    before = SupervisionStatusSchema.parse(await apiGet(server.url, await apiLogin(server.url, 'demo-supervisor'), '/supervision/status'));
     await page.goto(server.url);
     await waitForServiceWorker(page);
     await signIn(page, 'demo-enumerator');
@@ -120,8 +124,13 @@ describe.runIf(browserAvailable())('offline registration and review', () => {
       // (pendingOnDevice is "as last reported", by the most recently seen device: not asserted,
       // because the API check above logged in from Node as a second device.)
 
-      // A review query on the household just registered.
+      // The district's progress counts the new household.
       const panel = sp.getByTestId('district-panel').filter({ hasText: districtCode });
+      const was = before?.districts.find((d) => d.code === districtCode);
+      expect(was).toBeDefined();
+      await panel.getByText(`已登记 ${doneOf(districtCounts(was!)) + 1} / ${was!.listingSize}`).waitFor();
+
+      // A review query on the household just registered.
       const select = panel.getByLabel('住户');
       const value = await select.locator('option', { hasText: HEAD.name }).first().getAttribute('value');
       expect(value).toBeTruthy();

@@ -1,7 +1,7 @@
 // Supervisor dashboard logic: who is at risk (no contact for a day, many queued) sorts first;
 // the status answer is parsed leniently but typed; warnings count until confirmed.
 import { describe, expect, it } from 'vitest';
-import { riskOf, sortByRisk, SupervisionStatusSchema, RISK_QUEUED, type EnumeratorStatus } from '../../../src/client/ui/supervisor/supervision-api.ts';
+import { districtCounts, riskOf, sortByRisk, DistrictStatusSchema, SupervisionStatusSchema, RISK_QUEUED, type EnumeratorStatus } from '../../../src/client/ui/supervisor/supervision-api.ts';
 import { unconfirmedWarnings } from '../../../src/client/ui/supervisor/DistrictPanel.tsx';
 import { validateRegistration, type RegistrationDraft } from '../../../src/domain/index.ts';
 import { draftFor, listingEntry } from '../fixtures.ts';
@@ -29,6 +29,13 @@ describe('supervision', () => {
     expect(s.enumerators[0]?.districts).toEqual([]);
     expect(s.districts[0]?.openQueries).toBe(0);
     expect(() => SupervisionStatusSchema.parse({ enumerators: [{ username: 'no id' }], districts: [] })).toThrow();
+  });
+
+  it('counts complete registrations whose listing entry still says pending as registered', () => {
+    const d = DistrictStatusSchema.parse({ code: '130102003003001', listingSize: 10, byVisitStatus: { pending: 6, registered: 2, selfReported: 1, refused: 1 }, completeRegistrations: 5 });
+    expect(districtCounts(d)).toMatchObject({ pending: 4, registered: 4, selfReported: 1, refused: 1 });
+    expect(districtCounts({ ...d, completeRegistrations: 1 })).toMatchObject({ pending: 6, registered: 2 });
+    expect(districtCounts({ ...d, completeRegistrations: 50 })).toMatchObject({ pending: 0, registered: 8 });
   });
 
   it('counts warnings until each is confirmed by an override', () => {

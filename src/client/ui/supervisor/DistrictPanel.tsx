@@ -6,8 +6,8 @@ import { useTranslation } from '../../i18n/index.ts';
 import { isOverridden, validateRegistration, type RegistrationDraft, type ReviewQuery } from '../../../domain/index.ts';
 import type { ApiPort } from '../services.ts';
 import { ProgressBar } from '../ProgressBar.tsx';
-import { emptyCounts, doneOf, type VisitCounts } from '../progress.ts';
-import { createQuery, fetchRegistrations, type DistrictStatus } from './supervision-api.ts';
+import { doneOf } from '../progress.ts';
+import { createQuery, districtCounts, fetchRegistrations, type DistrictStatus } from './supervision-api.ts';
 
 /** Warnings of a registration that have no override yet (what blocks "complete" besides errors). */
 export function unconfirmedWarnings(reg: RegistrationDraft): number {
@@ -31,8 +31,7 @@ export function DistrictPanel(props: { api: ApiPort; district: DistrictStatus; q
     };
   }, [api, d.code, d.registrations]);
 
-  const counts: VisitCounts = { ...emptyCounts() };
-  for (const [k, v] of Object.entries(d.byVisitStatus)) if (k in counts) counts[k as keyof VisitCounts] = v;
+  const counts = districtCounts(d);
   const warned = regs.map((r) => ({ r, n: unconfirmedWarnings(r) })).filter((x) => x.n > 0);
   const progress = t('home.progress', { done: doneOf(counts), total: d.listingSize });
   const sorted = [...regs].sort((a, b) => (a.householdNo < b.householdNo ? -1 : a.householdNo > b.householdNo ? 1 : 0));

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { RegistrationDraftSchema, ReviewQuerySchema, type RegistrationDraft, type ReviewQuery } from '../../../domain/index.ts';
 import type { ApiPort, ApiResult } from '../services.ts';
+import { emptyCounts, type VisitCounts } from '../progress.ts';
 
 const count = z.number().int().min(0);
 export const EnumeratorStatusSchema = z.object({
@@ -95,4 +96,19 @@ export function riskOf(e: EnumeratorStatus, now: number): ('stale' | 'queued')[]
 export function sortByRisk(list: readonly EnumeratorStatus[], now: number): EnumeratorStatus[] {
   const score = (e: EnumeratorStatus) => riskOf(e, now).length * 1e6 + (e.pendingOnDevice ?? 0) + e.rejected + e.conflicts;
   return [...list].sort((a, b) => score(b) - score(a) || a.username.localeCompare(b.username));
+}
+
+/**
+ * Visit outcomes of a district for the chart. Completing a registration does not (yet) change its
+ * listing entry's visit status on the phone or the server, so complete registrations beyond the
+ * listing's "registered" count are moved from "pending" to "registered" here.
+ */
+export function districtCounts(d: DistrictStatus): VisitCounts {
+  const counts = emptyCounts();
+  for (const [k, v] of Object.entries(d.byVisitStatus)) if (k in counts) counts[k as keyof VisitCounts] = v;
+  const complete = d.completeRegistrations ?? 0;
+  const extra = Math.min(counts.pending, Math.max(0, complete - counts.registered - counts.selfReported));
+  counts.registered += extra;
+  counts.pending -= extra;
+  return counts;
 }
