@@ -75,7 +75,8 @@ describe('retries', () => {
     hanging = true;
     await saveRegistration(db, draftFor(entries[0]!));
     const cycle = engine.syncNow();
-    await new Promise((r) => setTimeout(r, 10));
+    // Wait until the push is in flight (its timeout armed), then let the timeout elapse.
+    while (!timers.armed().includes(REQUEST_TIMEOUT)) await new Promise((r) => setTimeout(r, 5));
     timers.fire(REQUEST_TIMEOUT);
     expect(await cycle).toMatchObject({ kind: 'offline', error: { kind: 'network' } });
     hanging = false;
@@ -163,9 +164,8 @@ describe('triggers and observable state', () => {
     await engine.syncNow();
     expect(pulls()).toBeGreaterThan(n);
     await saveRegistration(db, draftFor(entries[0]!));
-    engine.notifyLocalChange();
-    await new Promise((r) => setTimeout(r, 20));
-    await engine.syncNow();
+    engine.notifyLocalChange(); // nobody calls syncNow: the change alone must reach the server
+    for (let i = 0; i < 400 && (await outboxStats(db)).count > 0; i++) await new Promise((r) => setTimeout(r, 5));
     expect((await outboxStats(db)).count).toBe(0);
   });
 
