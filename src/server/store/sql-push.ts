@@ -1,5 +1,5 @@
-// Push and pull on any SqlDriver. A push is one transaction: lock the keys the batch touches,
-// read the earlier results and current versions, let the pure planner decide, then write
+// Push and pull on any SqlDriver. A push runs in a transaction holding the locks of the keys it
+// touches: read the earlier results and current versions, let the pure planner decide, then write
 // results, revisions, current rows, quarantine and the device report together. Server
 // sequence numbers (never device clocks) order pull; they are taken last, under the single
 // server_seq row lock, so they are handed out in commit order and a pull never skips a row.
@@ -139,8 +139,8 @@ async function writePlan(q: SqlExec, batch: PushBatch, plan: PushPlan): Promise<
   );
 }
 
+/** Apply one push inside a transaction that already holds the locks of its keys (see drain). */
 export async function applyPush(q: SqlExec, batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
-  await q.lockKeys([...batch.keys.map((k) => `m:${k.mutationId}`), ...batch.keys.map((k) => `${k.entity}:${k.entityId}`)]);
   const snapshot = await readSnapshot(q, batch);
   const plan = planner(snapshot);
   await writePlan(q, batch, plan);
