@@ -7,7 +7,7 @@ import { I18nextProvider } from 'react-i18next';
 import { Workbox } from 'workbox-window';
 import { liveQuery } from 'dexie';
 import { createI18n } from './i18n/index.ts';
-import { openDb } from './db/database.ts';
+import { openDb, type PuchaDb } from './db/database.ts';
 import { ensureDevice, getSession } from './db/meta.ts';
 import { SyncEngine } from './sync/sync-engine.ts';
 import { App } from './ui/App.tsx';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     ...(hint !== undefined ? { deviceIdHint: hint } : {}),
   });
   const dirty = new DirtyTracker();
-  const update = registerServiceWorker(engine, dirty);
+  const update = registerServiceWorker(engine, dirty, db);
 
   const services: AppServices = {
     db,
@@ -94,14 +94,26 @@ async function requestBackgroundSync(): Promise<void> {
   await reg?.sync?.register('pucha-sync').catch(() => undefined);
 }
 
-function registerServiceWorker(engine: SyncEngine, dirty: DirtyTracker): UpdateState | undefined {
+function registerServiceWorker(engine: SyncEngine, dirty: DirtyTracker, db: PuchaDb): UpdateState | undefined {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return undefined;
   const wb = new Workbox('/sw.js', { scope: '/' });
   const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const l of listeners) l();
+  };
   let waiting = false;
+  let replaced = false;
   wb.addEventListener('waiting', () => {
     waiting = true;
-    for (const l of listeners) l();
+    changed();
+  });
+  // Reliability R12: a newer version in another tab upgrades the database; Dexie closes this
+  // tab's connection so the upgrade can proceed, and this page must be reloaded.
+  db.on('versionchange', (ev) => {
+    if (ev.newVersion !== null && ev.newVersion > 0) {
+      replaced = true;
+      changed();
+    }
   });
   // Reload only after the user accepted and only if no form has unsaved input (the banner
   // disables its button while dirty; this is the second guard).
@@ -117,8 +129,10 @@ function registerServiceWorker(engine: SyncEngine, dirty: DirtyTracker): UpdateS
       return () => listeners.delete(l);
     },
     available: () => waiting,
+    replaced: () => replaced,
     apply: () => {
       if (dirty.any()) return;
+      if (replaced && !waiting) return window.location.reload();
       accepted = true;
       wb.messageSkipWaiting();
     },

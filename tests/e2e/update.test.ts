@@ -58,4 +58,34 @@ describe.runIf(browserAvailable())('service worker update', () => {
     await field(page, 'persons', 0, 'name').waitFor({ state: 'attached' });
     expect(await field(page, 'persons', 0, 'name').inputValue()).toBe('更新测试');
   });
+
+  it('asks this tab to reload when another tab upgrades the database (R12)', async () => {
+    const { page, context } = phone;
+    await page.goto(`${server.url}/#/sync`);
+    await page.getByTestId('sync-now').waitFor();
+    // Another tab of the same origin (a newer app version) opens the database at a higher version.
+    const other = await context.newPage();
+    try {
+      await other.goto(`${server.url}/robots.txt`);
+      const upgraded = await other.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const req = indexedDB.open('pucha', 10_000);
+            req.onsuccess = () => {
+              const v = req.result.version;
+              req.result.close();
+              resolve(v);
+            };
+            req.onerror = () => reject(new Error(String(req.error)));
+          }),
+      );
+      expect(upgraded).toBe(10_000);
+      const banner = page.getByTestId('update-banner');
+      await banner.waitFor({ timeout: 10_000 });
+      expect(await banner.innerText()).toContain('另一个标签页');
+      expect(await banner.getByRole('button', { name: '稍后' }).count()).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -61,7 +61,7 @@ const appEn: Same<AppStrings> = {
     household: 'No. {{no}}', answered: 'Answered (queued)',
   },
   update: {
-    available: 'A new version is available.', reload: 'Update', later: 'Later',
+    replaced: 'The app was updated in another tab. Reload this page.', available: 'A new version is available.', reload: 'Update', later: 'Later',
     blocked: 'A new version is available. Save the open form first, then update.',
   },
   install: {

@@ -58,7 +58,7 @@ const appZh = {
     household: '户 {{no}}', answered: '已回复（待同步）',
   },
   update: {
-    available: '新版本可用。', reload: '更新', later: '稍后',
+    replaced: '本应用已在另一个标签页更新，请重新加载本页。', available: '新版本可用。', reload: '更新', later: '稍后',
     blocked: '新版本可用。请先保存当前表单，再更新。',
   },
   install: {

@@ -72,7 +72,7 @@ describe('sign-out', () => {
 describe('UpdateBanner', () => {
   it('offers the update, but not while a form has unsaved input', () => {
     let applied = 0;
-    const state: UpdateState = { subscribe: () => () => undefined, available: () => true, apply: () => void applied++ };
+    const state: UpdateState = { subscribe: () => () => undefined, available: () => true, replaced: () => false, apply: () => void applied++ };
     const dirty = new DirtyTracker();
     dirty.set('household:1', true);
     renderWith(<UpdateBanner state={state} />, fakeServices(db), { dirty });
@@ -84,6 +84,18 @@ describe('UpdateBanner', () => {
     act(() => dirty.set('household:1', false));
     expect((button as HTMLButtonElement).disabled).toBe(false);
     fireEvent.click(button);
+    expect(applied).toBe(1);
+  });
+});
+
+describe('UpdateBanner after a database upgrade in another tab', () => {
+  it('asks for a reload and cannot be put off', () => {
+    let applied = 0;
+    const state: UpdateState = { subscribe: () => () => undefined, available: () => false, replaced: () => true, apply: () => void applied++ };
+    renderWith(<UpdateBanner state={state} />, fakeServices(db));
+    expect(screen.getByTestId('update-banner').textContent).toContain('另一个标签页');
+    expect(screen.queryByRole('button', { name: '稍后' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: '更新' }));
     expect(applied).toBe(1);
   });
 });
