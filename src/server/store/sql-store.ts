@@ -7,7 +7,8 @@ import type { District, ListingEntry, MutationResult, ReviewQuery } from '../../
 import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
 import { MIGRATIONS_TABLE, migrationsFor } from './migrations.ts';
 import { json, marks, num, optNum, optStr, str, type Row, type SqlDriver } from './sql-driver.ts';
-import { applyPush, insertRows, nextSeq, pullRows } from './sql-push.ts';
+import { PushGroups } from './group-commit.ts';
+import { insertRows, nextSeq, pullRows } from './sql-push.ts';
 import { districtStatus, enumeratorStatus, listConflicts, listQuarantine } from './sql-status.ts';
 import type {
   ChangeRow,
@@ -21,12 +22,6 @@ import type {
   StoredRegistration,
   StoredUser,
 } from './store.ts';
-
-/** Pushes per group commit: bounds one transaction's size and lock set. */
-const MAX_GROUP = 32;
-/** Concurrent group transactions on PostgreSQL: their reads and first writes overlap; the
- * server_seq row lock still orders their ends. */
-const PG_GROUPS = 3;
 
 const TABLES = ['users', 'sessions', 'districts', 'district_enumerators', 'listing', 'registrations', 'revisions', 'mutations', 'quarantine', 'devices', 'queries'] as const;
 
@@ -64,8 +59,10 @@ function toQuery(r: Row): ReviewQuery {
 
 export class SqlStore implements Store {
   readonly kind;
+  private readonly groups: PushGroups;
   constructor(private readonly db: SqlDriver) {
     this.kind = db.kind;
+    this.groups = new PushGroups(db);
   }
 
   async migrate(): Promise<void> {
@@ -246,57 +243,8 @@ export class SqlStore implements Store {
     });
   }
 
-  // Group commit: pushes that arrive while a push transaction runs are applied together in the
-  // next transaction, each inside its own savepoint (a failing push rolls back alone). One
-  // commit (one fsync) then serves many phones; every answer still waits for that commit.
-  private readonly waiting: { batch: PushBatch; planner: PushPlanner; resolve: (r: MutationResult[]) => void; reject: (e: unknown) => void }[] = [];
-  private running = 0;
-
   applyPush(batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ batch, planner, resolve, reject });
-      void this.drain();
-    });
-  }
-
-  /** One group transaction at a time on SQLite (one writer); a few at once on PostgreSQL. */
-  private async drain(): Promise<void> {
-    if (this.running >= (this.db.kind === 'sqlite' ? 1 : PG_GROUPS)) return;
-    this.running++;
-    try {
-      while (this.waiting.length > 0) {
-        const group = this.waiting.splice(0, MAX_GROUP);
-        try {
-          const outcomes = await this.db.tx(async (q) => {
-            // all keys of the group first, in one sorted acquisition (no lock-order cycles)
-            await q.lockKeys(group.flatMap((g) => g.batch.keys.flatMap((k) => [`m:${k.mutationId}`, `${k.entity}:${k.entityId}`])));
-            const out: ({ ok: true; results: MutationResult[] } | { ok: false; error: unknown })[] = [];
-            for (const g of group) {
-              await q.run('SAVEPOINT push');
-              try {
-                out.push({ ok: true, results: await applyPush(q, g.batch, g.planner) });
-                await q.run('RELEASE SAVEPOINT push');
-              } catch (error) {
-                await q.run('ROLLBACK TO SAVEPOINT push');
-                await q.run('RELEASE SAVEPOINT push');
-                out.push({ ok: false, error });
-              }
-            }
-            return out;
-          });
-          outcomes.forEach((o, i) => {
-            const g = group[i];
-            if (!g) return;
-            if (o.ok) g.resolve(o.results);
-            else g.reject(o.error);
-          });
-        } catch (error) {
-          for (const g of group) g.reject(error);
-        }
-      }
-    } finally {
-      this.running--;
-    }
+    return this.groups.apply(batch, planner);
   }
 
   async pull(districts: readonly string[], afterSeq: number, limit: number): Promise<{ changes: ChangeRow[]; more: boolean }> {

@@ -1,0 +1,74 @@
+// Group commit: pushes that arrive while a push transaction runs are applied together in the
+// next transaction, each inside its own savepoint (a failing push rolls back alone). One commit
+// (one fsync) then serves many phones; every answer still waits for that commit.
+import type { MutationResult } from '../../domain/index.ts';
+import type { PushPlanner } from '../push-plan.ts';
+import type { SqlDriver } from './sql-driver.ts';
+import { applyPush } from './sql-push.ts';
+import type { PushBatch } from './store.ts';
+
+/** Pushes per group commit: bounds one transaction's size and lock set. */
+const MAX_GROUP = 32;
+/** Concurrent group transactions on PostgreSQL: their reads and first writes overlap; the
+ * server_seq row lock still orders their ends. SQLite has one writer. */
+const PG_GROUPS = 3;
+
+interface Waiting {
+  batch: PushBatch;
+  planner: PushPlanner;
+  resolve: (r: MutationResult[]) => void;
+  reject: (e: unknown) => void;
+}
+
+export class PushGroups {
+  private readonly waiting: Waiting[] = [];
+  private running = 0;
+  constructor(private readonly db: SqlDriver) {}
+
+  apply(batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ batch, planner, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running >= (this.db.kind === 'sqlite' ? 1 : PG_GROUPS)) return;
+    this.running++;
+    try {
+      while (this.waiting.length > 0) await this.commit(this.waiting.splice(0, MAX_GROUP));
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async commit(group: Waiting[]): Promise<void> {
+    try {
+      const outcomes = await this.db.tx(async (q) => {
+        // all keys of the group first, in one sorted acquisition (no lock-order cycles)
+        await q.lockKeys(group.flatMap((g) => g.batch.keys.flatMap((k) => [`m:${k.mutationId}`, `${k.entity}:${k.entityId}`])));
+        const out: ({ ok: true; results: MutationResult[] } | { ok: false; error: unknown })[] = [];
+        for (const g of group) {
+          await q.run('SAVEPOINT push');
+          try {
+            out.push({ ok: true, results: await applyPush(q, g.batch, g.planner) });
+            await q.run('RELEASE SAVEPOINT push');
+          } catch (error) {
+            await q.run('ROLLBACK TO SAVEPOINT push');
+            await q.run('RELEASE SAVEPOINT push');
+            out.push({ ok: false, error });
+          }
+        }
+        return out;
+      });
+      outcomes.forEach((o, i) => {
+        const g = group[i];
+        if (!g) return;
+        if (o.ok) g.resolve(o.results);
+        else g.reject(o.error);
+      });
+    } catch (error) {
+      for (const g of group) g.reject(error);
+    }
+  }
+}
