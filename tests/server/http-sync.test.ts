@@ -116,6 +116,12 @@ describe('push', () => {
     const p = await pullAll(s.auth);
     expect(p.deviceSeq).toBe(3);
     expect(await h.store.getDevice(s.deviceId)).toMatchObject({ pending: 4, appVersion: '0.2.0', deviceSeq: 3 });
+    // R14: a phone whose clock is two days ahead still syncs; the skew is reported, not used
+    const skewed = { ...householdMutation(registration(D1)), createdAt: '2020-11-05T08:00:00.000Z' };
+    const r = PushResponseSchema.parse((await push(s.auth, s.deviceId, [skewed], { pending: 0, appVersion: '0.2.0', clock: '2020-11-05T08:00:00.000Z' })).json());
+    expect(r.results[0]?.status).toBe('applied');
+    const [st] = await h.store.enumeratorStatus(['u-enum']);
+    expect(st?.clockSkewSeconds).toBe(2 * 86_400);
     // a wiped phone signs in as a new device: it starts at 0
     expect((await pullAll((await h.login('enum')).auth)).deviceSeq).toBe(0);
   });

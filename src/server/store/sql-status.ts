@@ -13,7 +13,7 @@ export async function enumeratorStatus(q: SqlExec, userIds: readonly string[]): 
   const inList = marks(userIds.length);
   const users = await q.all(`SELECT id, username, name FROM users WHERE id IN (${inList}) ORDER BY username`, userIds);
   const assigned = await q.all(`SELECT user_id, district_code FROM district_enumerators WHERE user_id IN (${inList}) ORDER BY district_code`, userIds);
-  const devices = await q.all(`SELECT user_id, last_seen_at, last_push_at, pending, app_version FROM devices WHERE user_id IN (${inList}) ORDER BY last_seen_at`, userIds);
+  const devices = await q.all(`SELECT user_id, last_seen_at, last_push_at, pending, app_version, clock FROM devices WHERE user_id IN (${inList}) ORDER BY last_seen_at`, userIds);
   const rejected = countBy(await q.all(`SELECT user_id, count(*) AS n FROM quarantine WHERE user_id IN (${inList}) GROUP BY user_id`, userIds), 'user_id');
   const conflicts = countBy(await q.all(`SELECT user_id, count(*) AS n FROM revisions WHERE status = 'conflict' AND user_id IN (${inList}) GROUP BY user_id`, userIds), 'user_id');
   return users.map((u) => {
@@ -29,6 +29,9 @@ export async function enumeratorStatus(q: SqlExec, userIds: readonly string[]): 
       .at(-1);
     const pending = last ? optNum(last, 'pending') : undefined;
     const appVersion = last ? optStr(last, 'app_version') : undefined;
+    const clock = last ? optStr(last, 'clock') : undefined;
+    const pushedAt = last ? optStr(last, 'last_push_at') : undefined;
+    const clockSkewSeconds = clock !== undefined && pushedAt !== undefined ? Math.round((Date.parse(clock) - Date.parse(pushedAt)) / 1000) : undefined;
     return {
       userId: id,
       username: str(u, 'username'),
@@ -38,6 +41,7 @@ export async function enumeratorStatus(q: SqlExec, userIds: readonly string[]): 
       ...(lastPushAt !== undefined ? { lastPushAt } : {}),
       ...(pending !== undefined ? { pendingOnDevice: pending } : {}),
       ...(appVersion !== undefined ? { appVersion } : {}),
+      ...(clockSkewSeconds !== undefined && Number.isFinite(clockSkewSeconds) ? { clockSkewSeconds } : {}),
       rejected: rejected.get(id) ?? 0,
       conflicts: conflicts.get(id) ?? 0,
     };

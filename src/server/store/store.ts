@@ -73,6 +73,8 @@ export interface EnumeratorStatus {
   lastPushAt?: string;
   pendingOnDevice?: number;
   appVersion?: string;
+  /** Device clock minus server clock at the last push that reported it (seconds; metadata only). */
+  clockSkewSeconds?: number;
   rejected: number;
   conflicts: number;
 }
