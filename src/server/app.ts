@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { PROTOCOL_VERSION } from '../domain/index.ts';
 import { DEFAULT_LOGIN_LIMITS, makeCtx, type LoginLimits } from './context.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -24,11 +25,13 @@ export interface AppOptions {
   /** The built web app (dist/) to serve next to the API. */
   staticDir?: string;
   loginLimits?: LoginLimits;
+  /** Oldest push protocol served (default PROTOCOL_VERSION of the domain). */
+  minProtocolVersion?: number;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: false });
-  const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS);
+  const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION);
 
   app.setErrorHandler(errorHandler);
   // JSON only: any other body (text/plain included, which Fastify parses by default) is a 415.

@@ -9,6 +9,8 @@ import type { Session, Store, StoredUser } from './store/store.ts';
 export interface Ctx {
   store: Store;
   now: () => Date;
+  /** Oldest push protocol still served; older clients get `client_too_old`. */
+  minProtocolVersion: number;
   userLimiter: FailureLimiter;
   ipLimiter: FailureLimiter;
 }
@@ -23,9 +25,9 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perIp: { max: 50, windowMs: 15 * 60_000 },
 };
 
-export function makeCtx(store: Store, now: () => Date, limits: LoginLimits): Ctx {
+export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minProtocolVersion: number): Ctx {
   const clock = () => now().getTime();
-  return { store, now, userLimiter: new FailureLimiter(limits.perUser, clock), ipLimiter: new FailureLimiter(limits.perIp, clock) };
+  return { store, now, minProtocolVersion, userLimiter: new FailureLimiter(limits.perUser, clock), ipLimiter: new FailureLimiter(limits.perIp, clock) };
 }
 
 /** The signed-in caller and what it may see (`districts`) and write (`writeDistricts`). */

@@ -58,6 +58,22 @@ describe('error shape and limits', () => {
     expect(r.body).not.toMatch(/database|connection|stack/i);
   });
 
+  it('[ER8] a push from an outdated protocol is 400 client_too_old', async () => {
+    const old = await harness({ minProtocolVersion: 2 });
+    try {
+      const s = await old.login('enum');
+      for (const protocolVersion of [1, undefined]) {
+        const r = await old.req({ method: 'POST', url: '/api/v1/sync/push', headers: s.auth, payload: { deviceId: s.deviceId, mutations: [], ...(protocolVersion ? { protocolVersion } : {}) } });
+        expect(r.status).toBe(400);
+        expectErrorShape(r.json(), 'client_too_old');
+      }
+      const ok = await old.req({ method: 'POST', url: '/api/v1/sync/push', headers: s.auth, payload: { deviceId: s.deviceId, mutations: [], protocolVersion: 2 } });
+      expect(ok.status).toBe(200);
+    } finally {
+      await old.close();
+    }
+  });
+
   it('[ER7] wrong-typed query strings are 400 validation_failed with details', async () => {
     const s = await h.login('sup');
     const r = await h.req({ method: 'GET', url: '/api/v1/queries?status=maybe', headers: s.auth });

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DeviceReportSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, PROTOCOL_VERSION, type PullResponse, type PushResponse } from '../../domain/index.ts';
+import { DeviceReportSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, type PullResponse, type PushResponse } from '../../domain/index.ts';
 import { authenticate, type Ctx } from '../context.ts';
 import { HttpError, forbidden, parseOr400 } from '../errors.ts';
 import { runPush } from '../push-service.ts';
@@ -45,7 +45,8 @@ export function syncRoutes(app: FastifyInstance, ctx: Ctx) {
       throw new HttpError(413, 'payload_too_large', `at most ${MAX_MUTATIONS_PER_PUSH} mutations per push`);
     }
     const body = parseOr400(PushEnvelopeSchema, raw);
-    if (body.protocolVersion !== undefined && body.protocolVersion < PROTOCOL_VERSION) throw new HttpError(400, 'client_too_old', 'please update the app');
+    // A client that does not say is taken to speak the first protocol.
+    if ((body.protocolVersion ?? 1) < ctx.minProtocolVersion) throw new HttpError(400, 'client_too_old', 'this app version is too old for the server; please update it');
     // A token belongs to the device that signed in with it (reliability.md S2).
     if (body.deviceId !== caller.session.deviceId) throw forbidden('this token was issued to another device');
     const now = ctx.now();
