@@ -206,8 +206,16 @@ describe('complete registrations from the generator', () => {
     expect(bad?.rule).toBe('ID_CHECK_DIGIT');
     const good = g.registrations.find((r) => r.id !== bad?.registrationId && r.status === 'complete');
     if (!good || !bad) throw new Error('generator fixture');
+    // The household is still pending on the phone's listing (the generator lists it as registered).
+    await gdb.listing.update(good.listingId, { visit: { status: 'pending', attempts: 0 } });
     const ok = await saveRegistration(gdb, good);
     expect(ok).toMatchObject({ ok: true, registration: { status: 'complete', version: 1 } });
+    // [ST4] completing is the visit's outcome: the listing entry says registered, with its own mutation.
+    expect((await gdb.listing.get(good.listingId))?.visit).toMatchObject({ status: 'registered', attempts: 1 });
+    expect((await gdb.outbox.toArray()).map((m) => m.entity).sort()).toEqual(['household', 'listing']);
+    // Saving the complete record again does not count another visit.
+    await saveRegistration(gdb, { ...good, version: 1 });
+    expect((await gdb.outbox.toArray()).map((m) => m.entity).sort()).toEqual(['household', 'household', 'listing']);
     const broken = g.registrations.find((r) => r.id === bad.registrationId)!;
     const r = await saveRegistration(gdb, { ...broken, status: 'complete' }); // the generator marks it a draft
     expect(r).toMatchObject({ ok: false, reason: 'incomplete' });

@@ -37,10 +37,7 @@ export type RegistrationInput = Omit<RegistrationDraft, 'version' | 'updatedAt'>
  * Saves a draft or complete registration (version + 1) with its outbox mutation. The mutation's
  * baseVersion is the version this save replaces, so a single writer never conflicts.
  */
-export async function saveRegistration(
-  db: PuchaDb,
-  input: RegistrationInput,
-): Promise<SaveResult> {
+export async function saveRegistration(db: PuchaDb, input: RegistrationInput): Promise<SaveResult> {
   return guardQuota(() =>
     db.transaction('rw', [db.registrations, db.listing, ...enqueueTables(db)], async (): Promise<SaveResult> => {
       const listing = await readRow(db.listing.get(input.listingId), ListingEntrySchema);
@@ -57,9 +54,22 @@ export async function saveRegistration(
         const strict = RegistrationSchema.safeParse(registration);
         const missing: Finding[] = strict.success
           ? []
-          : issuesOf(strict.error).map((i) => ({ rule: 'REQUIRED', severity: 'error', path: i.path, message: { zh: '必填项未填或无效', en: i.message } }));
+          : issuesOf(strict.error).map((i) => ({
+              rule: 'REQUIRED',
+              severity: 'error',
+              path: i.path,
+              message: { zh: '必填项未填或无效', en: i.message },
+            }));
         const blockers = [...missing, ...blockingFindings(findings, registration.overrides)];
         if (blockers.length > 0) return { ok: false, reason: 'incomplete', findings: blockers };
+      }
+      // Completing the forms is the visit's outcome: the listing says so in the same transaction,
+      // so progress on the phone and at the office never disagrees with the forms. It goes first
+      // because it is the step that can still refuse, and a refusal must leave nothing written.
+      const outcome: VisitStatus = registration.source === 'self' ? 'selfReported' : 'registered';
+      if (registration.status === 'complete' && listing.visit.status !== outcome) {
+        const visited = await recordVisit(db, listing, { status: outcome });
+        if (!visited.ok) return visited;
       }
       await db.registrations.put(registration);
       const row = await enqueue(db, { entity: 'household', entityId: registration.id, baseVersion: version - 1, data: registration });
@@ -89,20 +99,26 @@ export async function setVisitOutcome(db: PuchaDb, listingId: string, outcome: V
     db.transaction('rw', [db.listing, ...enqueueTables(db)], async (): Promise<ListingResult> => {
       const entry = await readRow(db.listing.get(listingId), ListingEntrySchema);
       if (!entry) return { ok: false, reason: 'notFound', what: `listing ${listingId}` };
-      const visit = VisitSchema.safeParse({
-        status: outcome.status,
-        attempts: entry.visit.attempts + 1,
-        lastAt: new Date(db.now()).toISOString(),
-        ...(outcome.callbackAt !== undefined ? { callbackAt: outcome.callbackAt } : {}),
-        ...(outcome.note !== undefined ? { note: outcome.note } : {}),
-      });
-      if (!visit.success) return { ok: false, reason: 'invalid', issues: issuesOf(visit.error) };
-      const updated: ListingEntry = { ...entry, visit: visit.data };
-      await db.listing.put(updated);
-      const row = await enqueue(db, { entity: 'listing', entityId: listingId, baseVersion: await localVersion(db, listingId), data: updated });
-      return { ok: true, entry: updated, mutationId: row.id };
+      return recordVisit(db, entry, outcome);
     }),
   );
+}
+
+/** Inside a caller's transaction: the visit on the entry and its `listing` mutation. */
+async function recordVisit(db: PuchaDb, entry: ListingEntry, outcome: VisitOutcome): Promise<ListingResult> {
+  const listingId = entry.id;
+  const visit = VisitSchema.safeParse({
+    status: outcome.status,
+    attempts: entry.visit.attempts + 1,
+    lastAt: new Date(db.now()).toISOString(),
+    ...(outcome.callbackAt !== undefined ? { callbackAt: outcome.callbackAt } : {}),
+    ...(outcome.note !== undefined ? { note: outcome.note } : {}),
+  });
+  if (!visit.success) return { ok: false, reason: 'invalid', issues: issuesOf(visit.error) };
+  const updated: ListingEntry = { ...entry, visit: visit.data };
+  await db.listing.put(updated);
+  const row = await enqueue(db, { entity: 'listing', entityId: listingId, baseVersion: await localVersion(db, listingId), data: updated });
+  return { ok: true, entry: updated, mutationId: row.id };
 }
 
 async function localVersion(db: PuchaDb, listingId: string): Promise<number> {
@@ -132,7 +148,8 @@ export async function addFieldHousehold(db: PuchaDb, input: FieldHouseholdInput)
         .map((e) => Number(e.householdNo))
         .filter((n) => n <= MAX_HOUSEHOLD_NO);
       const next = Math.max(0, ...numbers) + 1;
-      if (next > MAX_HOUSEHOLD_NO) return { ok: false, reason: 'invalid', issues: [{ path: ['householdNo'], message: 'no free household number left (001-998)' }] };
+      if (next > MAX_HOUSEHOLD_NO)
+        return { ok: false, reason: 'invalid', issues: [{ path: ['householdNo'], message: 'no free household number left (001-998)' }] };
       const parsed = ListingEntrySchema.safeParse({
         id: db.newId(),
         districtCode: input.districtCode,

@@ -49,7 +49,11 @@ describe('household form: complete', () => {
     expect(saved?.overrides.length).toBe(warnings.length);
     expect(saved?.overrides[0]).toMatchObject({ reason: 'confirmedWithRespondent', note: 'large old house' });
     expect(saved?.overrides.map((o) => o.rule)).toContain('FLOOR_AREA_PLAUSIBLE');
-    expect(await db.outbox.count()).toBe(1);
+    // One household mutation, and the listing's visit outcome set to registered in the same save.
+    expect(await db.outbox.where('entity').equals('household').count()).toBe(1);
+    const visits = await db.outbox.where('entity').equals('listing').toArray();
+    expect(visits.map((v) => v.entityId)).toEqual([listing.id]);
+    expect((await db.listing.get(listing.id))?.visit.status).toBe('registered');
   });
 
   it('lists always-asked answers that are missing and does not save', async () => {
