@@ -214,6 +214,29 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect((await store.tableCounts()).mutations).toBe(16);
     });
 
+    it('[PU8] pushes sharing a group see each other: a chain applies, a rival conflicts', async () => {
+      const reg = registration(D1);
+      const warm = push(store, [householdMutation(registration(D2))]); // holds the writer, so the next three share a group
+      const a = push(store, [householdMutation(reg, 0)], { deviceId: 'dev-a' });
+      const b = push(store, [householdMutation({ ...reg, version: 2 }, 1)], { deviceId: 'dev-a' });
+      const rival = push(store, [householdMutation(reg, 0)], { deviceId: 'dev-b' });
+      const [, ra, rb, rr] = await Promise.all([warm, a, b, rival]);
+      const all = [ra?.[0], rb?.[0], rr?.[0]];
+      const applied = all.filter((r) => r?.status === 'applied');
+      // whatever the order: versions 1..n once each, everything else a conflict, all kept
+      expect(applied.map((r) => r?.version).sort()).toEqual(applied.map((_, i) => i + 1));
+      expect(all.filter((r) => r?.status === 'conflict')).toHaveLength(3 - applied.length);
+      expect(await store.getRegistration(reg.id)).toMatchObject({ version: applied.length });
+      expect(await store.countRevisions(reg.id)).toBe(3);
+      if (store.kind === 'sqlite') {
+        // one writer, so arrival order: the chain applies, the rival conflicts
+        expect([ra?.[0]?.status, ra?.[0]?.version, rb?.[0]?.status, rb?.[0]?.version]).toEqual(['applied', 1, 'applied', 2]);
+        expect(rr?.[0]).toMatchObject({ status: 'conflict', version: 2 });
+      }
+      expect((await store.getDevice('dev-a'))?.userId).toBe('u-enum');
+      expect((await store.pull([D1], 0, 100)).changes.filter((c) => c.id === reg.id)).toHaveLength(1);
+    });
+
     it('[PL1] pull: server order, paging, scope', async () => {
       await store.importListing([listingEntry(D1, 1), listingEntry(D3, 1)]);
       const regs = [registration(D1), registration(D2), registration(D1)];

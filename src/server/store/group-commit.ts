@@ -1,10 +1,12 @@
 // Group commit: pushes that arrive while a push transaction runs are applied together in the
-// next transaction, each inside its own savepoint (a failing push rolls back alone). One commit
-// (one fsync) then serves many phones; every answer still waits for that commit.
+// next transaction, with one read and one set of writes for the whole group. One commit (one
+// fsync, a dozen statements) then serves many phones; every answer still waits for that commit.
+// If the group's writes fail, the pushes are applied again one by one, each in its own savepoint,
+// so a failing push rolls back alone.
 import type { MutationResult } from '../../domain/index.ts';
 import type { PushPlanner } from '../push-plan.ts';
 import type { SqlDriver } from './sql-driver.ts';
-import { applyPush } from './sql-push.ts';
+import { applyGroup, applyPush, type PushOutcome } from './sql-push.ts';
 import type { PushBatch } from './store.ts';
 
 /** Pushes per group commit: bounds one transaction's size and lock set. */
@@ -43,32 +45,43 @@ export class PushGroups {
   }
 
   private async commit(group: Waiting[]): Promise<void> {
+    const lockAll = (q: Parameters<Parameters<SqlDriver['tx']>[0]>[0]) =>
+      // all keys of the group first, in one sorted acquisition (no lock-order cycles)
+      q.lockKeys(group.flatMap((g) => g.batch.keys.flatMap((k) => [`m:${k.mutationId}`, `${k.entity}:${k.entityId}`])));
+    let outcomes: PushOutcome[];
     try {
-      const outcomes = await this.db.tx(async (q) => {
-        // all keys of the group first, in one sorted acquisition (no lock-order cycles)
-        await q.lockKeys(group.flatMap((g) => g.batch.keys.flatMap((k) => [`m:${k.mutationId}`, `${k.entity}:${k.entityId}`])));
-        const out: ({ ok: true; results: MutationResult[] } | { ok: false; error: unknown })[] = [];
-        for (const g of group) {
-          await q.run('SAVEPOINT push');
-          try {
-            out.push({ ok: true, results: await applyPush(q, g.batch, g.planner) });
-            await q.run('RELEASE SAVEPOINT push');
-          } catch (error) {
-            await q.run('ROLLBACK TO SAVEPOINT push');
-            await q.run('RELEASE SAVEPOINT push');
-            out.push({ ok: false, error });
+      outcomes = await this.db.tx(async (q) => {
+        await lockAll(q);
+        return applyGroup(q, group);
+      });
+    } catch {
+      try {
+        outcomes = await this.db.tx(async (q) => {
+          await lockAll(q);
+          const out: PushOutcome[] = [];
+          for (const g of group) {
+            await q.run('SAVEPOINT push');
+            try {
+              out.push({ ok: true, results: await applyPush(q, g.batch, g.planner) });
+              await q.run('RELEASE SAVEPOINT push');
+            } catch (error) {
+              await q.run('ROLLBACK TO SAVEPOINT push');
+              await q.run('RELEASE SAVEPOINT push');
+              out.push({ ok: false, error });
+            }
           }
-        }
-        return out;
-      });
-      outcomes.forEach((o, i) => {
-        const g = group[i];
-        if (!g) return;
-        if (o.ok) g.resolve(o.results);
-        else g.reject(o.error);
-      });
-    } catch (error) {
-      for (const g of group) g.reject(error);
+          return out;
+        });
+      } catch (error) {
+        for (const g of group) g.reject(error);
+        return;
+      }
     }
+    outcomes.forEach((o, i) => {
+      const g = group[i];
+      if (!g) return;
+      if (o.ok) g.resolve(o.results);
+      else g.reject(o.error);
+    });
   }
 }

@@ -29,9 +29,9 @@ export async function insertRows(q: SqlExec, table: string, cols: readonly strin
 
 const upsertSet = (cols: readonly string[]) => cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
 
-async function readSnapshot(q: SqlExec, batch: PushBatch): Promise<PushSnapshot> {
+async function readSnapshot(q: SqlExec, keys: PushBatch['keys']): Promise<PushSnapshot> {
   const snapshot: PushSnapshot = { mutations: new Map<string, StoredResult>(), entities: new Map<string, EntityState>() };
-  const ids = [...new Set(batch.keys.map((k) => k.mutationId))];
+  const ids = [...new Set(keys.map((k) => k.mutationId))];
   if (ids.length > 0) {
     for (const r of await q.all(`SELECT id, status, version, error FROM mutations WHERE id IN (${marks(ids.length)})`, ids)) {
       const status = str(r, 'status');
@@ -47,7 +47,7 @@ async function readSnapshot(q: SqlExec, batch: PushBatch): Promise<PushSnapshot>
   }
   const tables = { household: 'registrations', listing: 'listing', query: 'queries' } as const;
   for (const entity of ['household', 'listing', 'query'] as const) {
-    const eids = [...new Set(batch.keys.filter((k) => k.entity === entity).map((k) => k.entityId))];
+    const eids = [...new Set(keys.filter((k) => k.entity === entity).map((k) => k.entityId))];
     if (eids.length === 0) continue;
     const extra = entity === 'query' ? ', status' : '';
     for (const r of await q.all(`SELECT id, version, district_code${extra} FROM ${tables[entity]} WHERE id IN (${marks(eids.length)})`, eids)) {
@@ -65,14 +65,12 @@ async function readSnapshot(q: SqlExec, batch: PushBatch): Promise<PushSnapshot>
 const REG_COLS = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'data', 'seq', 'updated_at'] as const;
 const LISTING_COLS = ['id', 'district_code', 'household_no', 'visit_status', 'version', 'data', 'seq'] as const;
 
-async function writePlan(q: SqlExec, batch: PushBatch, plan: PushPlan): Promise<void> {
-  const at = batch.receivedAt;
-  await insertRows(
-    q,
-    'mutations',
-    ['id', 'user_id', 'device_id', 'entity', 'entity_id', 'base_version', 'device_seq', 'status', 'version', 'error', 'created_at', 'received_at'],
-    plan.mutations.map((m) => [m.id, batch.userId, batch.deviceId, m.entity, m.entityId, m.baseVersion, m.deviceSeq ?? null, m.status, m.version ?? null, m.error ? JSON.stringify(m.error) : null, m.createdAt ?? null, at]),
-  );
+/** Only the last write of a record in a group reaches its current row (revisions keep all). */
+function lastById<T extends { id: string }>(rows: T[]): T[] {
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
+}
+
+async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: PushPlan }[]): Promise<void> {
   // Serialise each record once: the revision and the current row carry the same text.
   const text = new Map<unknown, string>();
   const jsonOf = (v: unknown) => {
@@ -85,65 +83,108 @@ async function writePlan(q: SqlExec, batch: PushBatch, plan: PushPlan): Promise<
   };
   await insertRows(
     q,
+    'mutations',
+    ['id', 'user_id', 'device_id', 'entity', 'entity_id', 'base_version', 'device_seq', 'status', 'version', 'error', 'created_at', 'received_at'],
+    items.flatMap(({ batch: b, plan }) =>
+      plan.mutations.map((m) => [m.id, b.userId, b.deviceId, m.entity, m.entityId, m.baseVersion, m.deviceSeq ?? null, m.status, m.version ?? null, m.error ? JSON.stringify(m.error) : null, m.createdAt ?? null, b.receivedAt]),
+    ),
+  );
+  await insertRows(
+    q,
     'revisions',
     ['mutation_id', 'entity', 'entity_id', 'district_code', 'version', 'base_version', 'status', 'data', 'user_id', 'device_id', 'received_at'],
-    plan.revisions.map((r) => [r.mutationId, r.entity, r.entityId, r.districtCode, r.version, r.baseVersion, r.status, jsonOf(r.data), batch.userId, batch.deviceId, at]),
+    items.flatMap(({ batch: b, plan }) => plan.revisions.map((r) => [r.mutationId, r.entity, r.entityId, r.districtCode, r.version, r.baseVersion, r.status, jsonOf(r.data), b.userId, b.deviceId, b.receivedAt])),
   );
-  if (plan.quarantine.length > 0) {
-    await insertRows(
-      q,
-      'quarantine',
-      ['mutation_id', 'user_id', 'device_id', 'district_code', 'error', 'payload', 'received_at'],
-      plan.quarantine.map((x) => [x.mutationId ?? null, batch.userId, batch.deviceId, x.districtCode ?? null, JSON.stringify(x.error), JSON.stringify(x.payload) ?? 'null', at]),
-    );
-  }
-  const changed = plan.registrations.length + plan.listing.length + plan.queries.length;
+  const quarantine = items.flatMap(({ batch: b, plan }) =>
+    plan.quarantine.map((x) => [x.mutationId ?? null, b.userId, b.deviceId, x.districtCode ?? null, JSON.stringify(x.error), JSON.stringify(x.payload) ?? 'null', b.receivedAt]),
+  );
+  if (quarantine.length > 0) await insertRows(q, 'quarantine', ['mutation_id', 'user_id', 'device_id', 'district_code', 'error', 'payload', 'received_at'], quarantine);
+
+  const regs = lastById(items.flatMap(({ batch: b, plan }) => plan.registrations.map((r) => ({ ...r, at: b.receivedAt }))));
+  const lists = lastById(items.flatMap(({ plan }) => plan.listing));
+  const queries = lastById(items.flatMap(({ plan }) => plan.queries));
+  const changed = regs.length + lists.length + queries.length;
   // Taken even when nothing needs a number: the server_seq row lock is always the last lock a
-  // push takes before the device row, so concurrent push transactions cannot deadlock.
+  // push transaction takes before the device rows, so concurrent ones cannot deadlock.
   let seq = await nextSeq(q, changed);
-  if (changed > 0) {
-    if (plan.registrations.length > 0) {
-      const rows = plan.registrations.map((r) => [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, jsonOf(r.data), seq++, at]);
-      await insertRows(q, 'registrations', REG_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(REG_COLS)}`);
-    }
-    if (plan.listing.length > 0) {
-      const rows = plan.listing.map((l) => [l.id, l.districtCode, l.householdNo, l.visitStatus, l.version, jsonOf(l.data), seq++]);
-      await insertRows(q, 'listing', LISTING_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(LISTING_COLS)}`);
-    }
-    for (const w of plan.queries) {
-      await q.run("UPDATE queries SET status = 'answered', answer = ?, version = ?, seq = ? WHERE id = ?", [JSON.stringify(w.answer), w.version, seq++, w.id]);
-    }
+  if (regs.length > 0) {
+    const rows = regs.map((r) => [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, jsonOf(r.data), seq++, r.at]);
+    await insertRows(q, 'registrations', REG_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(REG_COLS)}`);
   }
-  const d = batch.device;
-  await q.run(
-    `INSERT INTO devices (id, user_id, last_seen_at, last_push_at, pending, app_version, storage_usage, storage_quota, persisted, clock, device_seq)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, last_seen_at = excluded.last_seen_at, last_push_at = excluded.last_push_at,
+  if (lists.length > 0) {
+    const rows = lists.map((l) => [l.id, l.districtCode, l.householdNo, l.visitStatus, l.version, jsonOf(l.data), seq++]);
+    await insertRows(q, 'listing', LISTING_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(LISTING_COLS)}`);
+  }
+  for (const w of queries) {
+    await q.run("UPDATE queries SET status = 'answered', answer = ?, version = ?, seq = ? WHERE id = ?", [JSON.stringify(w.answer), w.version, seq++, w.id]);
+  }
+
+  // One row per device: the latest report, the highest deviceSeq.
+  const devices = new Map<string, { batch: PushBatch; maxSeq: number }>();
+  for (const { batch: b, plan } of items) {
+    const prev = devices.get(b.deviceId);
+    devices.set(b.deviceId, { batch: b, maxSeq: Math.max(prev?.maxSeq ?? 0, plan.maxDeviceSeq) });
+  }
+  const deviceRows = [...devices.values()].map(({ batch: b, maxSeq }) => {
+    const d = b.device;
+    return [b.deviceId, b.userId, b.receivedAt, b.receivedAt, d?.pending ?? null, d?.appVersion ?? null, d?.storage?.usage ?? null, d?.storage?.quota ?? null, d?.persisted === undefined ? null : d.persisted ? 1 : 0, d?.clock ?? null, maxSeq];
+  });
+  await insertRows(
+    q,
+    'devices',
+    ['id', 'user_id', 'last_seen_at', 'last_push_at', 'pending', 'app_version', 'storage_usage', 'storage_quota', 'persisted', 'clock', 'device_seq'],
+    deviceRows,
+    `ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, last_seen_at = excluded.last_seen_at, last_push_at = excluded.last_push_at,
        pending = COALESCE(excluded.pending, devices.pending), app_version = COALESCE(excluded.app_version, devices.app_version),
        storage_usage = COALESCE(excluded.storage_usage, devices.storage_usage), storage_quota = COALESCE(excluded.storage_quota, devices.storage_quota),
        persisted = COALESCE(excluded.persisted, devices.persisted), clock = COALESCE(excluded.clock, devices.clock),
        device_seq = CASE WHEN excluded.device_seq > devices.device_seq THEN excluded.device_seq ELSE devices.device_seq END`,
-    [
-      batch.deviceId,
-      batch.userId,
-      at,
-      at,
-      d?.pending ?? null,
-      d?.appVersion ?? null,
-      d?.storage?.usage ?? null,
-      d?.storage?.quota ?? null,
-      d?.persisted === undefined ? null : d.persisted ? 1 : 0,
-      d?.clock ?? null,
-      plan.maxDeviceSeq,
-    ],
   );
+}
+
+export type PushOutcome = { ok: true; results: MutationResult[] } | { ok: false; error: unknown };
+
+/**
+ * Apply a group of pushes with one read and one set of writes (the fast path of group commit).
+ * Each planner sees the effects of the pushes before it in the group; a planner that throws
+ * fails only its own push. A failing write throws for the whole group (the caller then
+ * applies the pushes one by one).
+ */
+export async function applyGroup(q: SqlExec, items: readonly { batch: PushBatch; planner: PushPlanner }[]): Promise<PushOutcome[]> {
+  const snapshot = await readSnapshot(
+    q,
+    items.flatMap((i) => i.batch.keys),
+  );
+  const outcomes: PushOutcome[] = [];
+  const planned: { batch: PushBatch; plan: PushPlan }[] = [];
+  for (const it of items) {
+    let plan: PushPlan;
+    try {
+      plan = it.planner(snapshot);
+    } catch (error) {
+      outcomes.push({ ok: false, error });
+      continue;
+    }
+    for (const m of plan.mutations) {
+      snapshot.mutations.set(m.id, { status: m.status, ...(m.version !== undefined ? { version: m.version } : {}), ...(m.error ? { error: m.error } : {}) });
+    }
+    for (const r of plan.registrations) snapshot.entities.set(`household:${r.id}`, { version: r.version, districtCode: r.districtCode });
+    for (const l of plan.listing) snapshot.entities.set(`listing:${l.id}`, { version: l.version, districtCode: l.districtCode });
+    for (const w of plan.queries) {
+      const prev = snapshot.entities.get(`query:${w.id}`);
+      if (prev) snapshot.entities.set(`query:${w.id}`, { ...prev, version: w.version, queryStatus: 'answered' });
+    }
+    planned.push({ batch: it.batch, plan });
+    outcomes.push({ ok: true, results: plan.results });
+  }
+  await writePlans(q, planned);
+  return outcomes;
 }
 
 /** Apply one push inside a transaction that already holds the locks of its keys (see drain). */
 export async function applyPush(q: SqlExec, batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
-  const snapshot = await readSnapshot(q, batch);
-  const plan = planner(snapshot);
-  await writePlan(q, batch, plan);
+  const plan = planner(await readSnapshot(q, batch.keys));
+  await writePlans(q, [{ batch, plan }]);
   return plan.results;
 }
 
