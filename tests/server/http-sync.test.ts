@@ -177,6 +177,16 @@ describe('pull', () => {
     await h.store.putDistrict({ code: D1, name: 'D1 renamed', enumerators: ['u-enum'] });
     const after = await pullAll(s.auth, first.cursor);
     expect(after.changes.map((c) => `${c.entity}:${c.id}`).sort()).toEqual([`district:${D2}`, `district:${D3}`, `listing:L-${D2}-001`, `listing:L-${D3}-001`]);
+    expect(after.changes.some((c) => c.deleted)).toBe(false);
+    // D3 is taken away: its records come back as tombstones, one version past the current one
+    await h.store.putDistrict({ code: D3, name: 'D3', enumerators: [] });
+    const gone = await pullAll(s.auth, after.cursor);
+    expect(gone.changes.filter((c) => c.deleted).map((c) => [c.entity, c.id, c.version]).sort()).toEqual([
+      ['district', D3, 3],
+      ['listing', `L-${D3}-001`, 2],
+    ]);
+    expect(gone.changes.filter((c) => !c.deleted).map((c) => c.id).sort()).toEqual([D2, `L-${D2}-001`]);
+    expect((await pullAll(s.auth, gone.cursor)).changes).toEqual([]);
     const r = await h.req({ method: 'GET', url: '/api/v1/sync/pull?cursor=abc', headers: s.auth });
     expect(r.status).toBe(400);
     expectErrorShape(r.json(), 'validation_failed');

@@ -262,6 +262,11 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect(await store.pull([], 0, 100)).toEqual({ changes: [], more: false });
       const last = all.changes.at(-1);
       expect((await store.pull([D1, D2], last?.seq ?? 0, 100)).changes).toEqual([]);
+      // every record of a district with its version (tombstones when a district leaves a scope)
+      const inD1 = await store.recordsIn([D1]);
+      expect(inD1.map((r) => r.entity).sort()).toEqual(['district', 'household', 'household', 'listing']);
+      expect(inD1.every((r) => r.version === 1)).toBe(true);
+      expect(await store.recordsIn([])).toEqual([]);
     });
 
     it('[Q1] review queries: create, answer by mutation, resolve, pull', async () => {

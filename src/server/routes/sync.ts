@@ -1,10 +1,11 @@
 // POST /sync/push and GET /sync/pull (api.md). The pull cursor is opaque to the phone: the last
 // server sequence it has seen plus a digest of its district set, so a changed assignment starts
-// a full pull of the new scope instead of silently missing the older rows of a new district.
+// a full pull of the new scope instead of silently missing the older rows of a new district,
+// and districts that left the scope come back as tombstones.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DeviceReportSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, type PullResponse, type PushResponse } from '../../domain/index.ts';
+import { DeviceReportSchema, DistrictCodeSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, type PullResponse, type PushResponse } from '../../domain/index.ts';
 import { authenticate, type Ctx } from '../context.ts';
 import { HttpError, forbidden, parseOr400 } from '../errors.ts';
 import { runPush } from '../push-service.ts';
@@ -21,12 +22,16 @@ const PullQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-const CursorSchema = z.strictObject({ v: z.literal(1), s: z.number().int().min(0), h: z.string() });
+const MAX_CURSOR_DISTRICTS = 50;
+
+/** s: last sequence seen; h: digest of the district set; d: the districts themselves when few. */
+const CursorSchema = z.strictObject({ v: z.literal(1), s: z.number().int().min(0), h: z.string(), d: z.array(DistrictCodeSchema).max(MAX_CURSOR_DISTRICTS).optional() });
 
 const scopeDigest = (districts: readonly string[]) => createHash('sha256').update([...districts].sort().join(',')).digest('base64url').slice(0, 12);
 
 function encodeCursor(seq: number, districts: readonly string[]) {
-  return Buffer.from(JSON.stringify({ v: 1, s: seq, h: scopeDigest(districts) })).toString('base64url');
+  const d = districts.length <= MAX_CURSOR_DISTRICTS ? { d: [...districts] } : {};
+  return Buffer.from(JSON.stringify({ v: 1, s: seq, h: scopeDigest(districts), ...d })).toString('base64url');
 }
 
 function decodeCursor(cursor: string): z.infer<typeof CursorSchema> {
@@ -65,16 +70,21 @@ export function syncRoutes(app: FastifyInstance, ctx: Ctx) {
     const caller = await authenticate(ctx, req);
     const q = parseOr400(PullQuerySchema, req.query);
     let after = 0;
+    let removed: string[] = [];
     if (q.cursor) {
       const c = decodeCursor(q.cursor);
       if (c.h === scopeDigest(caller.districts)) after = c.s;
+      else removed = (c.d ?? []).filter((d) => !caller.districts.includes(d));
     }
+    // Districts that left the caller's scope: a tombstone one version past each of their records,
+    // so the phone drops them (it keeps whatever it still has queued).
+    const tombstones = (await ctx.store.recordsIn(removed)).map((r) => ({ entity: r.entity, id: r.id, version: r.version + 1, data: null, deleted: true }));
     const { changes, more } = await ctx.store.pull(caller.districts, after, q.limit ?? 500);
     const last = changes.at(-1)?.seq ?? after;
     await ctx.store.touchDevice(caller.session.deviceId, caller.user.id, ctx.now().toISOString());
     const device = await ctx.store.getDevice(caller.session.deviceId);
     return {
-      changes: changes.map((c) => ({ entity: c.entity, id: c.id, version: c.version, data: c.data, deleted: false })),
+      changes: [...tombstones, ...changes.map((c) => ({ entity: c.entity, id: c.id, version: c.version, data: c.data, deleted: false }))],
       cursor: encodeCursor(last, caller.districts),
       more,
       deviceSeq: device?.deviceSeq ?? 0,

@@ -257,6 +257,24 @@ export class SqlStore implements Store {
     return { changes, more };
   }
 
+  async recordsIn(districts: readonly string[]): Promise<{ entity: ChangeRow['entity']; id: string; version: number }[]> {
+    if (districts.length === 0) return [];
+    const inList = marks(districts.length);
+    const rows = await this.db.all(
+      `SELECT 'district' AS entity, code AS id, version FROM districts WHERE code IN (${inList})
+       UNION ALL SELECT 'listing' AS entity, id, version FROM listing WHERE district_code IN (${inList})
+       UNION ALL SELECT 'household' AS entity, id, version FROM registrations WHERE district_code IN (${inList})
+       UNION ALL SELECT 'query' AS entity, id, version FROM queries WHERE district_code IN (${inList})`,
+      [...districts, ...districts, ...districts, ...districts],
+    );
+    return rows.map((r) => {
+      const entity = str(r, 'entity');
+      if (entity !== 'district' && entity !== 'listing' && entity !== 'household' && entity !== 'query') throw new Error('bad entity');
+      const e: ChangeRow['entity'] = entity;
+      return { entity: e, id: str(r, 'id'), version: num(r, 'version') };
+    });
+  }
+
   async getDevice(id: string): Promise<DeviceRow | undefined> {
     const r = (await this.db.all('SELECT * FROM devices WHERE id = ?', [id]))[0];
     if (!r) return undefined;

@@ -180,6 +180,8 @@ export interface Store {
   applyPush(batch: PushBatch, plan: PushPlanner): Promise<MutationResult[]>;
   /** Changes in the given districts with seq > afterSeq, in server order. */
   pull(districts: readonly string[], afterSeq: number, limit: number): Promise<{ changes: ChangeRow[]; more: boolean }>;
+  /** Every record of these districts with its current version (for tombstones when a district leaves a scope). */
+  recordsIn(districts: readonly string[]): Promise<{ entity: ChangeRow['entity']; id: string; version: number }[]>;
   getDevice(id: string): Promise<DeviceRow | undefined>;
   touchDevice(id: string, userId: string, at: string): Promise<void>;
 
