@@ -103,6 +103,18 @@ export interface PushPlan {
 
 export type PushPlanner = (snapshot: PushSnapshot) => PushPlan;
 
+/** Results that take a mutation out of the phone's outbox (PU3-PU5 of docs/SYNC.md): all of them today. */
+const FINAL_STATUSES: ReadonlySet<MutationResult['status']> = new Set(['applied', 'duplicate', 'conflict', 'rejected']);
+
+/**
+ * What is still queued on the phone after this push. The phone reports its outbox count at send
+ * time, which includes this push's own mutations; storing it as is would over-report by one push
+ * until the next one arrives.
+ */
+export function pendingAfterPush(reported: number, results: readonly MutationResult[]): number {
+  return Math.max(0, reported - results.filter((r) => FINAL_STATUSES.has(r.status)).length);
+}
+
 const key = (kind: EntityKind, id: string) => `${kind}:${id}`;
 const forbidden = (message: string): ApiError => ({ code: 'forbidden', message, details: [] });
 

@@ -26,12 +26,37 @@ describe('supervision', () => {
     expect(r.status).toBe(200);
     const body = r.json() as { enumerators: unknown[]; districts: unknown[] };
     expect(body.enumerators).toEqual([
-      expect.objectContaining({ userId: 'u-enum', username: 'enum', districts: [D1, D2], pendingOnDevice: 5, appVersion: '0.3.0', rejected: 1, conflicts: 0, lastPushAt: '2020-11-03T08:00:00.000Z' }),
+      expect.objectContaining({ userId: 'u-enum', username: 'enum', districts: [D1, D2], pendingOnDevice: 2, appVersion: '0.3.0', rejected: 1, conflicts: 0, lastPushAt: '2020-11-03T08:00:00.000Z' }),
     ]);
     expect(body.districts).toEqual([
       expect.objectContaining({ code: D1, listingSize: 2, byVisitStatus: { pending: 2 }, registrations: 1, completeRegistrations: 1, personsRegistered: 3, openQueries: 0 }),
       expect.objectContaining({ code: D2, listingSize: 1, registrations: 1, completeRegistrations: 0, personsRegistered: 1 }),
     ]);
+  });
+
+  it('[SV3] pendingOnDevice is what stays queued on the phone after the push, not the count sent with it', async () => {
+    const e = await h.login('enum');
+    const sup = await h.login('sup');
+    const pendingOnDevice = async () => {
+      const r = await h.req({ method: 'GET', url: '/api/v1/supervision/status', headers: sup.auth });
+      const body = r.json() as { enumerators: { pendingOnDevice?: number }[] };
+      return body.enumerators[0]?.pendingOnDevice;
+    };
+    const reg = registration(D1);
+    const ok = householdMutation(reg);
+    const bad = { ...householdMutation(registration(D1)), data: { id: 'x', districtCode: D1 } };
+    // 7 queued on the phone, 2 of them sent: one applied, one rejected -- both leave the outbox
+    const first = await pushAs(e, [ok, bad], { pending: 7, appVersion: '0.3.0' });
+    expect(first.map((r) => r.status)).toEqual(['applied', 'rejected']);
+    expect(await pendingOnDevice()).toBe(5);
+    // a re-push after a lost answer: the duplicate leaves the outbox too
+    const stale = householdMutation(reg, 0);
+    const second = await pushAs(e, [ok, stale], { pending: 5, appVersion: '0.3.0' });
+    expect(second.map((r) => r.status)).toEqual(['duplicate', 'conflict']);
+    expect(await pendingOnDevice()).toBe(3);
+    // a report smaller than the batch (an older phone) never goes below 0
+    await pushAs(e, [householdMutation(registration(D1))], { pending: 0, appVersion: '0.3.0' });
+    expect(await pendingOnDevice()).toBe(0);
   });
 
   it('[SV2] conflicts and rejected mutations are listed for the supervisor', async () => {

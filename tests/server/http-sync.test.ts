@@ -115,7 +115,7 @@ describe('push', () => {
     await push(s.auth, s.deviceId, ms, { pending: 4, appVersion: '0.2.0', storage: { usage: 10, quota: 100 }, persisted: true, clock: '2020-11-03T08:00:00.000Z' });
     const p = await pullAll(s.auth);
     expect(p.deviceSeq).toBe(3);
-    expect(await h.store.getDevice(s.deviceId)).toMatchObject({ pending: 4, appVersion: '0.2.0', deviceSeq: 3 });
+    expect(await h.store.getDevice(s.deviceId)).toMatchObject({ pending: 1, appVersion: '0.2.0', deviceSeq: 3 });
     // R14: a phone whose clock is two days ahead still syncs; the skew is reported, not used
     const skewed = { ...householdMutation(registration(D1)), createdAt: '2020-11-05T08:00:00.000Z' };
     const r = PushResponseSchema.parse((await push(s.auth, s.deviceId, [skewed], { pending: 0, appVersion: '0.2.0', clock: '2020-11-05T08:00:00.000Z' })).json());

@@ -173,7 +173,8 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       const m1 = { ...householdMutation(registration(D1)), deviceSeq: 7 };
       const m2 = { ...householdMutation(registration(D1)), deviceSeq: 5 };
       await push(store, [m1, m2], { device: { pending: 12, appVersion: '1.2.3' } });
-      expect(await store.getDevice('dev-1')).toMatchObject({ userId: 'u-enum', pending: 12, appVersion: '1.2.3', deviceSeq: 7 });
+      // 12 queued at send time, 2 of them answered: 10 still queued on the phone
+      expect(await store.getDevice('dev-1')).toMatchObject({ userId: 'u-enum', pending: 10, appVersion: '1.2.3', deviceSeq: 7 });
       await push(store, [], { device: { pending: 0, appVersion: '1.2.4' } });
       expect(await store.getDevice('dev-1')).toMatchObject({ pending: 0, appVersion: '1.2.4', deviceSeq: 7 });
       const [st] = await store.enumeratorStatus(['u-enum']);

@@ -4,7 +4,7 @@
 // sequence numbers (never device clocks) order pull; they are taken last, under the single
 // server_seq row lock, so they are handed out in commit order and a pull never skips a row.
 import type { MutationResult } from '../../domain/index.ts';
-import type { PushPlan, PushPlanner } from '../push-plan.ts';
+import { pendingAfterPush, type PushPlan, type PushPlanner } from '../push-plan.ts';
 import { json, marks, num, optNum, optStr, str, type SqlExec } from './sql-driver.ts';
 import type { ChangeRow, EntityState, PushBatch, PushSnapshot, StoredResult } from './store.ts';
 import { ApiErrorSchema } from '../../domain/index.ts';
@@ -120,14 +120,14 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   }
 
   // One row per device: the latest report, the highest deviceSeq.
-  const devices = new Map<string, { batch: PushBatch; maxSeq: number }>();
+  const devices = new Map<string, { batch: PushBatch; plan: PushPlan; maxSeq: number }>();
   for (const { batch: b, plan } of items) {
     const prev = devices.get(b.deviceId);
-    devices.set(b.deviceId, { batch: b, maxSeq: Math.max(prev?.maxSeq ?? 0, plan.maxDeviceSeq) });
+    devices.set(b.deviceId, { batch: b, plan, maxSeq: Math.max(prev?.maxSeq ?? 0, plan.maxDeviceSeq) });
   }
-  const deviceRows = [...devices.values()].map(({ batch: b, maxSeq }) => {
+  const deviceRows = [...devices.values()].map(({ batch: b, plan, maxSeq }) => {
     const d = b.device;
-    return [b.deviceId, b.userId, b.receivedAt, b.receivedAt, d?.pending ?? null, d?.appVersion ?? null, d?.storage?.usage ?? null, d?.storage?.quota ?? null, d?.persisted === undefined ? null : d.persisted ? 1 : 0, d?.clock ?? null, maxSeq];
+    return [b.deviceId, b.userId, b.receivedAt, b.receivedAt, d ? pendingAfterPush(d.pending, plan.results) : null, d?.appVersion ?? null, d?.storage?.usage ?? null, d?.storage?.quota ?? null, d?.persisted === undefined ? null : d.persisted ? 1 : 0, d?.clock ?? null, maxSeq];
   });
   await insertRows(
     q,
