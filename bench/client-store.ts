@@ -17,6 +17,7 @@ import { SyncEngine } from '../src/client/sync/index.ts';
 import { buildApp, openSqliteStore } from '../src/server/index.ts';
 import { seedDemo } from '../src/server/seed.ts';
 
+const NO_PUSH_LIMIT = { max: Number.MAX_SAFE_INTEGER, windowMs: 60_000 };
 const QUEUE = Number(process.env.BENCH_QUEUE ?? 10_000);
 const D1 = '130102001003001';
 const idb = () => ({ indexedDB: new IDBFactory(), IDBKeyRange });
@@ -98,7 +99,8 @@ console.log(`generated district: ${gen.listing.length} households, ${gen.registr
   const dir = mkdtempSync(join(tmpdir(), 'pucha-bench-'));
   const store = await openSqliteStore(join(dir, 'bench.sqlite'));
   await seedDemo(store, { households: 5 });
-  const app = await buildApp({ store });
+  // One device drains the whole queue back to back: the per-device push limit is not measured here.
+  const app = await buildApp({ store, pushLimit: NO_PUSH_LIMIT });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -139,7 +141,7 @@ console.log(`generated district: ${gen.listing.length} households, ${gen.registr
   // Server share: the same bytes POSTed straight to the push endpoint of a fresh server copy.
   const store2 = await openSqliteStore(join(dir, 'bench2.sqlite'));
   await seedDemo(store2, { households: 5 });
-  const app2 = await buildApp({ store: store2 });
+  const app2 = await buildApp({ store: store2, pushLimit: NO_PUSH_LIMIT });
   await app2.listen({ port: 0, host: '127.0.0.1' });
   const addr2 = app2.server.address();
   const base2 = `http://127.0.0.1:${typeof addr2 === 'object' && addr2 ? addr2.port : 0}/api/v1`;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PROTOCOL_VERSION } from '../domain/index.ts';
-import { DEFAULT_LOGIN_LIMITS, makeCtx, type LoginLimits } from './context.ts';
+import type { LimitRule } from './auth.ts';
+import { DEFAULT_LOGIN_LIMITS, DEFAULT_PUSH_LIMIT, makeCtx, type LoginLimits } from './context.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { exportRoutes } from './routes/export.ts';
@@ -27,11 +28,13 @@ export interface AppOptions {
   loginLimits?: LoginLimits;
   /** Oldest push protocol served (default PROTOCOL_VERSION of the domain). */
   minProtocolVersion?: number;
+  /** Push requests allowed per device and window (default 120 a minute); more get 429. */
+  pushLimit?: LimitRule;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: false });
-  const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION);
+  const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION, opts.pushLimit ?? DEFAULT_PUSH_LIMIT);
 
   app.setErrorHandler(errorHandler);
   // JSON only: any other body (text/plain included, which Fastify parses by default) is a 415.

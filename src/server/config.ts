@@ -11,6 +11,8 @@ export const ConfigSchema = z.object({
   /** `0` skips building the web app (API only, or serve whatever dist/ holds). */
   PUCHA_BUILD: z.enum(['0', '1']).default('1'),
   PUCHA_LOG: z.enum(['0', '1']).default('0'),
+  /** Push requests per device and minute before `429 rate_limited` (reliability.md S4). */
+  PUCHA_PUSH_PER_MINUTE: z.coerce.number().int().min(1).default(120),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -23,5 +25,6 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     PUCHA_DEMO: env.PUCHA_DEMO || undefined,
     PUCHA_BUILD: env.PUCHA_BUILD || undefined,
     PUCHA_LOG: env.PUCHA_LOG || undefined,
+    PUCHA_PUSH_PER_MINUTE: env.PUCHA_PUSH_PER_MINUTE || undefined,
   });
 }

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Role } from '../domain/index.ts';
 import { FailureLimiter, hashToken, type LimitRule } from './auth.ts';
 import { HttpError, forbidden } from './errors.ts';
+import { RequestLimiter } from './rate-limit.ts';
 import type { Session, Store, StoredUser } from './store/store.ts';
 
 export interface Ctx {
@@ -13,6 +14,8 @@ export interface Ctx {
   minProtocolVersion: number;
   userLimiter: FailureLimiter;
   ipLimiter: FailureLimiter;
+  /** Push requests per device (reliability.md S4). */
+  pushLimiter: RequestLimiter;
 }
 
 export interface LoginLimits {
@@ -25,9 +28,19 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perIp: { max: 50, windowMs: 15 * 60_000 },
 };
 
-export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minProtocolVersion: number): Ctx {
+/** Generous: a phone pushes batches of 100 back to back only while draining a long queue. */
+export const DEFAULT_PUSH_LIMIT: LimitRule = { max: 120, windowMs: 60_000 };
+
+export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minProtocolVersion: number, pushLimit: LimitRule = DEFAULT_PUSH_LIMIT): Ctx {
   const clock = () => now().getTime();
-  return { store, now, minProtocolVersion, userLimiter: new FailureLimiter(limits.perUser, clock), ipLimiter: new FailureLimiter(limits.perIp, clock) };
+  return {
+    store,
+    now,
+    minProtocolVersion,
+    userLimiter: new FailureLimiter(limits.perUser, clock),
+    ipLimiter: new FailureLimiter(limits.perIp, clock),
+    pushLimiter: new RequestLimiter(pushLimit, clock),
+  };
 }
 
 /** The signed-in caller and what it may see (`districts`) and write (`writeDistricts`). */

@@ -21,7 +21,12 @@ if (config.PUCHA_DEMO === '1') {
   if (s.seeded) console.log(`Seeded demo data: ${s.districts.length} districts, ${s.households} registered households.`);
 }
 
-const app = await buildApp({ store, logger: config.PUCHA_LOG === '1', ...(web.ok ? { staticDir: web.dir } : {}) });
+const app = await buildApp({
+  store,
+  logger: config.PUCHA_LOG === '1',
+  pushLimit: { max: config.PUCHA_PUSH_PER_MINUTE, windowMs: 60_000 },
+  ...(web.ok ? { staticDir: web.dir } : {}),
+});
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 if (config.PUCHA_DEMO === '1') {
   console.log(`Demo accounts (password "${DEMO_PASSWORD}"): demo-enumerator, demo-enumerator-2, demo-supervisor, demo-admin`);

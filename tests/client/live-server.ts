@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, openSqliteStore, type Store } from '../../src/server/index.ts';
+import { buildApp, openSqliteStore, type AppOptions, type Store } from '../../src/server/index.ts';
 import { seedDemo } from '../../src/server/seed.ts';
 import type { FetchLike } from '../../src/client/sync/index.ts';
 
@@ -33,8 +33,12 @@ export class LiveServer {
   /** Called with each request before it goes out (e.g. to kill the server mid-run). */
   onRequest: ((path: string) => Promise<void>) | undefined;
 
-  static async create(opts: { households?: number } = {}): Promise<LiveServer> {
+  /** Server options kept across restarts (e.g. a low push limit and the test's clock). */
+  private options: Pick<AppOptions, 'pushLimit' | 'now'> = {};
+
+  static async create(opts: { households?: number } & Pick<AppOptions, 'pushLimit' | 'now'> = {}): Promise<LiveServer> {
     const s = new LiveServer();
+    s.options = { ...(opts.pushLimit ? { pushLimit: opts.pushLimit } : {}), ...(opts.now ? { now: opts.now } : {}) };
     const store = await openSqliteStore(s.path);
     await seedDemo(store, { households: opts.households ?? 20, registeredShare: 0.3 });
     await store.close();
@@ -48,7 +52,7 @@ export class LiveServer {
 
   async start(): Promise<void> {
     this.store = await openSqliteStore(this.path);
-    this.app = await buildApp({ store: this.store });
+    this.app = await buildApp({ store: this.store, ...this.options });
     await this.app.listen({ port: 0, host: '127.0.0.1' });
     const addr = this.app.server.address();
     this.port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -14,6 +14,7 @@ if ((await store.listUsers()).length === 0) await seedFixtures(store);
 if (!(await store.findSession(hashToken(token)))) {
   await store.createSession({ tokenHash: hashToken(token), userId: 'u-enum', deviceId, createdAt: new Date().toISOString(), expiresAt: '2099-01-01T00:00:00.000Z' });
 }
-const app = await buildApp({ store });
+// One token stands for four phones pushing back to back: the per-device limit is not under test.
+const app = await buildApp({ store, pushLimit: { max: 1_000_000, windowMs: 60_000 } });
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`READY ${address}\n`);

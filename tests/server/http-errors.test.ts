@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { D1, householdMutation, registration } from './fixtures.ts';
 import { harness, expectErrorShape, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -71,6 +72,32 @@ describe('error shape and limits', () => {
       expect(ok.status).toBe(200);
     } finally {
       await old.close();
+    }
+  });
+
+  it('[ER9] over the push limit per device: 429 rate_limited with Retry-After, nothing stored (S4)', async () => {
+    const limited = await harness({ pushLimit: { max: 3, windowMs: 60_000 } });
+    try {
+      const a = await limited.login('enum');
+      const b = await limited.login('enum');
+      const push = (s: typeof a) => limited.req({ method: 'POST', url: '/api/v1/sync/push', headers: s.auth, payload: { deviceId: s.deviceId, mutations: [householdMutation(registration(D1))], device: { pending: 1, appVersion: '0.1.0' } } });
+      for (let i = 0; i < 3; i++) expect((await push(a)).status).toBe(200);
+      const before = await limited.store.tableCounts();
+      const deviceBefore = await limited.store.getDevice(a.deviceId);
+      limited.clock.now = new Date(limited.clock.now.getTime() + 20_000);
+      const r = await push(a);
+      expect(r.status).toBe(429);
+      expectErrorShape(r.json(), 'rate_limited');
+      expect(r.headers['retry-after']).toBe('40');
+      expect(await limited.store.tableCounts()).toEqual(before);
+      expect(await limited.store.getDevice(a.deviceId)).toEqual(deviceBefore);
+      // the limit is per device: another phone of the same user still pushes
+      expect((await push(b)).status).toBe(200);
+      // and the window ends
+      limited.clock.now = new Date(limited.clock.now.getTime() + 40_000);
+      expect((await push(a)).status).toBe(200);
+    } finally {
+      await limited.close();
     }
   });
 

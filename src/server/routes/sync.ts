@@ -45,6 +45,9 @@ function decodeCursor(cursor: string): z.infer<typeof CursorSchema> {
 export function syncRoutes(app: FastifyInstance, ctx: Ctx) {
   app.post('/sync/push', { bodyLimit: MAX_PUSH_BYTES }, async (req): Promise<PushResponse> => {
     const caller = await authenticate(ctx, req);
+    // Before any work: a device over its limit changes nothing and tries again later (S4).
+    const wait = ctx.pushLimiter.take(caller.session.deviceId);
+    if (wait > 0) throw new HttpError(429, 'rate_limited', 'too many pushes from this device; try again later', [], { 'Retry-After': String(wait) });
     const raw = req.body;
     if (typeof raw === 'object' && raw !== null && 'mutations' in raw && Array.isArray(raw.mutations) && raw.mutations.length > MAX_MUTATIONS_PER_PUSH) {
       throw new HttpError(413, 'payload_too_large', `at most ${MAX_MUTATIONS_PER_PUSH} mutations per push`);
