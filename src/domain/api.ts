@@ -42,7 +42,28 @@ export const UserSchema = z.object({
   districts: z.array(DistrictCodeSchema),
 });
 export type User = z.infer<typeof UserSchema>;
-export const LoginResponseSchema = z.object({ token: z.string(), expiresAt: TimestampSchema, user: UserSchema });
+/**
+ * Extension: another device the same user signed in with, as the server last heard of it. A
+ * phone that starts empty compares: if one of these still had queued items, they may be lost
+ * (reliability.md R11: a wipe erases the device id too, so the phone cannot ask by its old id).
+ */
+export const KnownDeviceSchema = z.object({
+  deviceId: IdSchema,
+  lastSeenAt: TimestampSchema.optional(),
+  lastPushAt: TimestampSchema.optional(),
+  /** The highest deviceSeq the server received from that device. */
+  deviceSeq: z.number().int().min(0),
+  /** Still queued on that device after its last push (absent when it never reported). */
+  pendingOnDevice: z.number().int().min(0).optional(),
+});
+export type KnownDevice = z.infer<typeof KnownDeviceSchema>;
+export const LoginResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: TimestampSchema,
+  user: UserSchema,
+  /** Extension: the user's other known devices, most recently seen first. */
+  otherDevices: z.array(KnownDeviceSchema).optional(),
+});
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
 export const MUTATION_ENTITIES = ['household', 'listing', 'queryAnswer'] as const;

@@ -1,7 +1,7 @@
 // A small in-memory sync server speaking api.md (login, push, pull), exposed as a `fetch`
 // function the tests control: it can fail on purpose (status codes, network errors, an answer
 // dropped after commit, going offline) and it records what it received.
-import { PushRequestSchema, parseRegistration, type Change, type MutationResult } from '../../src/domain/index.ts';
+import { PushRequestSchema, parseRegistration, type Change, type KnownDevice, type MutationResult } from '../../src/domain/index.ts';
 
 export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string; code?: string }
@@ -36,6 +36,8 @@ export class FakeServer {
   readonly tokens = new Map<string, string>();
   readonly pushBodies: unknown[] = [];
   readonly requests: { path: string; at: number; mutations?: number; status: number | 'network' }[] = [];
+  /** The user's other devices, as the real server lists them at login (R11). */
+  otherDevices: KnownDevice[] = [];
   private seq = 0;
 
   constructor(private readonly now: () => number = () => Date.now()) {}
@@ -108,7 +110,7 @@ export class FakeServer {
     this.tokens.set(token, b.deviceId);
     return {
       status: 200,
-      json: { token, expiresAt: '2020-12-31T00:00:00.000Z', user: { id: 'u-enum-1', username: 'demo-enumerator', name: '张三', role: 'enumerator', districts: ['130102003003001'] } },
+      json: { token, expiresAt: '2020-12-31T00:00:00.000Z', user: { id: 'u-enum-1', username: 'demo-enumerator', name: '张三', role: 'enumerator', districts: ['130102003003001'] }, otherDevices: this.otherDevices },
     };
   }
 

@@ -112,6 +112,59 @@ describe('wipe detection', () => {
   });
 });
 
+describe('wipe detection across device ids', () => {
+  const oldPhone = { deviceId: 'old-phone-7f3a', lastSeenAt: '2020-11-04T17:30:00.000Z', lastPushAt: '2020-11-04T17:30:00.000Z', deviceSeq: 41, pendingOnDevice: 3 };
+  async function freshPhone(server: FakeServer, clock: ReturnType<typeof fakeClock>) {
+    const db = await testDb({ clock, idb: freshIdb() });
+    const engine = new SyncEngine({ db, fetch: server.fetch, now: clock.now, baseUrl: 'http://x', setTimer: new ManualTimers().setTimer });
+    await engine.start();
+    return { db, engine };
+  }
+
+  it('[ST9] an empty phone whose user\'s other device still had items queued records a data-loss report at sign-in', async () => {
+    const clock = fakeClock();
+    const server = new FakeServer(clock.now);
+    server.otherDevices = [{ deviceId: 'newer-phone-no-queue', lastSeenAt: '2020-11-04T18:00:00.000Z', deviceSeq: 0, pendingOnDevice: 0 }, oldPhone];
+    server.put('district', district().code, district());
+    server.put('listing', listingEntry(1).id, listingEntry(1));
+    const { db, engine } = await freshPhone(server, clock);
+    expect((await engine.signIn('demo-enumerator', 'pucha-demo')).ok).toBe(true);
+    const expected = { kind: 'otherDevice', deviceId: oldPhone.deviceId, lastSeenAt: oldPhone.lastSeenAt, lastPushAt: oldPhone.lastPushAt, deviceSeq: 41, pendingOnDevice: 3, detectedAt: new Date(clock.now()).toISOString() };
+    expect(await getMeta(db, 'dataLoss')).toEqual(expected);
+    expect(engine.getState().dataLoss).toEqual(expected);
+    expect((await syncLog(db)).filter((l) => l.event === 'dataLoss')).toHaveLength(1);
+    // The assignment comes down with the normal first pull; the report stays until acknowledged.
+    expect((await engine.syncNow()).kind).toBe('ok');
+    expect(await db.listing.count()).toBe(1);
+    expect(engine.getState().dataLoss).toEqual(expected);
+    await engine.acknowledgeDataLoss();
+    expect(engine.getState().dataLoss).toBeUndefined();
+    engine.stop();
+  });
+
+  it('[ST9] no report when the other devices had nothing queued, or when this phone holds data of its own', async () => {
+    const clock = fakeClock();
+    const server = new FakeServer(clock.now);
+    // A new phone whose predecessor had sent everything: no alarm.
+    server.otherDevices = [{ ...oldPhone, pendingOnDevice: 0 }, { deviceId: 'never-pushed', deviceSeq: 0 }];
+    const a = await freshPhone(server, clock);
+    expect((await a.engine.signIn('demo-enumerator', 'pucha-demo')).ok).toBe(true);
+    expect(await getMeta(a.db, 'dataLoss')).toBeUndefined();
+    expect(a.engine.getState().dataLoss).toBeUndefined();
+    a.engine.stop();
+    // A phone with its own queue (or numbered saves) signing in again is not a wiped one.
+    server.otherDevices = [oldPhone];
+    const b = await freshPhone(server, clock);
+    await b.db.districts.put(district());
+    await b.db.listing.put(listingEntry(2));
+    expect((await saveRegistration(b.db, draftFor(listingEntry(2)))).ok).toBe(true);
+    expect((await b.engine.signIn('demo-enumerator', 'pucha-demo')).ok).toBe(true);
+    expect(await getMeta(b.db, 'dataLoss')).toBeUndefined();
+    expect((await syncLog(b.db)).filter((l) => l.event === 'dataLoss')).toHaveLength(0);
+    b.engine.stop();
+  });
+});
+
 describe('one tab at a time', () => {
   it('[LK1] with the lease fallback, a second engine on the same store gets busy while one syncs', async () => {
     const { db, server, engine, entries, timers, clock } = await rig();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorBodySchema, LoginResponseSchema } from '../../src/domain/index.ts';
-import { D1, D2 } from './fixtures.ts';
+import { D1, D2, D3, householdMutation, registration } from './fixtures.ts';
 import { expectErrorShape, harness, PASSWORD, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -86,5 +86,38 @@ describe('auth', () => {
     const body = ErrorBodySchema.parse(r.json());
     expect(body.error.code).toBe('validation_failed');
     expect(body.error.details?.[0]?.path).toEqual(['deviceId']);
+  });
+
+  it('[AU8] login lists the same user\'s other devices with what each still had queued (R11), never other users\' devices', async () => {
+    h = await harness();
+    const loginAs = async (username: string, deviceId: string) => {
+      const r = await h.req({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: PASSWORD, deviceId } });
+      expect(r.status).toBe(200);
+      return LoginResponseSchema.parse(r.json());
+    };
+    const push = (token: string, deviceId: string, mutations: unknown[], pending: number) =>
+      h.req({ method: 'POST', url: '/api/v1/sync/push', headers: { authorization: `Bearer ${token}` }, payload: { deviceId, mutations, device: { pending, appVersion: '0.1.0' } } });
+
+    // First phone: no other device yet.
+    const old = await loginAs('enum', 'phone-old');
+    expect(old.otherDevices).toEqual([]);
+    // It pushes 2 of its 5 queued saves (deviceSeq 1 and 2), at 08:10; 3 stay on the phone.
+    h.clock.now = new Date('2020-11-03T08:10:00.000Z');
+    const sent = [1, 2].map((n) => ({ ...householdMutation(registration(D1)), deviceSeq: n }));
+    expect((await push(old.token, 'phone-old', sent, 5)).status).toBe(200);
+    // Another enumerator's phone, with items queued too.
+    const other = await loginAs('enum2', 'phone-enum2');
+    expect((await push(other.token, 'phone-enum2', [{ ...householdMutation(registration(D3)), deviceSeq: 9 }], 4)).status).toBe(200);
+
+    // The first phone is wiped and the enumerator signs in on a new device id the next day.
+    h.clock.now = new Date('2020-11-04T09:00:00.000Z');
+    const fresh = await loginAs('enum', 'phone-new');
+    expect(fresh.otherDevices).toEqual([{ deviceId: 'phone-old', lastSeenAt: '2020-11-03T08:10:00.000Z', lastPushAt: '2020-11-03T08:10:00.000Z', deviceSeq: 2, pendingOnDevice: 3 }]);
+    // Signing in again on the old id lists the new one (it never pushed: no lastPushAt, no pending).
+    const again = await loginAs('enum', 'phone-old');
+    expect(again.otherDevices).toEqual([{ deviceId: 'phone-new', lastSeenAt: '2020-11-04T09:00:00.000Z', deviceSeq: 0 }]);
+    // enum2 sees only its own devices: none besides this one.
+    expect((await loginAs('enum2', 'phone-enum2')).otherDevices).toEqual([]);
+    expect((await loginAs('enum2', 'phone-enum2-b')).otherDevices?.map((d) => d.deviceId)).toEqual(['phone-enum2']);
   });
 });

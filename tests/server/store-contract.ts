@@ -181,6 +181,15 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect(st).toMatchObject({ username: 'enum', districts: [D1, D2], pendingOnDevice: 0, appVersion: '1.2.4', lastPushAt: NOW, rejected: 0, conflicts: 0 });
     });
 
+    it('[PU5] devicesOfUser lists one user\'s devices, most recently seen first', async () => {
+      await store.touchDevice('dev-a', 'u-enum', '2020-11-03T08:00:00.000Z');
+      await store.touchDevice('dev-b', 'u-enum', '2020-11-03T09:00:00.000Z');
+      await store.touchDevice('dev-c', 'u-enum2', '2020-11-03T10:00:00.000Z');
+      expect((await store.devicesOfUser('u-enum', 10)).map((d) => d.id)).toEqual(['dev-b', 'dev-a']);
+      expect((await store.devicesOfUser('u-enum', 1)).map((d) => d.id)).toEqual(['dev-b']);
+      expect(await store.devicesOfUser('u-enum2', 10)).toEqual([{ id: 'dev-c', userId: 'u-enum2', lastSeenAt: '2020-11-03T10:00:00.000Z', deviceSeq: 0 }]);
+    });
+
     it('[PU6] the same batch pushed concurrently yields one revision per mutation', async () => {
       const batch = Array.from({ length: 20 }, () => householdMutation(registration(D1)));
       const all = await Promise.all(Array.from({ length: 6 }, () => push(store, batch)));

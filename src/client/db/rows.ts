@@ -56,13 +56,28 @@ export const recordKey = (entity: Entity, entityId: string): string => `${entity
 export const SessionSchema = z.strictObject({ token: z.string().min(1), expiresAt: TimestampSchema, user: UserSchema });
 export type Session = z.infer<typeof SessionSchema>;
 
-export const DataLossSchema = z.strictObject({
+/** ST6: the server holds more of this very device's mutations than the phone (`kind` absent in rows written before ST9). */
+const SameDeviceLossSchema = z.strictObject({
+  kind: z.literal('sameDevice').optional(),
   detectedAt: TimestampSchema,
   /** The highest device sequence number the server holds from this device. */
   serverSeq: z.number().int().min(0),
   /** What the phone had when it noticed (0 after a wipe). */
   localSeq: z.number().int().min(0),
 });
+/** ST9: this phone started empty while another device of the same user still had items queued. */
+const OtherDeviceLossSchema = z.strictObject({
+  kind: z.literal('otherDevice'),
+  detectedAt: TimestampSchema,
+  deviceId: IdSchema,
+  lastSeenAt: TimestampSchema.optional(),
+  lastPushAt: TimestampSchema.optional(),
+  /** The highest deviceSeq the server received from that device. */
+  deviceSeq: z.number().int().min(0),
+  /** Still queued there at its last push: records that may never have reached the server. */
+  pendingOnDevice: z.number().int().min(1),
+});
+export const DataLossSchema = z.union([SameDeviceLossSchema, OtherDeviceLossSchema]);
 export type DataLoss = z.infer<typeof DataLossSchema>;
 
 /** Every meta key with the schema of its value. */

@@ -70,7 +70,10 @@ const appEn: Same<AppStrings> = {
   },
   unsaved: { leave: 'There are unsaved changes; leaving loses them. Leave anyway?' },
   placeholder: { household: 'The household form is being built.' },
-  dataLoss: { text: 'Data on this phone was lost: the server has saves up to #{{serverSeq}} from this device, the phone only up to #{{localSeq}}. The assignment was downloaded again; check the households you registered last and tell your supervisor.' },
+  dataLoss: {
+    otherDevice: 'This phone starts empty, but your other device {{device}} (last seen {{lastSeen}}) still had {{count}} saves queued that may never have reached the server. Contact your supervisor before registering those households again.',
+    text: 'Data on this phone was lost: the server has saves up to #{{serverSeq}} from this device, the phone only up to #{{localSeq}}. The assignment was downloaded again; check the households you registered last and tell your supervisor.',
+  },
   supervisor: {
     title: 'Supervision', enumerators: 'Enumerators', districts: 'Districts', atRisk: 'At risk',
     lastSeen: 'Last contact', lastPush: 'Last push', pending: 'Queued on phone', rejected: 'Rejected',

@@ -67,7 +67,10 @@ const appZh = {
   },
   unsaved: { leave: '有未保存的修改，离开将丢失。确定离开？' },
   placeholder: { household: '住户表单正在开发中。' },
-  dataLoss: { text: '本机数据曾丢失：服务器已收到本设备第 {{serverSeq}} 条记录，而本机只记到第 {{localSeq}} 条。已从服务器重新下载任务，请核对最近登记的住户，并告知指导员。' },
+  dataLoss: {
+    otherDevice: '本机没有任何数据，但您的另一台设备 {{device}}（最后联系：{{lastSeen}}）上还有 {{count}} 条记录未上传，可能从未到达服务器。请先联系指导员，再重新登记这些住户。',
+    text: '本机数据曾丢失：服务器已收到本设备第 {{serverSeq}} 条记录，而本机只记到第 {{localSeq}} 条。已从服务器重新下载任务，请核对最近登记的住户，并告知指导员。',
+  },
   supervisor: {
     title: '督导面板', enumerators: '普查员', districts: '普查小区', atRisk: '需要关注',
     lastSeen: '最近联系', lastPush: '最近上传', pending: '手机待同步', rejected: '被拒绝',

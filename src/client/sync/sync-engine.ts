@@ -11,7 +11,7 @@
 //                           │ other 4xx ──► error (no timer) ───┘ ──► syncing
 //
 // Dependencies (db, fetch, clock, random, timers, locks) are injected; nothing global inside.
-import { CLIENT_BATCH_SIZE, PROTOCOL_VERSION } from '../../domain/index.ts';
+import { CLIENT_BATCH_SIZE, PROTOCOL_VERSION, type KnownDevice } from '../../domain/index.ts';
 import type { PuchaDb } from '../db/database.ts';
 import { clearSession, ensureDevice, getMeta, getSession, setMeta, storeSession, deleteMeta } from '../db/meta.ts';
 import { applyPushResults, logSyncEvent, markAttempt, type AckSummary } from '../db/outbox.ts';
@@ -166,7 +166,9 @@ export class SyncEngine {
       const reason = res.kind === 'network' ? 'network' : res.kind === 'http' && res.status === 401 ? 'badCredentials' : res.kind === 'http' && res.status === 429 ? 'rateLimited' : 'server';
       return { ok: false, reason, message: describe(res).message };
     }
-    await storeSession(this.db, res.value);
+    const { otherDevices, ...session } = res.value;
+    await this.checkOtherDevices(otherDevices ?? []);
+    await storeSession(this.db, session);
     this.attempt = 0;
     await this.refresh({ status: 'idle', user: res.value.user, lastError: undefined });
     await this.log('start', `signed in as ${res.value.user.username}`);
@@ -290,13 +292,43 @@ export class SyncEngine {
     const loss = await this.db.transaction('rw', this.db.meta, async () => {
       const localSeq = (await getMeta(this.db, 'deviceSeq')) ?? 0;
       if (serverSeq <= localSeq) return undefined;
-      const found: DataLoss = { detectedAt: new Date(this.deps.now()).toISOString(), serverSeq, localSeq };
+      const found: DataLoss = { kind: 'sameDevice', detectedAt: new Date(this.deps.now()).toISOString(), serverSeq, localSeq };
       await setMeta(this.db, 'dataLoss', found);
       // New mutations continue after the server's number, so the loss is reported once.
       await setMeta(this.db, 'deviceSeq', serverSeq);
       return found;
     });
     if (loss) await this.log('dataLoss', `server holds mutations up to #${loss.serverSeq} from this device, the phone had #${loss.localSeq}`);
+  }
+
+  /**
+   * ST9: a real wipe also erases the device id, so this phone signed in as a new device and ST6
+   * cannot see the loss. If it holds nothing of its own (no outbox, no device sequence) while
+   * another device of the same user still had items queued at its last push, those may never
+   * have reached the server: report it. A new phone whose predecessor had sent everything is
+   * not a loss, and the assignment comes down with the first pull either way.
+   */
+  private async checkOtherDevices(others: readonly KnownDevice[]): Promise<void> {
+    // The server lists the devices most recently seen first: the likeliest predecessor.
+    const lost = others.find((d) => (d.pendingOnDevice ?? 0) > 0);
+    if (!lost?.pendingOnDevice) return;
+    const pendingOnDevice = lost.pendingOnDevice;
+    const loss = await this.db.transaction('rw', this.db.meta, this.db.outbox, async () => {
+      const localSeq = (await getMeta(this.db, 'deviceSeq')) ?? 0;
+      if (localSeq > 0 || (await this.db.outbox.count()) > 0) return undefined;
+      const found: DataLoss = {
+        kind: 'otherDevice',
+        detectedAt: new Date(this.deps.now()).toISOString(),
+        deviceId: lost.deviceId,
+        ...(lost.lastSeenAt !== undefined ? { lastSeenAt: lost.lastSeenAt } : {}),
+        ...(lost.lastPushAt !== undefined ? { lastPushAt: lost.lastPushAt } : {}),
+        deviceSeq: lost.deviceSeq,
+        pendingOnDevice,
+      };
+      await setMeta(this.db, 'dataLoss', found);
+      return found;
+    });
+    if (loss) await this.log('dataLoss', `this phone starts empty; device ${lost.deviceId} (last seen ${lost.lastSeenAt ?? 'never'}) still had ${pendingOnDevice} queued`);
   }
 
   private async failed(error: SyncError, rows: readonly OutboxRow[], retryAfterMs: number | undefined, res?: ApiFailure): Promise<CycleOutcome> {

@@ -1,8 +1,13 @@
 // Adapters from browser APIs and the SyncEngine to the UI's ports. Used by main.tsx only (the
 // composition root); kept here so main.tsx stays a readable list of what is wired to what.
-import type { Session } from '../db/rows.ts';
+import type { DataLoss, Session } from '../db/rows.ts';
 import type { SyncEngine, SyncState } from '../sync/sync-engine.ts';
-import type { ApiPort, ApiResult, AuthPort, ExportFile, StoragePort, SyncPort, SyncStatus } from './services.ts';
+import type { ApiPort, ApiResult, AuthPort, DataLossReport, ExportFile, StoragePort, SyncPort, SyncStatus } from './services.ts';
+
+function lossReport(d: DataLoss): DataLossReport {
+  if (d.kind === 'otherDevice') return { kind: 'otherDevice', deviceId: d.deviceId, pendingOnDevice: d.pendingOnDevice, ...(d.lastSeenAt !== undefined ? { lastSeenAt: d.lastSeenAt } : {}) };
+  return { kind: 'sameDevice', serverSeq: d.serverSeq, localSeq: d.localSeq };
+}
 
 export function syncPort(engine: SyncEngine): SyncPort {
   let last: SyncState | undefined;
@@ -12,7 +17,7 @@ export function syncPort(engine: SyncEngine): SyncPort {
     ...(s.lastSuccessAt !== undefined ? { lastSuccessAt: s.lastSuccessAt } : {}),
     ...(s.nextAttemptAt !== undefined ? { nextAttemptAt: s.nextAttemptAt } : {}),
     ...(s.lastError !== undefined && s.status !== 'idle' && s.status !== 'syncing' ? { error: s.lastError.message } : {}),
-    ...(s.dataLoss !== undefined ? { dataLoss: { serverSeq: s.dataLoss.serverSeq, localSeq: s.dataLoss.localSeq } } : {}),
+    ...(s.dataLoss !== undefined ? { dataLoss: lossReport(s.dataLoss) } : {}),
   });
   const current = (): SyncStatus => {
     const s = engine.getState();

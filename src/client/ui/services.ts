@@ -15,9 +15,16 @@ export interface SyncStatus {
   nextAttemptAt?: number;
   /** What went wrong last, for the user (already worded). */
   error?: string;
-  /** The server holds more of this device's mutations than the phone: local data was lost. */
-  dataLoss?: { serverSeq: number; localSeq: number };
+  /** Local data was lost (see DataLossReport). */
+  dataLoss?: DataLossReport;
 }
+/**
+ * `sameDevice`: the server holds more of this device's mutations than the phone (ST6).
+ * `otherDevice`: this phone started empty while another device of the user still had items queued (ST9).
+ */
+export type DataLossReport =
+  | { kind: 'sameDevice'; serverSeq: number; localSeq: number }
+  | { kind: 'otherDevice'; deviceId: string; lastSeenAt?: string; pendingOnDevice: number };
 export interface SyncPort {
   getStatus: () => SyncStatus;
   subscribe: (listener: () => void) => () => void;

@@ -7,6 +7,8 @@ import { authenticate, type Ctx } from '../context.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 
 const TOKEN_DAYS = 30;
+/** Enough to find a lost phone among the user's recent ones; older devices are history. */
+const MAX_OTHER_DEVICES = 20;
 /** Logout takes no body (or an empty object). */
 const LogoutBodySchema = z.strictObject({}).optional();
 
@@ -31,10 +33,19 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx) {
     const { token, hash } = newToken();
     await ctx.store.createSession({ tokenHash: hash, userId: user.id, deviceId: body.deviceId, createdAt: now.toISOString(), expiresAt });
     await ctx.store.touchDevice(body.deviceId, user.id, now.toISOString());
+    // R11: a wiped phone has a new device id; it learns here what its predecessor still held.
+    const others = (await ctx.store.devicesOfUser(user.id, MAX_OTHER_DEVICES + 1)).filter((d) => d.id !== body.deviceId).slice(0, MAX_OTHER_DEVICES);
     return {
       token,
       expiresAt,
       user: { id: user.id, username: user.username, name: user.name, role: user.role, districts: await ctx.store.districtsOf(user) },
+      otherDevices: others.map((d) => ({
+        deviceId: d.id,
+        ...(d.lastSeenAt !== undefined ? { lastSeenAt: d.lastSeenAt } : {}),
+        ...(d.lastPushAt !== undefined ? { lastPushAt: d.lastPushAt } : {}),
+        deviceSeq: d.deviceSeq,
+        ...(d.pending !== undefined ? { pendingOnDevice: d.pending } : {}),
+      })),
     };
   });
 

@@ -277,20 +277,11 @@ export class SqlStore implements Store {
 
   async getDevice(id: string): Promise<DeviceRow | undefined> {
     const r = (await this.db.all('SELECT * FROM devices WHERE id = ?', [id]))[0];
-    if (!r) return undefined;
-    const lastSeenAt = optStr(r, 'last_seen_at');
-    const lastPushAt = optStr(r, 'last_push_at');
-    const pending = optNum(r, 'pending');
-    const appVersion = optStr(r, 'app_version');
-    return {
-      id: str(r, 'id'),
-      userId: str(r, 'user_id'),
-      ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
-      ...(lastPushAt !== undefined ? { lastPushAt } : {}),
-      ...(pending !== undefined ? { pending } : {}),
-      ...(appVersion !== undefined ? { appVersion } : {}),
-      deviceSeq: num(r, 'device_seq'),
-    };
+    return r ? deviceRow(r) : undefined;
+  }
+  async devicesOfUser(userId: string, limit: number): Promise<DeviceRow[]> {
+    const rows = await this.db.all('SELECT * FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT ?', [userId, limit]);
+    return rows.map(deviceRow);
   }
   async touchDevice(id: string, userId: string, at: string) {
     await this.db.run('INSERT INTO devices (id, user_id, last_seen_at, device_seq) VALUES (?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, last_seen_at = excluded.last_seen_at', [
@@ -368,4 +359,20 @@ export class SqlStore implements Store {
     }
     return out;
   }
+}
+
+function deviceRow(r: Record<string, unknown>): DeviceRow {
+  const lastSeenAt = optStr(r, 'last_seen_at');
+  const lastPushAt = optStr(r, 'last_push_at');
+  const pending = optNum(r, 'pending');
+  const appVersion = optStr(r, 'app_version');
+  return {
+    id: str(r, 'id'),
+    userId: str(r, 'user_id'),
+    ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
+    ...(lastPushAt !== undefined ? { lastPushAt } : {}),
+    ...(pending !== undefined ? { pending } : {}),
+    ...(appVersion !== undefined ? { appVersion } : {}),
+    deviceSeq: num(r, 'device_seq'),
+  };
 }

@@ -183,6 +183,8 @@ export interface Store {
   /** Every record of these districts with its current version (for tombstones when a district leaves a scope). */
   recordsIn(districts: readonly string[]): Promise<{ entity: ChangeRow['entity']; id: string; version: number }[]>;
   getDevice(id: string): Promise<DeviceRow | undefined>;
+  /** A user's devices, most recently seen first (at most `limit`). */
+  devicesOfUser(userId: string, limit: number): Promise<DeviceRow[]>;
   touchDevice(id: string, userId: string, at: string): Promise<void>;
 
   createQuery(query: ReviewQuery): Promise<void>;

@@ -104,11 +104,22 @@ describe('DataLossBanner', () => {
   it('reports lost local data until the user acknowledges it', async () => {
     const { DataLossBanner } = await import('../../../src/client/ui/DataLossBanner.tsx');
     const s = fakeServices(db);
-    s.sync.set({ phase: 'idle', dataLoss: { serverSeq: 12, localSeq: 0 } });
+    s.sync.set({ phase: 'idle', dataLoss: { kind: 'sameDevice', serverSeq: 12, localSeq: 0 } });
     renderWith(<DataLossBanner />, s);
     expect(screen.getByTestId('data-loss').textContent).toContain('第 12 条');
     fireEvent.click(screen.getByRole('button', { name: '知道了' }));
     await waitFor(() => expect(screen.queryByTestId('data-loss')).toBeNull());
     expect(s.sync.acknowledged).toBe(1);
+  });
+  it('reports records left queued on the user\'s other device (ST9): which device, when last seen, how many, ask the supervisor', async () => {
+    const { DataLossBanner } = await import('../../../src/client/ui/DataLossBanner.tsx');
+    const s = fakeServices(db);
+    s.sync.set({ phase: 'idle', dataLoss: { kind: 'otherDevice', deviceId: 'a1b2c3d4-0000-4000-8000-000000000000', lastSeenAt: '2020-11-04T12:00:00.000Z', pendingOnDevice: 3 } });
+    renderWith(<DataLossBanner />, s);
+    const text = screen.getByTestId('data-loss').textContent;
+    expect(text).toContain('a1b2c3d4');
+    expect(text).toContain('3 条记录未上传');
+    expect(text).toContain('联系指导员');
+    expect(text).toMatch(/11月4日|11-04|11\/04/);
   });
 });
