@@ -13,6 +13,15 @@ const config = readConfig(process.env);
 const root = resolve(import.meta.dirname, '../..');
 const store = config.DATABASE_URL ? await openPostgresStore(config.DATABASE_URL) : await openSqliteStore(resolve(root, config.PUCHA_DB));
 
+// Never acknowledge a push that a power cut could still roll back (reliability.md finding 3):
+// a store whose live connection is not set for durable commits does not serve.
+const durability = await store.durability();
+if (!durability.durableCommits) {
+  console.error(`Refusing to start: the store does not commit durably (${JSON.stringify(durability.settings)}).`);
+  await store.close();
+  process.exit(1);
+}
+
 const web = ensureWebBuild(root, config.PUCHA_BUILD === '1');
 if (!web.ok) console.warn(`! The web app is not served (${web.reason === 'build_failed' ? '`vite build` failed' : 'no dist/ build'}); the API runs.`);
 
@@ -31,7 +40,8 @@ const address = await app.listen({ port: config.PORT, host: config.HOST });
 if (config.PUCHA_DEMO === '1') {
   console.log(`Demo accounts (password "${DEMO_PASSWORD}"): demo-enumerator, demo-enumerator-2, demo-supervisor, demo-admin`);
 }
-console.log(`Pucha listening on ${address} (store: ${store.kind}${store.kind === 'sqlite' ? `, ${config.PUCHA_DB}` : ''})`);
+const settings = Object.entries(durability.settings).map(([k, v]) => `${k}=${v}`).join(' ');
+console.log(`Pucha listening on ${address} (store: ${store.kind}${store.kind === 'sqlite' ? `, ${config.PUCHA_DB}` : ''}; ${settings})`);
 
 let closing = false;
 async function shutdown(signal: string) {

@@ -58,6 +58,12 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       await h.cleanup();
     });
 
+    it('[DU1] commits are durable before a push is answered (WAL + synchronous=FULL / synchronous_commit=on)', async () => {
+      const d = await store.durability();
+      expect(d.durableCommits).toBe(true);
+      expect(d.settings).toEqual(store.kind === 'sqlite' ? { journal_mode: 'wal', synchronous: 'full', foreign_keys: 'on' } : { synchronous_commit: 'on' });
+    });
+
     it('[ST1] users: unique usernames, lookup, and district scope per role', async () => {
       expect(await store.createUser({ id: 'x', username: 'enum', name: 'Dup', role: 'enumerator', passwordHash: 'x' })).toEqual({ ok: false, reason: 'username_taken' });
       expect(await store.createUser({ id: 'y', username: 'y', name: 'Y', role: 'enumerator', passwordHash: 'x', supervisorId: 'nobody' })).toEqual({ ok: false, reason: 'unknown_supervisor' });

@@ -14,6 +14,7 @@ import type {
   ChangeRow,
   CreateUserResult,
   DeviceRow,
+  Durability,
   ImportListingResult,
   NewUser,
   PushBatch,
@@ -63,6 +64,20 @@ export class SqlStore implements Store {
   constructor(private readonly db: SqlDriver) {
     this.kind = db.kind;
     this.groups = new PushGroups(db);
+  }
+
+  async durability(): Promise<Durability> {
+    const first = async (sql: string): Promise<Row> => (await this.db.all(sql))[0] ?? {};
+    if (this.db.kind === 'sqlite') {
+      // PRAGMA synchronous is per connection: read it on the one the store writes with.
+      const journal = optStr(await first('PRAGMA journal_mode'), 'journal_mode') ?? '';
+      const sync = optNum(await first('PRAGMA synchronous'), 'synchronous') ?? -1;
+      const fk = optNum(await first('PRAGMA foreign_keys'), 'foreign_keys') ?? 0;
+      const settings = { journal_mode: journal, synchronous: ['off', 'normal', 'full', 'extra'][sync] ?? String(sync), foreign_keys: fk ? 'on' : 'off' };
+      return { durableCommits: journal === 'wal' && sync >= 2, settings };
+    }
+    const value = optStr(await first('SHOW synchronous_commit'), 'synchronous_commit') ?? '';
+    return { durableCommits: ['on', 'remote_apply', 'remote_write'].includes(value), settings: { synchronous_commit: value } };
   }
 
   async migrate(): Promise<void> {

@@ -150,9 +150,19 @@ export interface ImportListingResult {
 
 export type CreateUserResult = { ok: true; user: StoredUser } | { ok: false; reason: 'username_taken' | 'unknown_supervisor' };
 
+/** The settings that make a commit durable before a push is answered (reliability.md finding 3). */
+export interface Durability {
+  /** True when a committed transaction survives a power cut: SQLite WAL + synchronous=FULL, PostgreSQL synchronous_commit=on. */
+  durableCommits: boolean;
+  /** The raw settings read back from the live connection, for logs and the start-up banner. */
+  settings: Record<string, string>;
+}
+
 export interface Store {
   readonly kind: StoreKind;
   close(): Promise<void>;
+  /** Reads the durability settings back from the connection the store actually writes with. */
+  durability(): Promise<Durability>;
 
   createUser(user: NewUser): Promise<CreateUserResult>;
   findUserByUsername(username: string): Promise<StoredUser | undefined>;
