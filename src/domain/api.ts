@@ -6,7 +6,7 @@ import { IdSchema, TimestampSchema, DistrictCodeSchema, PathSchema } from './sch
 /** Bumped when the push/pull protocol changes incompatibly; the server answers older clients with `client_too_old`. */
 export const PROTOCOL_VERSION = 1;
 
-export const ROLES = ['enumerator', 'supervisor', 'admin'] as const;
+export const ROLES = ['enumerator', 'supervisor', 'office', 'admin'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
@@ -39,6 +39,9 @@ export const UserSchema = z.object({
   username: z.string(),
   name: z.string(),
   role: RoleSchema,
+  /** Offices: their code prefix (2, 4, 6, 9 or 12 digits); admins: "" (the whole installation). */
+  scope: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})?$/).optional(),
+  /** Enumerators and supervisors: their districts. Offices and admins: [] (never a large scope code by code). */
   districts: z.array(DistrictCodeSchema),
 });
 export type User = z.infer<typeof UserSchema>;
@@ -57,6 +60,15 @@ export const KnownDeviceSchema = z.object({
   pendingOnDevice: z.number().int().min(0).optional(),
 });
 export type KnownDevice = z.infer<typeof KnownDeviceSchema>;
+/** A node of the administrative hierarchy: a code prefix of 2, 4, 6, 9 or 12 digits (an office scope). */
+export const OfficeScopeSchema = z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, 'an office scope is a code prefix of 2, 4, 6, 9 or 12 digits');
+/** POST /auth/activate: first sign-in of a new or reset account with its one-time code. */
+export const ActivateRequestSchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  code: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+  deviceId: IdSchema,
+});
 export const LoginResponseSchema = z.object({
   token: z.string(),
   expiresAt: TimestampSchema,

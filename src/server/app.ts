@@ -11,6 +11,8 @@ import { DEFAULT_LOGIN_LIMITS, DEFAULT_PUSH_LIMIT, makeCtx, type LoginLimits } f
 import { errorHandler, sendError } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { exportRoutes } from './routes/export.ts';
+import { progressRoutes } from './routes/progress.ts';
+import { userRoutes } from './routes/users.ts';
 import { queryRoutes } from './routes/queries.ts';
 import { supervisionRoutes } from './routes/supervision.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -30,11 +32,13 @@ export interface AppOptions {
   minProtocolVersion?: number;
   /** Push requests allowed per device and window (default 120 a minute); more get 429. */
   pushLimit?: LimitRule;
+  /** Grace period after a reassignment, in ms (default 7 days). */
+  graceMs?: number;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: false });
-  const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION, opts.pushLimit ?? DEFAULT_PUSH_LIMIT);
+  const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION, opts.pushLimit ?? DEFAULT_PUSH_LIMIT, opts.graceMs);
 
   app.setErrorHandler(errorHandler);
   // JSON only: any other body (text/plain included, which Fastify parses by default) is a 415.
@@ -52,6 +56,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       supervisionRoutes(api, ctx);
       queryRoutes(api, ctx);
       exportRoutes(api, ctx);
+      progressRoutes(api, ctx);
+      userRoutes(api, ctx);
       done();
     },
     { prefix: API_BASE },

@@ -2,26 +2,42 @@
 // an output sink (so tests run them in-process). Exit codes: 0 done, 1 refused (bad input,
 // nothing changed), 2 usage error.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { DistrictCodeSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, RoleSchema, UnsyncedExportSchema, type District } from '../domain/index.ts';
+import { DistrictCodeSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, OfficeScopeSchema, RoleSchema, UnsyncedExportSchema, type District } from '../domain/index.ts';
+import { activationCsv } from './activation.ts';
 import { hashPassword } from './auth.ts';
-import { registrationsToCsv } from './export-csv.ts';
+import { DEFAULT_GRACE_MS } from './context.ts';
 import { parseListingCsv } from './listing-csv.ts';
+import { checkPassword } from './password-policy.ts';
 import { runPush } from './push-service.ts';
-import { exportRegistrations } from './routes/export.ts';
+import { exportCsv, exportJson } from './routes/export.ts';
+import type { Scope } from './store/scope.ts';
 import type { Store } from './store/store.ts';
+import { importUsersFile, reassign, resetPassword, revoke, setDisabled, type AdminResult } from './user-admin.ts';
 
 export interface CliIo {
   stdin: () => Promise<string>;
   out: (line: string) => void;
   err: (line: string) => void;
   now: () => Date;
+  /** Grace period after a reassignment (default 7 days; PUCHA_GRACE_DAYS). */
+  graceMs?: number;
 }
+
+/** The admin CLI acts for the whole installation. */
+const ALL: Scope = { kind: 'all' };
 
 export const USAGE = `Usage: npm run admin -- <command>
   import-listing <file.csv>
-  add-user --username <u> --name <n> --role enumerator|supervisor|admin [--districts a,b] [--supervisor <username>]   (password on stdin)
+  add-user --username <u> --name <n> --role enumerator|supervisor|office|admin [--districts a,b] [--supervisor <username>] [--scope <prefix>]   (password on stdin)
+  import-users <users.csv> [--out <activation-codes.csv>]   (columns username,name,role,districts,supervisor,scope)
+  reassign --district <code> --to <username>
+  disable-user --username <u> | enable-user --username <u>
+  reset-password --username <u> [--out <file.csv>]   (a new one-time activation code; tokens revoked)
+  revoke --user <u> [--device <deviceId>]
+  rebuild-progress
   export --format csv|json [--district <code>] [--out <file>]
   import-unsynced <file.json> [--user <username>]
 Store: DATABASE_URL (PostgreSQL) or PUCHA_DB (SQLite file, default data/pucha.sqlite).`;
@@ -60,11 +76,18 @@ async function importListing(store: Store, file: string, io: CliIo): Promise<num
 }
 
 async function addUser(store: Store, args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, districts: { type: 'string' }, supervisor: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, districts: { type: 'string' }, supervisor: { type: 'string' }, scope: { type: 'string' } },
+  });
   const role = RoleSchema.safeParse(values.role);
   if (!values.username || !/^[A-Za-z0-9._-]{2,64}$/.test(values.username) || !values.name || !role.success) {
-    io.err('add-user needs --username (letters, digits, . _ -), --name and --role enumerator|supervisor|admin');
+    io.err('add-user needs --username (letters, digits, . _ -), --name and --role enumerator|supervisor|office|admin');
     return 2;
+  }
+  if ((role.data === 'office') !== (values.scope !== undefined) || (values.scope !== undefined && !OfficeScopeSchema.safeParse(values.scope).success)) {
+    io.err('an office needs --scope (a code prefix of 2, 4, 6, 9 or 12 digits), and only an office has one');
+    return 1;
   }
   const districts = (values.districts ?? '').split(',').map((d) => d.trim()).filter((d) => d !== '');
   const badDistrict = districts.find((d) => !DistrictCodeSchema.safeParse(d).success);
@@ -86,13 +109,22 @@ async function addUser(store: Store, args: string[], io: CliIo): Promise<number>
     supervisorId = sup.id;
   }
   const password = (await io.stdin()).replace(/\r?\n$/, '');
-  if (password.length < 8) {
-    io.err('the password (read from standard input) needs at least 8 characters');
+  const policy = checkPassword(password, { username: values.username, role: role.data });
+  if (!policy.ok) {
+    io.err(`the password (read from standard input) is refused: ${policy.message}`);
     return 1;
   }
   const idCandidate = `u-${values.username.replaceAll('.', '-')}`;
   const id = IdSchema.safeParse(idCandidate).success ? idCandidate : randomUUID();
-  const r = await store.createUser({ id, username: values.username, name: values.name, role: role.data, passwordHash: await hashPassword(password), ...(supervisorId ? { supervisorId } : {}) });
+  const r = await store.createUser({
+    id,
+    username: values.username,
+    name: values.name,
+    role: role.data,
+    passwordHash: await hashPassword(password),
+    ...(supervisorId ? { supervisorId } : {}),
+    ...(values.scope !== undefined ? { scope: values.scope } : {}),
+  });
   if (!r.ok) {
     io.err(r.reason === 'username_taken' ? `the username ${values.username} is taken` : 'unknown supervisor');
     return 1;
@@ -112,20 +144,108 @@ async function exportCmd(store: Store, args: string[], io: CliIo): Promise<numbe
     io.err('--format csv|json');
     return 2;
   }
-  let districts = (await store.listDistricts()).map((d) => d.code);
+  let scope: Scope = ALL;
   if (values.district !== undefined) {
-    if (!districts.includes(values.district)) {
+    if (!DistrictCodeSchema.safeParse(values.district).success || !(await store.districtInScope(ALL, values.district))) {
       io.err(`no district ${values.district}`);
       return 1;
     }
-    districts = [values.district];
+    scope = { kind: 'district', code: values.district };
   }
-  const regs = await exportRegistrations(store, districts);
-  const text = values.format === 'csv' ? registrationsToCsv(regs) : JSON.stringify({ districts, registrations: regs }, null, 1);
+  const chunks = values.format === 'csv' ? exportCsv(store, scope) : exportJson(store, scope);
   if (values.out) {
-    writeFileSync(values.out, text);
-    io.err(`${regs.length} registration(s) written to ${values.out}`);
-  } else io.out(text);
+    // Streamed to the file page by page: a county's export never sits in memory.
+    const file = createWriteStream(values.out);
+    let bytes = 0;
+    for await (const c of chunks) {
+      bytes += Buffer.byteLength(c);
+      if (!file.write(c)) await once(file, 'drain');
+    }
+    file.end();
+    await once(file, 'finish');
+    io.err(`${bytes} bytes written to ${values.out}`);
+  } else {
+    let text = '';
+    for await (const c of chunks) text += c;
+    io.out(values.format === 'json' ? JSON.stringify(JSON.parse(text), null, 1) : text);
+  }
+  return 0;
+}
+
+function report<T>(r: AdminResult<T>, io: CliIo, file?: string): r is { ok: true; value: T } {
+  if (r.ok) return true;
+  for (const d of (r.details ?? []).slice(0, 200)) io.err(`${file ? `${file}:` : ''}${d.line !== undefined ? `${d.line}: ` : ''}${d.message}`);
+  io.err(`refused: ${r.message}`);
+  return false;
+}
+
+async function importUsersCmd(store: Store, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const file = positionals[0];
+  if (!file) {
+    io.err('import-users <users.csv> [--out <activation-codes.csv>]');
+    return 2;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    io.err(`${file}: cannot read the file`);
+    return 1;
+  }
+  const out = values.out ?? file.replace(/(\.csv)?$/i, '.activation.csv');
+  const r = await importUsersFile(store, ALL, bytes, io.now(), io.graceMs ?? DEFAULT_GRACE_MS);
+  if (!report(r, io, file)) return 1;
+  if (r.value.created.length > 0) writeFileSync(out, activationCsv(r.value.created), { mode: 0o600 });
+  io.out(
+    `users: ${r.value.created.length} new, ${r.value.updated} updated, ${r.value.unchanged} unchanged (${r.value.rows} row(s); ${r.value.newDistricts} new district(s))` +
+      (r.value.created.length > 0 ? `; activation codes written to ${out}` : ''),
+  );
+  return 0;
+}
+
+async function reassignCmd(store: Store, args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { district: { type: 'string' }, to: { type: 'string' } } });
+  if (!values.district || !values.to || !DistrictCodeSchema.safeParse(values.district).success) {
+    io.err('reassign --district <15-digit code> --to <username>');
+    return 2;
+  }
+  const r = await reassign(store, ALL, values.district, values.to, io.now(), io.graceMs ?? DEFAULT_GRACE_MS);
+  if (!report(r, io)) return 1;
+  io.out(`district ${values.district} now with ${values.to}${r.value.from.length > 0 ? ` (was ${r.value.from.join(', ')}; they may deliver queued work during the grace period)` : ''}`);
+  return 0;
+}
+
+async function userCmd(store: Store, command: 'disable-user' | 'enable-user' | 'reset-password', args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { username: { type: 'string' }, out: { type: 'string' } } });
+  if (!values.username) {
+    io.err(`${command} --username <u>`);
+    return 2;
+  }
+  if (command === 'reset-password') {
+    const r = await resetPassword(store, ALL, values.username, io.now());
+    if (!report(r, io)) return 1;
+    if (values.out) {
+      writeFileSync(values.out, activationCsv([{ username: r.value.user.username, name: r.value.user.name, code: r.value.code }]), { mode: 0o600 });
+      io.out(`${values.username}: tokens revoked; activation code written to ${values.out} (valid until ${r.value.expiresAt})`);
+    } else io.out(`${values.username}: tokens revoked; activation code ${r.value.code} (valid until ${r.value.expiresAt})`);
+    return 0;
+  }
+  const r = await setDisabled(store, ALL, values.username, command === 'disable-user', io.now());
+  if (!report(r, io)) return 1;
+  io.out(`${values.username}: ${command === 'disable-user' ? 'disabled, tokens revoked' : 'enabled'}`);
+  return 0;
+}
+
+async function revokeCmd(store: Store, args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { user: { type: 'string' }, device: { type: 'string' } } });
+  if (!values.user) {
+    io.err('revoke --user <username> [--device <deviceId>]');
+    return 2;
+  }
+  const r = await revoke(store, ALL, values.user, values.device, io.now());
+  if (!report(r, io)) return 1;
+  io.out(`${values.user}: ${r.value} token(s) revoked${values.device ? ` on device ${values.device}` : ''}`);
   return 0;
 }
 
@@ -156,10 +276,11 @@ async function importUnsynced(store: Store, args: string[], io: CliIo): Promise<
     return 1;
   }
   const writeDistricts = new Set(user.role === 'enumerator' ? await store.districtsOf(user) : []);
+  const graceDistricts = new Set(user.role === 'enumerator' ? await store.graceDistrictsOf(user.id, io.now().toISOString()) : []);
   const counts: Record<string, number> = { applied: 0, duplicate: 0, conflict: 0, rejected: 0 };
   // The same path as a push from the phone: idempotent by mutation id, batches within the limit.
   for (let i = 0; i < doc.mutations.length; i += MAX_MUTATIONS_PER_PUSH) {
-    const results = await runPush(store, { userId: user.id, deviceId: doc.deviceId, writeDistricts, mutations: doc.mutations.slice(i, i + MAX_MUTATIONS_PER_PUSH), now: io.now() });
+    const results = await runPush(store, { userId: user.id, deviceId: doc.deviceId, writeDistricts, graceDistricts, mutations: doc.mutations.slice(i, i + MAX_MUTATIONS_PER_PUSH), now: io.now() });
     for (const r of results) {
       counts[r.status] = (counts[r.status] ?? 0) + 1;
       if (r.status === 'rejected' || r.status === 'conflict') io.err(`${r.id}: ${r.status}${r.error ? ` (${r.error.code}: ${r.error.message})` : ''}`);
@@ -181,6 +302,21 @@ export async function runCli(argv: string[], store: Store, io: CliIo): Promise<n
       return exportCmd(store, rest, io);
     case 'import-unsynced':
       return importUnsynced(store, rest, io);
+    case 'import-users':
+      return importUsersCmd(store, rest, io);
+    case 'reassign':
+      return reassignCmd(store, rest, io);
+    case 'disable-user':
+    case 'enable-user':
+    case 'reset-password':
+      return userCmd(store, command, rest, io);
+    case 'revoke':
+      return revokeCmd(store, rest, io);
+    case 'rebuild-progress': {
+      const n = await store.rebuildProgress();
+      io.out(`progress: ${n} node(s) recounted`);
+      return 0;
+    }
   }
   io.err(USAGE);
   return 2;

@@ -21,6 +21,7 @@ try {
     out: (l) => process.stdout.write(`${l}\n`),
     err: (l) => process.stderr.write(`${l}\n`),
     now: () => new Date(),
+    graceMs: config.PUCHA_GRACE_DAYS * 86_400_000,
   });
 } finally {
   await store.close();

@@ -13,6 +13,8 @@ export const ConfigSchema = z.object({
   PUCHA_LOG: z.enum(['0', '1']).default('0'),
   /** Push requests per device and minute before `429 rate_limited` (reliability.md S4). */
   PUCHA_PUSH_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Days an enumerator who lost a district may still deliver what it queued for it. */
+  PUCHA_GRACE_DAYS: z.coerce.number().min(0).max(365).default(7),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -26,5 +28,6 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     PUCHA_BUILD: env.PUCHA_BUILD || undefined,
     PUCHA_LOG: env.PUCHA_LOG || undefined,
     PUCHA_PUSH_PER_MINUTE: env.PUCHA_PUSH_PER_MINUTE || undefined,
+    PUCHA_GRACE_DAYS: env.PUCHA_GRACE_DAYS || undefined,
   });
 }

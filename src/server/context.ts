@@ -5,6 +5,8 @@ import type { Role } from '../domain/index.ts';
 import { FailureLimiter, hashToken, type LimitRule } from './auth.ts';
 import { HttpError, forbidden } from './errors.ts';
 import { RequestLimiter } from './rate-limit.ts';
+import { CursorCodec } from './cursor.ts';
+import { prefixCovers, scopeOf, type Scope } from './store/scope.ts';
 import type { Session, Store, StoredUser } from './store/store.ts';
 
 export interface Ctx {
@@ -16,6 +18,10 @@ export interface Ctx {
   ipLimiter: FailureLimiter;
   /** Push requests per device (reliability.md S4). */
   pushLimiter: RequestLimiter;
+  /** Signs pull cursors with the store's shared secret (the same on every node). */
+  cursorCodec: () => Promise<CursorCodec>;
+  /** How long an enumerator who lost a district may still deliver to it. */
+  graceMs: number;
 }
 
 export interface LoginLimits {
@@ -31,9 +37,15 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
 /** Generous: a phone pushes batches of 100 back to back only while draining a long queue. */
 export const DEFAULT_PUSH_LIMIT: LimitRule = { max: 120, windowMs: 60_000 };
 
-export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minProtocolVersion: number, pushLimit: LimitRule = DEFAULT_PUSH_LIMIT): Ctx {
+/** Default grace period after a reassignment (issue: "configurable, default 7 days"). */
+export const DEFAULT_GRACE_MS = 7 * 86_400_000;
+
+export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minProtocolVersion: number, pushLimit: LimitRule = DEFAULT_PUSH_LIMIT, graceMs = DEFAULT_GRACE_MS): Ctx {
   const clock = () => now().getTime();
+  let codec: Promise<CursorCodec> | undefined;
   return {
+    graceMs,
+    cursorCodec: () => (codec ??= store.secret('pull-cursor').then((k) => new CursorCodec(k))),
     store,
     now,
     minProtocolVersion,
@@ -43,11 +55,14 @@ export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minP
   };
 }
 
-/** The signed-in caller and what it may see (`districts`) and write (`writeDistricts`). */
+/**
+ * The signed-in caller and what it may see (`scope`, checked in SQL) and write
+ * (`writeDistricts`: an enumerator's own districts, the only list ever loaded per request).
+ */
 export interface Caller {
   user: StoredUser;
   session: Session;
-  districts: string[];
+  scope: Scope;
   writeDistricts: ReadonlySet<string>;
 }
 
@@ -61,11 +76,21 @@ export async function authenticate(ctx: Ctx, req: FastifyRequest): Promise<Calle
   if (!session || session.revokedAt !== undefined || Date.parse(session.expiresAt) <= ctx.now().getTime()) throw unauthorized('the token is unknown, expired or revoked');
   const user = await ctx.store.getUser(session.userId);
   if (!user || user.disabled) throw unauthorized('the token is unknown, expired or revoked');
-  const districts = await ctx.store.districtsOf(user);
-  // Only enumerators write data; supervisors write review queries through their own routes.
-  return { user, session, districts, writeDistricts: new Set(user.role === 'enumerator' ? districts : []) };
+  // Only enumerators write data; supervisors and offices write review queries through their own routes.
+  const writeDistricts = new Set(user.role === 'enumerator' ? await ctx.store.districtsOf(user) : []);
+  return { user, session, scope: scopeOf(user), writeDistricts };
 }
 
 export function requireRole(caller: Caller, ...roles: Role[]) {
   if (!roles.includes(caller.user.role)) throw forbidden(`this needs the role ${roles.join(' or ')}`);
+}
+
+/** The roles that read beyond their own districts: they raise review queries and see progress. */
+export const OVERSIGHT_ROLES: Role[] = ['supervisor', 'office', 'admin'];
+
+/** 403 unless the district is inside the caller's scope; 404 when the scope covers the code but no such district exists. */
+export async function requireDistrict(ctx: Ctx, caller: Caller, code: string): Promise<void> {
+  if (await ctx.store.districtInScope(caller.scope, code)) return;
+  if (prefixCovers(caller.scope, code) === true) throw new HttpError(404, 'not_found', 'no such district');
+  throw forbidden('the district is outside your scope');
 }

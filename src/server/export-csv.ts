@@ -36,34 +36,47 @@ export function csvCell(v: Cell): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-export function registrationsToCsv(regs: readonly RegistrationDraft[]): string {
-  const rows: Map<string, Cell>[] = [];
-  const hhCols = new Set<string>();
-  const pCols = new Set<string>();
-  for (const r of regs) {
-    const base = new Map<string, Cell>();
-    for (const c of REG_COLS) base.set(c, r[c]);
+/** The columns seen so far (the CSV header is the union over every exported household). */
+export class CsvColumns {
+  readonly household = new Set<string>();
+  readonly person = new Set<string>();
+  add(r: RegistrationDraft) {
     const hh = new Map<string, Cell>();
     flatten(r.household, 'household', hh);
-    for (const k of hh.keys()) hhCols.add(k);
-    const persons = r.persons.length > 0 ? r.persons : [undefined];
-    for (const p of persons) {
-      const row = new Map([...base, ...hh]);
-      if (p) {
-        const pm = new Map<string, Cell>();
-        flatten(p, 'person', pm);
-        for (const [k, v] of pm) {
-          pCols.add(k);
-          row.set(k, v);
-        }
-      }
-      rows.push(row);
+    for (const k of hh.keys()) this.household.add(k);
+    for (const p of r.persons) {
+      const pm = new Map<string, Cell>();
+      flatten(p, 'person', pm);
+      for (const k of pm.keys()) this.person.add(k);
     }
   }
-  const hhOrder = Object.keys(HouseholdDraftSchema.shape);
-  const pOrder = Object.keys(PersonDraftSchema.shape);
-  const sortBy = (order: readonly string[], base: string) => (a: string, b: string) => rank(order, a, base) - rank(order, b, base) || (a < b ? -1 : a > b ? 1 : 0);
-  const cols = [...REG_COLS, ...[...hhCols].sort(sortBy(hhOrder, 'household')), ...[...pCols].sort(sortBy(pOrder, 'person'))];
-  const lines = [cols.join(','), ...rows.map((row) => cols.map((c) => csvCell(row.get(c))).join(','))];
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+  ordered(): string[] {
+    const hhOrder = Object.keys(HouseholdDraftSchema.shape);
+    const pOrder = Object.keys(PersonDraftSchema.shape);
+    const sortBy = (order: readonly string[], base: string) => (a: string, b: string) => rank(order, a, base) - rank(order, b, base) || (a < b ? -1 : a > b ? 1 : 0);
+    return [...REG_COLS, ...[...this.household].sort(sortBy(hhOrder, 'household')), ...[...this.person].sort(sortBy(pOrder, 'person'))];
+  }
+}
+
+export const CSV_BOM = '\uFEFF';
+
+/** The CSV lines (one per person, or one for a household without persons) of one registration. */
+export function registrationCsvLines(r: RegistrationDraft, cols: readonly string[]): string[] {
+  const base = new Map<string, Cell>();
+  for (const c of REG_COLS) base.set(c, r[c]);
+  flatten(r.household, 'household', base);
+  const persons = r.persons.length > 0 ? r.persons : [undefined];
+  return persons.map((p) => {
+    const row = new Map(base);
+    if (p) flatten(p, 'person', row);
+    return cols.map((c) => csvCell(row.get(c))).join(',');
+  });
+}
+
+export function registrationsToCsv(regs: readonly RegistrationDraft[]): string {
+  const columns = new CsvColumns();
+  for (const r of regs) columns.add(r);
+  const cols = columns.ordered();
+  const lines = [cols.join(','), ...regs.flatMap((r) => registrationCsvLines(r, cols))];
+  return CSV_BOM + lines.join('\r\n') + '\r\n';
 }

@@ -34,6 +34,7 @@ const app = await buildApp({
   store,
   logger: config.PUCHA_LOG === '1',
   pushLimit: { max: config.PUCHA_PUSH_PER_MINUTE, windowMs: 60_000 },
+  graceMs: config.PUCHA_GRACE_DAYS * 86_400_000,
   ...(web.ok ? { staticDir: web.dir } : {}),
 });
 const address = await app.listen({ port: config.PORT, host: config.HOST });

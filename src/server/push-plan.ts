@@ -41,6 +41,8 @@ export interface MutationWrite {
   status: 'applied' | 'conflict' | 'rejected';
   version?: number;
   error?: ApiError;
+  /** `afterReassignment`: delivered by an enumerator whose district had moved on (grace period). */
+  note?: string;
 }
 
 export interface RevisionWrite {
@@ -121,8 +123,10 @@ const forbidden = (message: string): ApiError => ({ code: 'forbidden', message, 
 /**
  * Build the planner for one batch. `writeDistricts` are the districts the caller may write
  * (an enumerator's assignment; empty for supervisors and admins, who do not push data).
+ * `graceDistricts` were reassigned away from the caller within the grace period: what its phone
+ * had queued for them is still accepted, and recorded as delivered after the reassignment.
  */
-export function planPush(prepared: readonly PreparedMutation[], writeDistricts: ReadonlySet<string>, now: string): PushPlanner {
+export function planPush(prepared: readonly PreparedMutation[], writeDistricts: ReadonlySet<string>, now: string, graceDistricts: ReadonlySet<string> = new Set()): PushPlanner {
   return (snapshot) => {
     const plan: PushPlan = { results: [], mutations: [], revisions: [], registrations: [], listing: [], queries: [], quarantine: [], maxDeviceSeq: 0 };
     // State evolves through the batch: a household saved twice in one batch is base 0 then base 1.
@@ -145,8 +149,10 @@ export function planPush(prepared: readonly PreparedMutation[], writeDistricts: 
         );
         continue;
       }
+      let note: string | undefined;
       const record = (status: MutationWrite['status'], version: number | undefined, error: ApiError | undefined) => {
         plan.mutations.push({
+          ...(note !== undefined ? { note } : {}),
           id: m.id,
           entity: m.kind,
           entityId: m.entityId,
@@ -191,8 +197,11 @@ export function planPush(prepared: readonly PreparedMutation[], writeDistricts: 
         }
       }
       if (!writeDistricts.has(districtCode)) {
-        reject(forbidden('district is not assigned to you'), districtCode);
-        continue;
+        if (!graceDistricts.has(districtCode)) {
+          reject(forbidden('district is not assigned to you'), districtCode);
+          continue;
+        }
+        note = 'afterReassignment';
       }
 
       if (m.baseVersion !== currentVersion) {

@@ -10,6 +10,8 @@ export interface PushInput {
   userId: string;
   deviceId: string;
   writeDistricts: ReadonlySet<string>;
+  /** Districts reassigned away from the caller within the grace period. */
+  graceDistricts?: ReadonlySet<string>;
   mutations: readonly unknown[];
   device?: DeviceReport;
   now: Date;
@@ -33,6 +35,6 @@ export async function runPush(store: Store, input: PushInput): Promise<MutationR
       ...(input.device ? { device: input.device } : {}),
       receivedAt: at,
     },
-    planPush(prepared, input.writeDistricts, at),
+    planPush(prepared, input.writeDistricts, at, input.graceDistricts),
   );
 }

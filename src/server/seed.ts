@@ -39,7 +39,7 @@ export interface SeedSummary {
 /** Creates the demo accounts and districts unless the store already has users. */
 export async function seedDemo(store: Store, opts: SeedOptions = {}): Promise<SeedSummary> {
   const summary: SeedSummary = { seeded: false, users: DEMO_USERS.map((u) => u.username), districts: DEMO_DISTRICTS.map((d) => d.code), households: 0 };
-  if ((await store.listUsers()).length > 0) return summary;
+  if (await store.hasUsers()) return summary;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const u of DEMO_USERS) {
     const r = await store.createUser({ ...u, passwordHash });

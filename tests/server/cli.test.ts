@@ -36,11 +36,11 @@ describe('admin CLI', () => {
     const [d] = await store.listDistricts();
     expect(d?.name).toBe('长安区 建北街道 光华社区 第001普查小区');
     const counts = await store.tableCounts();
-    const pulled = await store.pull(['130102001005001'], 0, 100);
+    const pulled = await store.pull({ kind: 'district', code: '130102001005001' }, 0, 100);
     expect(await run(['import-listing', 'samples/listing.csv'])).toBe(0);
     expect(out[1]).toBe('listing: 0 new, 0 updated, 8 unchanged (1 district(s))');
     expect(await store.tableCounts()).toEqual(counts);
-    expect(await store.pull(['130102001005001'], 0, 100)).toEqual(pulled);
+    expect(await store.pull({ kind: 'district', code: '130102001005001' }, 0, 100)).toEqual(pulled);
     expect(pulled.changes.find((c) => c.entity === 'listing' && JSON.stringify(c.data).includes('赵 \\"老\\" 四'))).toBeDefined();
   });
 

@@ -10,7 +10,7 @@ import { seedFixtures } from './harness.ts';
 const { CRASH_DB: path, CRASH_PG_URL: pgUrl, CRASH_PG_SCHEMA: schema, CRASH_TOKEN: token, CRASH_DEVICE: deviceId } = process.env;
 if (!(path || (pgUrl && schema)) || !token || !deviceId) throw new Error('CRASH_DB (or CRASH_PG_URL + CRASH_PG_SCHEMA), CRASH_TOKEN and CRASH_DEVICE are required');
 const store = path ? await openSqliteStore(path) : await openPostgresStore(pgUrl ?? '', { schema: schema ?? '' });
-if ((await store.listUsers()).length === 0) await seedFixtures(store);
+if (!(await store.hasUsers())) await seedFixtures(store);
 if (!(await store.findSession(hashToken(token)))) {
   await store.createSession({ tokenHash: hashToken(token), userId: 'u-enum', deviceId, createdAt: new Date().toISOString(), expiresAt: '2099-01-01T00:00:00.000Z' });
 }

@@ -6,6 +6,7 @@ import type { Mutation } from '../../src/domain/index.ts';
 import { planPush, type PreparedMutation } from '../../src/server/push-plan.ts';
 import { prepareMutation } from '../../src/server/push-prepare.ts';
 import type { Store } from '../../src/server/store/store.ts';
+import type { Scope } from '../../src/server/store/scope.ts';
 import { D1, D2, D3, district, householdMutation, listingEntry, listingMutation, registration } from './fixtures.ts';
 
 export interface StoreHandle {
@@ -16,6 +17,11 @@ export interface StoreHandle {
 }
 
 const NOW = '2020-11-03T08:00:00.000Z';
+/** The scope of enumerator u-enum (districts D1 and D2). */
+export const ENUM: Scope = { kind: 'enumerator', userId: 'u-enum' };
+export const ALL: Scope = { kind: 'all' };
+export const NONE: Scope = { kind: 'none' };
+export const inD = (code: string): Scope => ({ kind: 'district', code });
 
 function prep(ms: Mutation[]): PreparedMutation[] {
   return ms.map((m) => {
@@ -78,8 +84,9 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect(await get('u-enum')).toEqual([D1, D2]);
       expect(await get('u-enum2')).toEqual([D3]);
       expect(await get('u-sup')).toEqual([D1, D2]);
-      expect(await get('u-admin')).toEqual([D1, D2, D3]);
-      expect((await store.listUsers()).map((u) => u.username)).toEqual(['admin', 'enum', 'enum2', 'sup']);
+      // an admin's scope is never expanded into a list
+      expect(await get('u-admin')).toEqual([]);
+      expect(await store.hasUsers()).toBe(true);
     });
 
     it('[ST2] sessions: stored by hash, revocable', async () => {
@@ -100,15 +107,15 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
     it('[ST4] listing import: all or nothing, re-import changes nothing, keeps field visits', async () => {
       const entries = [1, 2, 3].map((n) => listingEntry(D1, n));
       expect(await store.importListing(entries)).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
-      const before = await store.pull([D1], 0, 100);
+      const before = await store.pull(inD(D1), 0, 100);
       expect(await store.importListing(entries)).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
-      expect(await store.pull([D1], 0, 100)).toEqual(before);
+      expect(await store.pull(inD(D1), 0, 100)).toEqual(before);
       // the phone records a visit; a re-import of the office file does not undo it
       const visited = { ...listingEntry(D1, 1), visit: { status: 'registered' as const, attempts: 1 } };
       expect((await push(store, [listingMutation(visited, 1)]))[0]).toMatchObject({ status: 'applied', version: 2 });
       expect(await store.importListing(entries)).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
       expect(await store.importListing([{ ...listingEntry(D1, 1), address: '新地址' }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
-      const l1 = (await store.pull([D1], 0, 100)).changes.find((c) => c.id === visited.id);
+      const l1 = (await store.pull(inD(D1), 0, 100)).changes.find((c) => c.id === visited.id);
       expect(l1).toMatchObject({ version: 3, data: { address: '新地址', visit: { status: 'registered' } } });
       // a bad entry (foreign district for an existing id) aborts the whole import
       const counts = await store.tableCounts();
@@ -140,10 +147,10 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect(await push(store, [stale], { deviceId: 'dev-2' })).toEqual([{ id: stale.id, status: 'conflict', version: 2 }]);
       expect((await store.getRegistration(reg.id))?.version).toBe(2);
       expect(await store.countRevisions(reg.id)).toBe(3);
-      const conflicts = await store.listConflicts([D1]);
+      const conflicts = await store.listConflicts(inD(D1), 0, 100);
       expect(conflicts).toHaveLength(1);
       expect(conflicts[0]).toMatchObject({ mutationId: stale.id, baseVersion: 1, currentVersion: 2, deviceId: 'dev-2', data: { household: { rooms: 9 } } });
-      expect(await store.listConflicts([D2])).toEqual([]);
+      expect(await store.listConflicts(inD(D2), 0, 100)).toEqual([]);
       // the conflict repeats as a conflict on re-push
       expect(await push(store, [stale], { deviceId: 'dev-2' })).toEqual([{ id: stale.id, status: 'conflict', version: 2 }]);
     });
@@ -157,14 +164,14 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect(res.map((r) => r.status)).toEqual(['applied', 'rejected', 'rejected']);
       expect(res[1]?.error?.code).toBe('validation_failed');
       expect(res[2]?.error?.code).toBe('forbidden');
-      const q = await store.listQuarantine([D1, D3], []);
+      const q = await store.listQuarantine(ALL, 0, 100);
       expect(q.map((x) => x.mutationId)).toEqual([bad.id, foreign.id]);
       expect(q[0]?.payload).toEqual(JSON.parse(JSON.stringify(bad)));
-      expect(await store.listQuarantine([], ['u-enum'])).toHaveLength(2);
-      expect(await store.listQuarantine([D2], ['u-enum2'])).toHaveLength(0);
+      expect(await store.listQuarantine({ kind: 'supervisor', userId: 'u-sup' }, 0, 100)).toHaveLength(2);
+      expect(await store.listQuarantine(inD(D2), 0, 100)).toHaveLength(0);
       // repeated as rejected, not quarantined twice
       expect((await push(store, [bad]))[0]).toMatchObject({ status: 'rejected', error: { code: 'validation_failed' } });
-      expect(await store.listQuarantine([D1, D3], [])).toHaveLength(2);
+      expect(await store.listQuarantine(ALL, 0, 100)).toHaveLength(2);
     });
 
     it('[PU4] an existing household may not move districts', async () => {
@@ -250,14 +257,14 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
         expect(rr?.[0]).toMatchObject({ status: 'conflict', version: 2 });
       }
       expect((await store.getDevice('dev-a'))?.userId).toBe('u-enum');
-      expect((await store.pull([D1], 0, 100)).changes.filter((c) => c.id === reg.id)).toHaveLength(1);
+      expect((await store.pull(inD(D1), 0, 100)).changes.filter((c) => c.id === reg.id)).toHaveLength(1);
     });
 
     it('[PL1] pull: server order, paging, scope', async () => {
       await store.importListing([listingEntry(D1, 1), listingEntry(D3, 1)]);
       const regs = [registration(D1), registration(D2), registration(D1)];
       await push(store, regs.map((r) => householdMutation(r)));
-      const all = await store.pull([D1, D2], 0, 1000);
+      const all = await store.pull(ENUM, 0, 1000);
       expect(all.more).toBe(false);
       expect(all.changes.map((c) => c.entity)).toEqual(['district', 'district', 'listing', 'household', 'household', 'household']);
       expect(all.changes[0]?.data).toEqual(district(D1, ['u-enum']));
@@ -267,17 +274,17 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       const paged = [];
       let after = 0;
       for (;;) {
-        const page = await store.pull([D1, D2], after, 2);
+        const page = await store.pull(ENUM, after, 2);
         paged.push(...page.changes);
         const last = page.changes.at(-1);
         if (last) after = last.seq;
         if (!page.more) break;
       }
       expect(paged).toEqual(all.changes);
-      expect((await store.pull([D3], 0, 100)).changes.map((c) => c.entity)).toEqual(['district', 'listing']);
-      expect(await store.pull([], 0, 100)).toEqual({ changes: [], more: false });
+      expect((await store.pull(inD(D3), 0, 100)).changes.map((c) => c.entity)).toEqual(['district', 'listing']);
+      expect(await store.pull(NONE, 0, 100)).toEqual({ changes: [], more: false });
       const last = all.changes.at(-1);
-      expect((await store.pull([D1, D2], last?.seq ?? 0, 100)).changes).toEqual([]);
+      expect((await store.pull(ENUM, last?.seq ?? 0, 100)).changes).toEqual([]);
       // every record of a district with its version (tombstones when a district leaves a scope)
       const inD1 = await store.recordsIn([D1]);
       expect(inD1.map((r) => r.entity).sort()).toEqual(['district', 'household', 'household', 'listing']);
@@ -290,8 +297,8 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       await push(store, [householdMutation(reg)]);
       const id = randomUUID();
       await store.createQuery({ id, householdId: reg.id, districtCode: D1, householdNo: '001', message: '请核对年龄', status: 'open', createdBy: 'u-sup', createdAt: NOW, version: 1 });
-      expect((await store.listQueries([D1], 'open')).map((q) => q.id)).toEqual([id]);
-      expect(await store.listQueries([D2])).toEqual([]);
+      expect((await store.listQueries(inD(D1), 'open', undefined, 100)).map((q) => q.id)).toEqual([id]);
+      expect(await store.listQueries(inD(D2), undefined, undefined, 100)).toEqual([]);
       const answer: Mutation = { id: randomUUID(), entity: 'queryAnswer', entityId: id, baseVersion: 1, createdAt: NOW, data: { text: '已核对', outcome: 'verified' } };
       expect(await push(store, [answer])).toEqual([{ id: answer.id, status: 'applied', version: 2 }]);
       expect(await store.getQuery(id)).toMatchObject({ status: 'answered', version: 2, answer: { text: '已核对', outcome: 'verified', answeredAt: NOW } });
@@ -301,16 +308,16 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect((await push(store, [missing]))[0]).toMatchObject({ status: 'rejected', error: { code: 'not_found' } });
       expect(await store.resolveQuery(id, NOW)).toMatchObject({ status: 'resolved', version: 3, resolvedAt: NOW });
       expect(await store.resolveQuery('nope', NOW)).toBeUndefined();
-      const pulled = (await store.pull([D1], 0, 100)).changes.filter((c) => c.entity === 'query');
+      const pulled = (await store.pull(inD(D1), 0, 100)).changes.filter((c) => c.entity === 'query');
       expect(pulled).toMatchObject([{ id, version: 3, data: { status: 'resolved' } }]);
     });
 
     it('[S1] district status aggregates', async () => {
       await store.importListing([listingEntry(D1, 1), listingEntry(D1, 2, { visit: { status: 'refused', attempts: 2 } })]);
       await push(store, [householdMutation(registration(D1, {}, 3)), householdMutation(registration(D1, { status: 'draft' }, 2))]);
-      const [s] = await store.districtStatus([D1]);
+      const [s] = await store.districtStatus(inD(D1), '', 100);
       expect(s).toMatchObject({ code: D1, listingSize: 2, byVisitStatus: { pending: 1, refused: 1 }, registrations: 2, completeRegistrations: 1, personsRegistered: 5, openQueries: 0 });
-      expect(await store.districtStatus([])).toEqual([]);
+      expect(await store.districtStatus(NONE, '', 100)).toEqual([]);
     });
 
     it('[ST5] migrations are idempotent on reopen and data survives', async () => {

@@ -4,21 +4,37 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CreateQuerySchema, HouseholdNoSchema, IdSchema, PatchQuerySchema, QueryStatusSchema, type ReviewQuery } from '../../domain/index.ts';
-import { authenticate, requireRole, type Ctx } from '../context.ts';
-import { forbidden, notFound, parseOr400 } from '../errors.ts';
+import { OVERSIGHT_ROLES, authenticate, requireRole, type Ctx } from '../context.ts';
+import { HttpError, forbidden, notFound, parseOr400 } from '../errors.ts';
 
-const ListQuerySchema = z.strictObject({ status: QueryStatusSchema.optional() });
+const ListQuerySchema = z.strictObject({
+  status: QueryStatusSchema.optional(),
+  /** The `next` of the previous page. */
+  after: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+const PageKeySchema = z.strictObject({ c: z.string().max(40), i: IdSchema });
+
+function decodeAfter(after: string | undefined): { createdAt: string; id: string } | undefined {
+  if (after === undefined) return undefined;
+  try {
+    const k = PageKeySchema.parse(JSON.parse(Buffer.from(after, 'base64url').toString('utf8')));
+    return { createdAt: k.c, id: k.i };
+  } catch {
+    throw new HttpError(400, 'validation_failed', 'after is not a page key this server issued', [{ path: ['after'], message: 'invalid page key' }]);
+  }
+}
 const ParamsSchema = z.strictObject({ id: IdSchema });
 const HouseholdNoOf = z.object({ householdNo: HouseholdNoSchema });
 
 export function queryRoutes(app: FastifyInstance, ctx: Ctx) {
   app.post('/queries', async (req, reply) => {
     const caller = await authenticate(ctx, req);
-    requireRole(caller, 'supervisor', 'admin');
+    requireRole(caller, ...OVERSIGHT_ROLES);
     const body = parseOr400(CreateQuerySchema, req.body);
     const reg = await ctx.store.getRegistration(body.householdId);
     if (!reg) throw notFound('no such household');
-    if (!caller.districts.includes(reg.districtCode)) throw forbidden('the household is outside your districts');
+    if (!(await ctx.store.districtInScope(caller.scope, reg.districtCode))) throw forbidden('the household is outside your districts');
     const no = HouseholdNoOf.safeParse(reg.data);
     const query: ReviewQuery = {
       id: randomUUID(),
@@ -38,17 +54,20 @@ export function queryRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/queries', async (req) => {
     const caller = await authenticate(ctx, req);
     const q = parseOr400(ListQuerySchema, req.query);
-    return { queries: await ctx.store.listQueries(caller.districts, q.status) };
+    const queries = await ctx.store.listQueries(caller.scope, q.status, decodeAfter(q.after), q.limit);
+    const last = queries.length === q.limit ? queries.at(-1) : undefined;
+    const next = last ? Buffer.from(JSON.stringify({ c: last.createdAt, i: last.id })).toString('base64url') : undefined;
+    return { queries, ...(next !== undefined ? { next } : {}) };
   });
 
   app.patch('/queries/:id', async (req) => {
     const caller = await authenticate(ctx, req);
-    requireRole(caller, 'supervisor', 'admin');
+    requireRole(caller, ...OVERSIGHT_ROLES);
     const { id } = parseOr400(ParamsSchema, req.params, ['params']);
     parseOr400(PatchQuerySchema, req.body);
     const existing = await ctx.store.getQuery(id);
     if (!existing) throw notFound('no such query');
-    if (!caller.districts.includes(existing.districtCode)) throw forbidden('the query is outside your districts');
+    if (!(await ctx.store.districtInScope(caller.scope, existing.districtCode))) throw forbidden('the query is outside your districts');
     const resolved = await ctx.store.resolveQuery(id, ctx.now().toISOString());
     if (!resolved) throw notFound('no such query');
     return resolved;

@@ -1,11 +1,11 @@
-// POST /sync/push and GET /sync/pull (api.md). The pull cursor is opaque to the phone: the last
-// server sequence it has seen plus a digest of its district set, so a changed assignment starts
-// a full pull of the new scope instead of silently missing the older rows of a new district,
-// and districts that left the scope come back as tombstones.
-import { createHash } from 'node:crypto';
+// POST /sync/push and GET /sync/pull (api.md). The pull cursor is opaque and signed: the last
+// server sequence the phone has seen and the last assignment event of the caller it was issued
+// under. It holds no district list: when the caller's assignment changed since (a later event in
+// `scope_events`), the pull restarts with the whole new scope, and districts that left it come
+// back as tombstones, both decided from the server's own records, never from the cursor.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DeviceReportSchema, DistrictCodeSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, type PullResponse, type PushResponse } from '../../domain/index.ts';
+import { DeviceReportSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, type PullResponse, type PushResponse } from '../../domain/index.ts';
 import { authenticate, type Ctx } from '../context.ts';
 import { HttpError, forbidden, parseOr400 } from '../errors.ts';
 import { runPush } from '../push-service.ts';
@@ -18,29 +18,9 @@ const PushEnvelopeSchema = z.strictObject({
 });
 
 const PullQuerySchema = z.strictObject({
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(1000).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
-
-const MAX_CURSOR_DISTRICTS = 50;
-
-/** s: last sequence seen; h: digest of the district set; d: the districts themselves when few. */
-const CursorSchema = z.strictObject({ v: z.literal(1), s: z.number().int().min(0), h: z.string(), d: z.array(DistrictCodeSchema).max(MAX_CURSOR_DISTRICTS).optional() });
-
-const scopeDigest = (districts: readonly string[]) => createHash('sha256').update([...districts].sort().join(',')).digest('base64url').slice(0, 12);
-
-function encodeCursor(seq: number, districts: readonly string[]) {
-  const d = districts.length <= MAX_CURSOR_DISTRICTS ? { d: [...districts] } : {};
-  return Buffer.from(JSON.stringify({ v: 1, s: seq, h: scopeDigest(districts), ...d })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): z.infer<typeof CursorSchema> {
-  try {
-    return CursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new HttpError(400, 'validation_failed', 'the cursor is not one this server issued', [{ path: ['cursor'], message: 'invalid cursor' }]);
-  }
-}
 
 export function syncRoutes(app: FastifyInstance, ctx: Ctx) {
   app.post('/sync/push', { bodyLimit: MAX_PUSH_BYTES }, async (req): Promise<PushResponse> => {
@@ -62,6 +42,7 @@ export function syncRoutes(app: FastifyInstance, ctx: Ctx) {
       userId: caller.user.id,
       deviceId: body.deviceId,
       writeDistricts: caller.writeDistricts,
+      graceDistricts: new Set(caller.user.role === 'enumerator' ? await ctx.store.graceDistrictsOf(caller.user.id, now.toISOString()) : []),
       mutations: body.mutations,
       ...(body.device ? { device: body.device } : {}),
       now,
@@ -72,23 +53,35 @@ export function syncRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/sync/pull', async (req): Promise<PullResponse> => {
     const caller = await authenticate(ctx, req);
     const q = parseOr400(PullQuerySchema, req.query);
+    const codec = await ctx.cursorCodec();
+    const userId = caller.user.id;
     let after = 0;
-    let removed: string[] = [];
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      if (c.h === scopeDigest(caller.districts)) after = c.s;
-      else removed = (c.d ?? []).filter((d) => !caller.districts.includes(d));
+    let head: number;
+    const removed: string[] = [];
+    const decoded = q.cursor ? codec.decode(q.cursor) : undefined;
+    if (decoded === undefined || decoded === 'legacy' || decoded.u !== userId) {
+      // No cursor, an old unsigned one, or one issued to another user of this phone: the whole scope.
+      head = await ctx.store.scopeHead(userId);
+    } else {
+      const events = await ctx.store.scopeEventsSince(userId, decoded.a);
+      head = events.at(-1)?.seq ?? decoded.a;
+      if (events.length === 0) after = decoded.s;
+      else {
+        // The assignment changed: restart with the new scope; tombstones for what left it.
+        const gone = [...new Set(events.filter((e) => e.kind === 'remove').map((e) => e.districtCode))];
+        for (const d of gone) if (!(await ctx.store.districtInScope(caller.scope, d))) removed.push(d);
+      }
     }
     // Districts that left the caller's scope: a tombstone one version past each of their records,
     // so the phone drops them (it keeps whatever it still has queued).
     const tombstones = (await ctx.store.recordsIn(removed)).map((r) => ({ entity: r.entity, id: r.id, version: r.version + 1, data: null, deleted: true }));
-    const { changes, more } = await ctx.store.pull(caller.districts, after, q.limit ?? 500);
+    const { changes, more } = await ctx.store.pull(caller.scope, after, q.limit ?? 500);
     const last = changes.at(-1)?.seq ?? after;
-    await ctx.store.touchDevice(caller.session.deviceId, caller.user.id, ctx.now().toISOString());
+    await ctx.store.touchDevice(caller.session.deviceId, userId, ctx.now().toISOString());
     const device = await ctx.store.getDevice(caller.session.deviceId);
     return {
       changes: [...tombstones, ...changes.map((c) => ({ entity: c.entity, id: c.id, version: c.version, data: c.data, deleted: false }))],
-      cursor: encodeCursor(last, caller.districts),
+      cursor: codec.encode({ v: 2, s: last, a: head, u: userId }),
       more,
       deviceSeq: device?.deviceSeq ?? 0,
     };

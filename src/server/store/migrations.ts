@@ -58,6 +58,49 @@ CREATE TABLE queries (
 CREATE INDEX queries_district_seq ON queries (district_code, seq);
 `,
   },
+  {
+    // Province scale: offices, activation, the indexes every scoped read needs, rollup counters
+    // of the hierarchy, assignment history for pull restarts, and the reassignment grace period.
+    version: 2,
+    sql: `
+ALTER TABLE users ADD COLUMN scope TEXT;
+ALTER TABLE users ADD COLUMN activation_hash TEXT;
+ALTER TABLE users ADD COLUMN activation_expires_at TEXT;
+CREATE INDEX users_supervisor ON users (supervisor_id);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX devices_user ON devices (user_id, last_seen_at);
+CREATE INDEX devices_queued ON devices (user_id) WHERE pending > 0;
+CREATE INDEX districts_seq ON districts (seq);
+CREATE INDEX listing_seq ON listing (seq);
+CREATE INDEX registrations_seq ON registrations (seq);
+CREATE INDEX registrations_export ON registrations (district_code, household_no, id);
+CREATE INDEX queries_seq ON queries (seq);
+CREATE INDEX queries_district_status ON queries (district_code, status, created_at);
+CREATE INDEX revisions_conflict_user ON revisions (user_id) WHERE status = 'conflict';
+CREATE INDEX revisions_conflict_district ON revisions (district_code, id) WHERE status = 'conflict';
+ALTER TABLE registrations ADD COLUMN births INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE registrations ADD COLUMN deaths INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mutations ADD COLUMN note TEXT;
+CREATE TABLE progress (
+  node TEXT PRIMARY KEY, parent TEXT, name TEXT,
+  districts INTEGER NOT NULL DEFAULT 0, listing INTEGER NOT NULL DEFAULT 0,
+  v_pending INTEGER NOT NULL DEFAULT 0, v_registered INTEGER NOT NULL DEFAULT 0, v_self_reported INTEGER NOT NULL DEFAULT 0,
+  v_not_at_home INTEGER NOT NULL DEFAULT 0, v_refused INTEGER NOT NULL DEFAULT 0, v_vacant INTEGER NOT NULL DEFAULT 0,
+  v_demolished INTEGER NOT NULL DEFAULT 0, r_complete INTEGER NOT NULL DEFAULT 0, r_draft INTEGER NOT NULL DEFAULT 0,
+  persons INTEGER NOT NULL DEFAULT 0, births INTEGER NOT NULL DEFAULT 0, deaths INTEGER NOT NULL DEFAULT 0,
+  with_errors INTEGER NOT NULL DEFAULT 0, with_warnings INTEGER NOT NULL DEFAULT 0,
+  q_open INTEGER NOT NULL DEFAULT 0, q_answered INTEGER NOT NULL DEFAULT 0, q_resolved INTEGER NOT NULL DEFAULT 0,
+  last_push_at TEXT);
+CREATE INDEX progress_parent ON progress (parent, node);
+CREATE TABLE scope_events (
+  id {serial}, seq BIGINT NOT NULL, user_id TEXT NOT NULL, district_code TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX scope_events_user ON scope_events (user_id, seq);
+CREATE TABLE district_grace (
+  district_code TEXT NOT NULL, user_id TEXT NOT NULL, until TEXT NOT NULL, PRIMARY KEY (district_code, user_id));
+CREATE INDEX district_grace_user ON district_grace (user_id);
+CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)
+`,
+  },
 ];
 
 export function migrationsFor(kind: StoreKind): { version: number; statements: string[] }[] {

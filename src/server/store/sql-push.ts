@@ -8,6 +8,8 @@ import { pendingAfterPush, type PushPlan, type PushPlanner } from '../push-plan.
 import { json, marks, num, optNum, optStr, str, type SqlExec } from './sql-driver.ts';
 import type { ChangeRow, EntityState, PushBatch, PushSnapshot, StoredResult } from './store.ts';
 import { ApiErrorSchema } from '../../domain/index.ts';
+import { scopeSql, type Scope } from './scope.ts';
+import { ProgressDelta, applyProgress, birthsDeaths } from './sql-progress.ts';
 
 /** Reserves `n` sequence numbers; returns the first. */
 export async function nextSeq(q: SqlExec, n: number): Promise<number> {
@@ -62,7 +64,17 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys']): Promise<PushSn
   return snapshot;
 }
 
-const REG_COLS = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'data', 'seq', 'updated_at'] as const;
+const REG_COLS = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'births', 'deaths', 'data', 'seq', 'updated_at'] as const;
+
+/** Rows by id, in chunks within both databases' parameter limits. */
+async function rowsById(q: SqlExec, sql: (inList: string) => string, ids: readonly string[]) {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    out.push(...(await q.all(sql(marks(part.length)), part)));
+  }
+  return out;
+}
 const LISTING_COLS = ['id', 'district_code', 'household_no', 'visit_status', 'version', 'data', 'seq'] as const;
 
 /** Only the last write of a record in a group reaches its current row (revisions keep all). */
@@ -84,9 +96,9 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   await insertRows(
     q,
     'mutations',
-    ['id', 'user_id', 'device_id', 'entity', 'entity_id', 'base_version', 'device_seq', 'status', 'version', 'error', 'created_at', 'received_at'],
+    ['id', 'user_id', 'device_id', 'entity', 'entity_id', 'base_version', 'device_seq', 'status', 'version', 'error', 'created_at', 'received_at', 'note'],
     items.flatMap(({ batch: b, plan }) =>
-      plan.mutations.map((m) => [m.id, b.userId, b.deviceId, m.entity, m.entityId, m.baseVersion, m.deviceSeq ?? null, m.status, m.version ?? null, m.error ? JSON.stringify(m.error) : null, m.createdAt ?? null, b.receivedAt]),
+      plan.mutations.map((m) => [m.id, b.userId, b.deviceId, m.entity, m.entityId, m.baseVersion, m.deviceSeq ?? null, m.status, m.version ?? null, m.error ? JSON.stringify(m.error) : null, m.createdAt ?? null, b.receivedAt, m.note ?? null]),
     ),
   );
   await insertRows(
@@ -104,11 +116,33 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   const lists = lastById(items.flatMap(({ plan }) => plan.listing));
   const queries = lastById(items.flatMap(({ plan }) => plan.queries));
   const changed = regs.length + lists.length + queries.length;
+  // Counter deltas: the current rows before this group's writes, then the rows it writes.
+  const delta = new ProgressDelta();
+  if (regs.length > 0) {
+    for (const o of await rowsById(q, (l) => `SELECT district_code, status, persons, errors, warnings, births, deaths FROM registrations WHERE id IN (${l})`, regs.map((r) => r.id))) {
+      delta.registration(str(o, 'district_code'), { status: str(o, 'status'), persons: num(o, 'persons'), errors: num(o, 'errors'), warnings: num(o, 'warnings'), births: num(o, 'births'), deaths: num(o, 'deaths') }, -1);
+    }
+  }
+  if (lists.length > 0) {
+    for (const o of await rowsById(q, (l) => `SELECT district_code, visit_status FROM listing WHERE id IN (${l})`, lists.map((r) => r.id))) delta.listing(str(o, 'district_code'), str(o, 'visit_status'), -1);
+    for (const l of lists) delta.listing(l.districtCode, l.visitStatus, 1);
+  }
+  if (queries.length > 0) {
+    for (const o of await rowsById(q, (l) => `SELECT district_code, status FROM queries WHERE id IN (${l})`, queries.map((r) => r.id))) {
+      delta.query(str(o, 'district_code'), str(o, 'status'), -1);
+      delta.query(str(o, 'district_code'), 'answered', 1);
+    }
+  }
   // Taken even when nothing needs a number: the server_seq row lock is always the last lock a
   // push transaction takes before the device rows, so concurrent ones cannot deadlock.
   let seq = await nextSeq(q, changed);
   if (regs.length > 0) {
-    const rows = regs.map((r) => [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, jsonOf(r.data), seq++, r.at]);
+    const rows = regs.map((r) => {
+      const bd = birthsDeaths(r.data);
+      delta.registration(r.districtCode, { status: r.status, persons: r.persons, errors: r.errors, warnings: r.warnings, ...bd }, 1);
+      delta.wrote(r.districtCode, r.at);
+      return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, bd.births, bd.deaths, jsonOf(r.data), seq++, r.at];
+    });
     await insertRows(q, 'registrations', REG_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(REG_COLS)}`);
   }
   if (lists.length > 0) {
@@ -118,6 +152,8 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   for (const w of queries) {
     await q.run("UPDATE queries SET status = 'answered', answer = ?, version = ?, seq = ? WHERE id = ?", [JSON.stringify(w.answer), w.version, seq++, w.id]);
   }
+  // After server_seq, in sorted node order: the same lock order in every push transaction.
+  await applyProgress(q, delta);
 
   // One row per device: the latest report, the highest deviceSeq.
   const devices = new Map<string, { batch: PushBatch; plan: PushPlan; maxSeq: number }>();
@@ -189,16 +225,20 @@ export async function applyPush(q: SqlExec, batch: PushBatch, planner: PushPlann
 }
 
 /** One page of changes in server order; district and query rows get their data from the caller. */
-export async function pullRows(q: SqlExec, districts: readonly string[], afterSeq: number, limit: number): Promise<{ rows: ChangeRow[]; more: boolean }> {
-  if (districts.length === 0) return { rows: [], more: false };
-  const inList = marks(districts.length);
-  const sql = `
-    SELECT 'district' AS entity, code AS id, version, seq, NULL AS data FROM districts WHERE code IN (${inList}) AND seq > ?
-    UNION ALL SELECT 'listing' AS entity, id, version, seq, data FROM listing WHERE district_code IN (${inList}) AND seq > ?
-    UNION ALL SELECT 'household' AS entity, id, version, seq, data FROM registrations WHERE district_code IN (${inList}) AND seq > ?
-    UNION ALL SELECT 'query' AS entity, id, version, seq, NULL AS data FROM queries WHERE district_code IN (${inList}) AND seq > ?
-    ORDER BY seq LIMIT ?`;
-  const params = [...districts, afterSeq, ...districts, afterSeq, ...districts, afterSeq, ...districts, afterSeq, limit + 1];
+export async function pullRows(q: SqlExec, scope: Scope, afterSeq: number, limit: number): Promise<{ rows: ChangeRow[]; more: boolean }> {
+  if (scope.kind === 'none') return { rows: [], more: false };
+  const d = scopeSql(scope, 'code');
+  const c = scopeSql(scope, 'district_code');
+  // Each branch is limited on its own too, so no branch materialises more than one page. For a
+  // small scope (an enumerator's or supervisor's districts) `+seq` keeps the planner on the
+  // (district_code, seq) index instead of walking the whole seq index of a province.
+  const k = scope.kind === 'enumerator' || scope.kind === 'supervisor' || scope.kind === 'district' ? '+seq' : 'seq';
+  const branch = (entity: string, table: string, idCol: string, dataCol: string, w: { sql: string }) =>
+    `SELECT * FROM (SELECT '${entity}' AS entity, ${idCol} AS id, version, seq, ${dataCol} AS data FROM ${table} WHERE ${w.sql} AND ${k} > ? ORDER BY ${k} LIMIT ?) t_${table}`;
+  const sql = [branch('district', 'districts', 'code', 'NULL', d), branch('listing', 'listing', 'id', 'data', c), branch('household', 'registrations', 'id', 'data', c), branch('query', 'queries', 'id', 'NULL', c)].join(
+    ' UNION ALL ',
+  ) + ' ORDER BY seq LIMIT ?';
+  const params = [...d.params, afterSeq, limit + 1, ...c.params, afterSeq, limit + 1, ...c.params, afterSeq, limit + 1, ...c.params, afterSeq, limit + 1, limit + 1];
   const raw = await q.all(sql, params);
   const more = raw.length > limit;
   const rows = raw.slice(0, limit).map((r): ChangeRow => {

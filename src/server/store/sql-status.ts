@@ -1,28 +1,42 @@
 // The supervisors' read models (sync status per enumerator and per district, conflicts,
 // quarantine) as grouped SQL that both dialects accept.
 import { ApiErrorSchema } from '../../domain/index.ts';
-import { json, marks, num, optNum, optStr, str, type SqlExec } from './sql-driver.ts';
+import { json, marks, num, optNum, optStr, str, type Row, type SqlExec } from './sql-driver.ts';
 import type { ConflictRow, DistrictStatus, EnumeratorStatus, QuarantineRow } from './store.ts';
+import { scopeSql, type Scope } from './scope.ts';
+import { VISIT_COLS, toProgressRow, zeroCounts } from './sql-progress.ts';
 
-function countBy(rows: Record<string, unknown>[], keyCol: string): Map<string, number> {
+function countBy(rows: Row[], keyCol: string): Map<string, number> {
   return new Map(rows.map((r) => [str(r, keyCol), num(r, 'n')]));
 }
 
 export async function enumeratorStatus(q: SqlExec, userIds: readonly string[]): Promise<EnumeratorStatus[]> {
   if (userIds.length === 0) return [];
-  const inList = marks(userIds.length);
-  const users = await q.all(`SELECT id, username, name FROM users WHERE id IN (${inList}) ORDER BY username`, userIds);
-  const assigned = await q.all(`SELECT user_id, district_code FROM district_enumerators WHERE user_id IN (${inList}) ORDER BY district_code`, userIds);
-  const devices = await q.all(`SELECT user_id, last_seen_at, last_push_at, pending, app_version, clock FROM devices WHERE user_id IN (${inList}) ORDER BY last_seen_at`, userIds);
-  const rejected = countBy(await q.all(`SELECT user_id, count(*) AS n FROM quarantine WHERE user_id IN (${inList}) GROUP BY user_id`, userIds), 'user_id');
-  const conflicts = countBy(await q.all(`SELECT user_id, count(*) AS n FROM revisions WHERE status = 'conflict' AND user_id IN (${inList}) GROUP BY user_id`, userIds), 'user_id');
+  const users: Row[] = [];
+  const assigned: Row[] = [];
+  const devices: Row[] = [];
+  const rejected = new Map<string, number>();
+  const conflicts = new Map<string, number>();
+  for (let i = 0; i < userIds.length; i += 500) {
+    const part = userIds.slice(i, i + 500);
+    const inList = marks(part.length);
+    users.push(...(await q.all(`SELECT id, username, name FROM users WHERE id IN (${inList})`, part)));
+    assigned.push(...(await q.all(`SELECT user_id, district_code FROM district_enumerators WHERE user_id IN (${inList}) ORDER BY district_code`, part)));
+    devices.push(...(await q.all(`SELECT user_id, last_seen_at, last_push_at, pending, app_version, clock FROM devices WHERE user_id IN (${inList}) ORDER BY last_seen_at`, part)));
+    for (const [k, v] of countBy(await q.all(`SELECT user_id, count(*) AS n FROM quarantine WHERE user_id IN (${inList}) GROUP BY user_id`, part), 'user_id')) rejected.set(k, v);
+    for (const [k, v] of countBy(await q.all(`SELECT user_id, count(*) AS n FROM revisions WHERE status = 'conflict' AND user_id IN (${inList}) GROUP BY user_id`, part), 'user_id')) conflicts.set(k, v);
+  }
+  // Grouped once (maps), never filtered per user: O(users + devices + assignments).
+  const districtsBy = groupBy(assigned, 'user_id');
+  const devicesBy = groupBy(devices, 'user_id');
+  users.sort((a, b) => (str(a, 'username') < str(b, 'username') ? -1 : 1));
   return users.map((u) => {
     const id = str(u, 'id');
+    const mine = devicesBy.get(id) ?? [];
     // The most recently seen device speaks for the enumerator (a replaced phone stops reporting).
-    const last = devices.filter((d) => d.user_id === id).at(-1);
+    const last = mine.at(-1);
     const lastSeenAt = last ? optStr(last, 'last_seen_at') : undefined;
-    const lastPushAt = devices
-      .filter((d) => d.user_id === id)
+    const lastPushAt = mine
       .map((d) => optStr(d, 'last_push_at'))
       .filter((x): x is string => x !== undefined)
       .sort()
@@ -36,7 +50,7 @@ export async function enumeratorStatus(q: SqlExec, userIds: readonly string[]): 
       userId: id,
       username: str(u, 'username'),
       name: str(u, 'name'),
-      districts: assigned.filter((a) => a.user_id === id).map((a) => str(a, 'district_code')),
+      districts: (districtsBy.get(id) ?? []).map((a) => str(a, 'district_code')),
       ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
       ...(lastPushAt !== undefined ? { lastPushAt } : {}),
       ...(pending !== undefined ? { pendingOnDevice: pending } : {}),
@@ -48,48 +62,53 @@ export async function enumeratorStatus(q: SqlExec, userIds: readonly string[]): 
   });
 }
 
-export async function districtStatus(q: SqlExec, districts: readonly string[]): Promise<DistrictStatus[]> {
-  if (districts.length === 0) return [];
-  const inList = marks(districts.length);
-  const ds = await q.all(`SELECT code, name FROM districts WHERE code IN (${inList}) ORDER BY code`, districts);
-  const enumerators = await q.all(`SELECT district_code, user_id FROM district_enumerators WHERE district_code IN (${inList}) ORDER BY user_id`, districts);
-  const visits = await q.all(`SELECT district_code, visit_status, count(*) AS n FROM listing WHERE district_code IN (${inList}) GROUP BY district_code, visit_status`, districts);
-  const regs = await q.all(
-    `SELECT district_code, count(*) AS n, sum(CASE WHEN status = 'complete' THEN 1 ELSE 0 END) AS complete, sum(persons) AS persons,
-       sum(CASE WHEN errors > 0 THEN 1 ELSE 0 END) AS with_errors, sum(CASE WHEN warnings > 0 THEN 1 ELSE 0 END) AS with_warnings
-     FROM registrations WHERE district_code IN (${inList}) GROUP BY district_code`,
-    districts,
+function groupBy(rows: readonly Row[], col: string): Map<string, Row[]> {
+  const m = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = str(r, col);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
+/** Per-district status from the rollup counters (one row per district), paged by code. */
+export async function districtStatus(q: SqlExec, scope: Scope, after: string, limit: number): Promise<DistrictStatus[]> {
+  const w = scopeSql(scope, 'd.code');
+  const ds = await q.all(
+    `SELECT d.code, d.name, p.* FROM districts d LEFT JOIN progress p ON p.node = d.code WHERE ${w.sql} AND d.code > ? ORDER BY d.code LIMIT ?`,
+    [...w.params, after, limit],
   );
-  const open = countBy(await q.all(`SELECT district_code, count(*) AS n FROM queries WHERE status = 'open' AND district_code IN (${inList}) GROUP BY district_code`, districts), 'district_code');
+  if (ds.length === 0) return [];
+  const codes = ds.map((d) => str(d, 'code'));
+  const enumerators = groupBy(await q.all(`SELECT district_code, user_id FROM district_enumerators WHERE district_code IN (${marks(codes.length)}) ORDER BY user_id`, codes), 'district_code');
   return ds.map((d) => {
     const code = str(d, 'code');
+    const c = d.node === null || d.node === undefined ? zeroCounts() : toProgressRow({ ...d, node: code }).counts;
     const byVisitStatus: Record<string, number> = {};
-    let listingSize = 0;
-    for (const v of visits.filter((x) => x.district_code === code)) {
-      byVisitStatus[str(v, 'visit_status')] = num(v, 'n');
-      listingSize += num(v, 'n');
-    }
-    const r = regs.find((x) => x.district_code === code);
+    for (const [status, col] of Object.entries(VISIT_COLS)) if (c[col] > 0) byVisitStatus[status] = c[col];
     return {
       code,
       name: str(d, 'name'),
-      enumerators: enumerators.filter((e) => e.district_code === code).map((e) => str(e, 'user_id')),
-      listingSize,
+      enumerators: (enumerators.get(code) ?? []).map((e) => str(e, 'user_id')),
+      listingSize: c.listing,
       byVisitStatus,
-      registrations: r ? num(r, 'n') : 0,
-      completeRegistrations: r ? num(r, 'complete') : 0,
-      personsRegistered: r ? num(r, 'persons') : 0,
-      householdsWithErrors: r ? num(r, 'with_errors') : 0,
-      householdsWithWarnings: r ? num(r, 'with_warnings') : 0,
-      openQueries: open.get(code) ?? 0,
+      registrations: c.r_complete + c.r_draft,
+      completeRegistrations: c.r_complete,
+      personsRegistered: c.persons,
+      householdsWithErrors: c.with_errors,
+      householdsWithWarnings: c.with_warnings,
+      openQueries: c.q_open,
     };
   });
 }
 
-export async function listConflicts(q: SqlExec, districts: readonly string[]): Promise<ConflictRow[]> {
-  if (districts.length === 0) return [];
-  const rows = await q.all(`SELECT * FROM revisions WHERE status = 'conflict' AND district_code IN (${marks(districts.length)}) ORDER BY id`, districts);
+export async function listConflicts(q: SqlExec, scope: Scope, afterId: number, limit: number): Promise<ConflictRow[]> {
+  const w = scopeSql(scope, 'district_code');
+  const rows = await q.all(`SELECT * FROM revisions WHERE status = 'conflict' AND ${w.sql} AND id > ? ORDER BY id LIMIT ?`, [...w.params, afterId, limit]);
   return rows.map((r) => ({
+    id: num(r, 'id'),
     mutationId: str(r, 'mutation_id'),
     entity: str(r, 'entity'),
     entityId: str(r, 'entity_id'),
@@ -103,12 +122,11 @@ export async function listConflicts(q: SqlExec, districts: readonly string[]): P
   }));
 }
 
-export async function listQuarantine(q: SqlExec, districts: readonly string[], userIds: readonly string[]): Promise<QuarantineRow[]> {
-  const conds: string[] = [];
-  if (districts.length > 0) conds.push(`district_code IN (${marks(districts.length)})`);
-  if (userIds.length > 0) conds.push(`user_id IN (${marks(userIds.length)})`);
-  if (conds.length === 0) return [];
-  const rows = await q.all(`SELECT * FROM quarantine WHERE ${conds.join(' OR ')} ORDER BY id`, [...districts, ...userIds]);
+export async function listQuarantine(q: SqlExec, scope: Scope, afterId: number, limit: number): Promise<QuarantineRow[]> {
+  const w = scopeSql(scope, 'district_code');
+  // A supervisor also sees everything its enumerators had refused (a push to another district too).
+  const extra = scope.kind === 'supervisor' ? { sql: ' OR user_id IN (SELECT id FROM users WHERE supervisor_id = ?)', params: [scope.userId] } : { sql: '', params: [] };
+  const rows = await q.all(`SELECT * FROM quarantine WHERE (${w.sql}${extra.sql}) AND id > ? ORDER BY id LIMIT ?`, [...w.params, ...extra.params, afterId, limit]);
   return rows.map((r) => {
     const mutationId = optStr(r, 'mutation_id');
     const districtCode = optStr(r, 'district_code');

@@ -8,26 +8,58 @@ import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
 import { MIGRATIONS_TABLE, migrationsFor } from './migrations.ts';
 import { json, marks, num, optNum, optStr, str, type Row, type SqlDriver } from './sql-driver.ts';
 import { PushGroups } from './group-commit.ts';
+import { randomBytes } from 'node:crypto';
 import { insertRows, nextSeq, pullRows } from './sql-push.ts';
 import { districtStatus, enumeratorStatus, listConflicts, listQuarantine } from './sql-status.ts';
+import { ProgressDelta, applyProgress, backfillBirthsDeaths, birthsDeaths, computeProgress, rebuildProgress, toProgressRow } from './sql-progress.ts';
+import { graceDistrictsOf, importUsers, reassignDistrict, scopeHead, setDistrictEnumerators } from './sql-users.ts';
+import { childLength, prefixCovers, scopeSql, type Scope } from './scope.ts';
 import type {
   ChangeRow,
   CreateUserResult,
   DeviceRow,
   Durability,
+  ExportKey,
   ImportListingResult,
+  ImportUsersResult,
   NewUser,
+  ProgressNode,
   PushBatch,
+  ScopeEvent,
   Session,
   Store,
   StoredRegistration,
   StoredUser,
+  UserImportFailure,
+  UserImportOptions,
+  UserImportRow,
 } from './store.ts';
 
-const TABLES = ['users', 'sessions', 'districts', 'district_enumerators', 'listing', 'registrations', 'revisions', 'mutations', 'quarantine', 'devices', 'queries'] as const;
+const TABLES = [
+  'users',
+  'sessions',
+  'districts',
+  'district_enumerators',
+  'listing',
+  'registrations',
+  'revisions',
+  'mutations',
+  'quarantine',
+  'devices',
+  'queries',
+  'progress',
+  'scope_events',
+  'district_grace',
+] as const;
+
+/** A pull touches the device row only when its last-seen time is older than this (no write per pull). */
+const SEEN_GRANULARITY_MS = 10 * 60_000;
 
 function toUser(r: Row): StoredUser {
   const supervisorId = optStr(r, 'supervisor_id');
+  const scope = optStr(r, 'scope');
+  const activationHash = optStr(r, 'activation_hash');
+  const activationExpiresAt = optStr(r, 'activation_expires_at');
   return {
     id: str(r, 'id'),
     username: str(r, 'username'),
@@ -35,8 +67,18 @@ function toUser(r: Row): StoredUser {
     role: RoleSchema.parse(r.role),
     passwordHash: str(r, 'password_hash'),
     ...(supervisorId !== undefined ? { supervisorId } : {}),
+    ...(scope !== undefined ? { scope } : {}),
     disabled: num(r, 'disabled') !== 0,
+    activationPending: activationHash !== undefined,
+    ...(activationHash !== undefined ? { activationHash } : {}),
+    ...(activationExpiresAt !== undefined ? { activationExpiresAt } : {}),
   };
+}
+
+const USER_COLS = 'id, username, name, role, password_hash, supervisor_id, scope, disabled, activation_hash, activation_expires_at';
+
+function progressNode(r: Row): ProgressNode {
+  return toProgressRow(r);
 }
 
 function toQuery(r: Row): ReviewQuery {
@@ -88,6 +130,11 @@ export class SqlStore implements Store {
       for (const m of migrationsFor(this.db.kind)) {
         if (done.has(m.version)) continue;
         for (const s of m.statements) await q.run(s);
+        if (m.version === 2) {
+          // Counters of what the store already holds, so they start consistent with it.
+          await backfillBirthsDeaths(q);
+          await rebuildProgress(q);
+        }
         await q.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, new Date().toISOString()]);
       }
     });
@@ -102,40 +149,62 @@ export class SqlStore implements Store {
       await q.lockKeys([`user:${u.username}`]);
       if ((await q.all('SELECT id FROM users WHERE username = ?', [u.username])).length > 0) return { ok: false, reason: 'username_taken' };
       if (u.supervisorId !== undefined && (await q.all('SELECT id FROM users WHERE id = ?', [u.supervisorId])).length === 0) return { ok: false, reason: 'unknown_supervisor' };
-      await q.run('INSERT INTO users (id, username, name, role, password_hash, supervisor_id, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)', [
+      await q.run('INSERT INTO users (id, username, name, role, password_hash, supervisor_id, scope, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)', [
         u.id,
         u.username,
         u.name,
         u.role,
         u.passwordHash,
         u.supervisorId ?? null,
+        u.scope ?? null,
         new Date().toISOString(),
       ]);
-      return { ok: true, user: { ...u, disabled: false } };
+      return { ok: true, user: { ...u, disabled: false, activationPending: false } };
     });
   }
   async findUserByUsername(username: string) {
-    const r = (await this.db.all('SELECT * FROM users WHERE username = ?', [username]))[0];
+    const r = (await this.db.all(`SELECT ${USER_COLS} FROM users WHERE username = ?`, [username]))[0];
     return r ? toUser(r) : undefined;
   }
   async getUser(id: string) {
-    const r = (await this.db.all('SELECT * FROM users WHERE id = ?', [id]))[0];
+    const r = (await this.db.all(`SELECT ${USER_COLS} FROM users WHERE id = ?`, [id]))[0];
     return r ? toUser(r) : undefined;
   }
-  async listUsers() {
-    return (await this.db.all('SELECT * FROM users ORDER BY username')).map(toUser);
+  async hasUsers() {
+    return (await this.db.all('SELECT id FROM users LIMIT 1')).length > 0;
   }
   async districtsOf(user: StoredUser): Promise<string[]> {
+    if (user.role !== 'enumerator' && user.role !== 'supervisor') return [];
     const rows =
-      user.role === 'admin'
-        ? await this.db.all('SELECT code AS c FROM districts ORDER BY code')
-        : user.role === 'enumerator'
-          ? await this.db.all('SELECT district_code AS c FROM district_enumerators WHERE user_id = ? ORDER BY district_code', [user.id])
-          : await this.db.all(
-              'SELECT DISTINCT de.district_code AS c FROM district_enumerators de JOIN users u ON u.id = de.user_id WHERE u.supervisor_id = ? ORDER BY de.district_code',
-              [user.id],
-            );
+      user.role === 'enumerator'
+        ? await this.db.all('SELECT district_code AS c FROM district_enumerators WHERE user_id = ? ORDER BY district_code', [user.id])
+        : await this.db.all(
+            'SELECT DISTINCT de.district_code AS c FROM district_enumerators de JOIN users u ON u.id = de.user_id WHERE u.supervisor_id = ? ORDER BY de.district_code',
+            [user.id],
+          );
     return rows.map((r) => str(r, 'c'));
+  }
+  async districtInScope(scope: Scope, code: string): Promise<boolean> {
+    const quick = prefixCovers(scope, code);
+    if (quick === false) return false;
+    const w = scopeSql(scope, 'code');
+    return (await this.db.all(`SELECT code FROM districts WHERE code = ? AND ${w.sql}`, [code, ...w.params])).length > 0;
+  }
+  async enumeratorsOfSupervisor(supervisorId: string): Promise<string[]> {
+    return (await this.db.all("SELECT id FROM users WHERE supervisor_id = ? AND role = 'enumerator' ORDER BY username", [supervisorId])).map((r) => str(r, 'id'));
+  }
+  async enumeratorsIn(scope: Scope, afterUsername: string, limit: number): Promise<StoredUser[]> {
+    if (scope.kind === 'supervisor') {
+      const rows = await this.db.all(`SELECT ${USER_COLS} FROM users WHERE supervisor_id = ? AND role = 'enumerator' AND username > ? ORDER BY username LIMIT ?`, [scope.userId, afterUsername, limit]);
+      return rows.map(toUser);
+    }
+    const w = scopeSql(scope, 'de.district_code');
+    const rows = await this.db.all(
+      `SELECT ${USER_COLS.split(', ').map((c) => `u.${c}`).join(', ')} FROM users u WHERE u.role = 'enumerator' AND u.username > ?
+         AND EXISTS (SELECT 1 FROM district_enumerators de WHERE de.user_id = u.id AND ${w.sql}) ORDER BY u.username LIMIT ?`,
+      [afterUsername, ...w.params, limit],
+    );
+    return rows.map(toUser);
   }
 
   async createSession(s: Session) {
@@ -163,6 +232,75 @@ export class SqlStore implements Store {
   async revokeSession(tokenHash: string, at: string) {
     await this.db.run('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL', [at, tokenHash]);
   }
+  revokeSessions(userId: string, deviceId: string | undefined, at: string): Promise<number> {
+    return deviceId === undefined
+      ? this.db.run('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [at, userId])
+      : this.db.run('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND device_id = ? AND revoked_at IS NULL', [at, userId, deviceId]);
+  }
+  setUserDisabled(userId: string, disabled: boolean, at: string): Promise<void> {
+    return this.db.tx(async (q) => {
+      await q.run('UPDATE users SET disabled = ? WHERE id = ?', [disabled ? 1 : 0, userId]);
+      if (disabled) await q.run('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [at, userId]);
+    });
+  }
+  setActivation(userId: string, codeHash: string, expiresAt: string, at: string): Promise<void> {
+    return this.db.tx(async (q) => {
+      await q.run("UPDATE users SET password_hash = '', activation_hash = ?, activation_expires_at = ? WHERE id = ?", [codeHash, expiresAt, userId]);
+      await q.run('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [at, userId]);
+    });
+  }
+  activate(username: string, codeHash: string, passwordHash: string, now: string): Promise<StoredUser | undefined> {
+    return this.db.tx(async (q) => {
+      await q.lockKeys([`user:${username}`]);
+      // One statement decides: the code must match, be unused and unexpired; it is cleared as the password is set.
+      const changed = await q.run(
+        'UPDATE users SET password_hash = ?, activation_hash = NULL, activation_expires_at = NULL WHERE username = ? AND activation_hash = ? AND activation_expires_at > ? AND disabled = 0',
+        [passwordHash, username, codeHash, now],
+      );
+      if (changed !== 1) return undefined;
+      const r = (await q.all(`SELECT ${USER_COLS} FROM users WHERE username = ?`, [username]))[0];
+      return r ? toUser(r) : undefined;
+    });
+  }
+  importUsers(rows: readonly UserImportRow[], opts: UserImportOptions): Promise<ImportUsersResult | UserImportFailure> {
+    return this.db.tx(async (q) => {
+      await q.lockKeys(['users-import']);
+      const r = await importUsers(q, rows, opts);
+      // A refused import changes nothing: roll back whatever was written before the refusal.
+      if ('ok' in r) throw new ImportRefused(r);
+      return r;
+    }).catch((e: unknown) => {
+      if (e instanceof ImportRefused) return e.failure;
+      throw e;
+    });
+  }
+  reassignDistrict(code: string, toUserId: string, graceUntil: string, at: string) {
+    return this.db.tx(async (q) => {
+      await q.lockKeys([`district:${code}`]);
+      return reassignDistrict(q, code, toUserId, graceUntil, at);
+    });
+  }
+  graceDistrictsOf(userId: string, now: string) {
+    return graceDistrictsOf(this.db, userId, now);
+  }
+  scopeHead(userId: string) {
+    return scopeHead(this.db, userId);
+  }
+  async scopeEventsSince(userId: string, afterSeq: number): Promise<ScopeEvent[]> {
+    const rows = await this.db.all('SELECT seq, district_code, kind FROM scope_events WHERE user_id = ? AND seq > ? ORDER BY seq, id LIMIT 10000', [userId, afterSeq]);
+    return rows.map((r) => {
+      const kind = str(r, 'kind');
+      if (kind !== 'add' && kind !== 'remove' && kind !== 'scope') throw new Error('bad scope event');
+      return { seq: num(r, 'seq'), districtCode: str(r, 'district_code'), kind };
+    });
+  }
+  async secret(name: string): Promise<string> {
+    // Every node inserts its candidate; the first one stored wins for all of them.
+    await this.db.run('INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32).toString('base64url')]);
+    const r = (await this.db.all('SELECT value FROM server_secrets WHERE name = ?', [name]))[0];
+    if (!r) throw new Error('secret missing');
+    return str(r, 'value');
+  }
 
   putDistrict(d: District): Promise<void> {
     const district = DistrictSchema.parse(d);
@@ -170,14 +308,16 @@ export class SqlStore implements Store {
       await q.lockKeys([`district:${district.code}`]);
       const old = (await q.all('SELECT version FROM districts WHERE code = ?', [district.code]))[0];
       const seq = await nextSeq(q, 1);
+      const at = new Date().toISOString();
       if (old) {
         await q.run('UPDATE districts SET name = ?, urban_rural = ?, version = ?, seq = ? WHERE code = ?', [district.name, district.urbanRural ?? null, num(old, 'version') + 1, seq, district.code]);
-        await q.run('DELETE FROM district_enumerators WHERE district_code = ?', [district.code]);
       } else {
         await q.run('INSERT INTO districts (code, name, urban_rural, version, seq) VALUES (?, ?, ?, 1, ?)', [district.code, district.name, district.urbanRural ?? null, seq]);
+        const delta = new ProgressDelta();
+        delta.district(district.code, district.name);
+        await applyProgress(q, delta);
       }
-      const users = [...new Set(district.enumerators)];
-      if (users.length > 0) await insertRows(q, 'district_enumerators', ['district_code', 'user_id'], users.map((u) => [district.code, u]));
+      await setDistrictEnumerators(q, district.code, [...new Set(district.enumerators)], at);
     });
   }
   async listDistricts(codes?: readonly string[]): Promise<District[]> {
@@ -206,10 +346,12 @@ export class SqlStore implements Store {
     return this.db.tx(async (q) => {
       const result: ImportListingResult = { inserted: 0, updated: 0, unchanged: 0 };
       await q.lockKeys([...districts.map((d) => `district:${d.code}`), ...parsed.map((e) => `listing:${e.id}`)]);
+      const delta = new ProgressDelta();
       for (const d of districts) {
         if ((await q.all('SELECT code FROM districts WHERE code = ?', [d.code])).length > 0) continue;
         await q.run('INSERT INTO districts (code, name, urban_rural, version, seq) VALUES (?, ?, ?, 1, ?)', [d.code, d.name, d.urbanRural ?? null, await nextSeq(q, 1)]);
-        if (d.enumerators.length > 0) await insertRows(q, 'district_enumerators', ['district_code', 'user_id'], d.enumerators.map((u) => [d.code, u]));
+        delta.district(d.code, d.name);
+        if (d.enumerators.length > 0) await setDistrictEnumerators(q, d.code, d.enumerators, new Date().toISOString());
       }
       const existing = new Map<string, Row>();
       for (let i = 0; i < parsed.length; i += 500) {
@@ -221,6 +363,7 @@ export class SqlStore implements Store {
         const old = existing.get(e.id);
         if (!old) {
           writes.push({ entry: e, version: 1 });
+          delta.listing(e.districtCode, e.visit.status, 1);
           result.inserted++;
           continue;
         }
@@ -235,6 +378,7 @@ export class SqlStore implements Store {
         writes.push({ entry: merged, version: num(old, 'version') + 1 });
         result.updated++;
       }
+      await applyProgress(q, delta);
       if (writes.length > 0) {
         let seq = await nextSeq(q, writes.length);
         const cols = ['id', 'district_code', 'household_no', 'visit_status', 'version', 'data', 'seq'];
@@ -248,12 +392,26 @@ export class SqlStore implements Store {
   importRegistrations(rows: readonly RegistrationWrite[], at: string): Promise<number> {
     return this.db.tx(async (q) => {
       if (rows.length === 0) return 0;
+      const delta = new ProgressDelta();
+      const ids = rows.map((r) => r.id);
+      for (let i = 0; i < ids.length; i += 500) {
+        const part = ids.slice(i, i + 500);
+        for (const o of await q.all(`SELECT district_code, status, persons, errors, warnings, births, deaths FROM registrations WHERE id IN (${marks(part.length)})`, part)) {
+          delta.registration(str(o, 'district_code'), { status: str(o, 'status'), persons: num(o, 'persons'), errors: num(o, 'errors'), warnings: num(o, 'warnings'), births: num(o, 'births'), deaths: num(o, 'deaths') }, -1);
+        }
+      }
       let seq = await nextSeq(q, rows.length);
-      const cols = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'data', 'seq', 'updated_at'];
-      const regRows = rows.map((r) => [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, JSON.stringify(r.data), seq++, at]);
+      const cols = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'births', 'deaths', 'data', 'seq', 'updated_at'];
+      const regRows = rows.map((r) => {
+        const bd = birthsDeaths(r.data);
+        delta.registration(r.districtCode, { status: r.status, persons: r.persons, errors: r.errors, warnings: r.warnings, ...bd }, 1);
+        delta.wrote(r.districtCode, at);
+        return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, bd.births, bd.deaths, JSON.stringify(r.data), seq++, at];
+      });
       await insertRows(q, 'registrations', cols, regRows, `ON CONFLICT (id) DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`);
       const revRows = rows.map((r) => ['household', r.id, r.districtCode, r.version, r.version - 1, 'applied', JSON.stringify(r.data), at]);
       await insertRows(q, 'revisions', ['entity', 'entity_id', 'district_code', 'version', 'base_version', 'status', 'data', 'received_at'], revRows);
+      await applyProgress(q, delta);
       return rows.length;
     });
   }
@@ -262,8 +420,8 @@ export class SqlStore implements Store {
     return this.groups.apply(batch, planner);
   }
 
-  async pull(districts: readonly string[], afterSeq: number, limit: number): Promise<{ changes: ChangeRow[]; more: boolean }> {
-    const { rows, more } = await pullRows(this.db, districts, afterSeq, limit);
+  async pull(scope: Scope, afterSeq: number, limit: number): Promise<{ changes: ChangeRow[]; more: boolean }> {
+    const { rows, more } = await pullRows(this.db, scope, afterSeq, limit);
     const dCodes = rows.filter((r) => r.entity === 'district').map((r) => r.id);
     const qIds = rows.filter((r) => r.entity === 'query').map((r) => r.id);
     const ds = new Map((dCodes.length ? await this.listDistricts(dCodes) : []).map((d) => [d.code, d]));
@@ -299,11 +457,26 @@ export class SqlStore implements Store {
     return rows.map(deviceRow);
   }
   async touchDevice(id: string, userId: string, at: string) {
+    const r = (await this.db.all('SELECT user_id, last_seen_at FROM devices WHERE id = ?', [id]))[0];
+    const seen = r ? optStr(r, 'last_seen_at') : undefined;
+    // Last seen is reported to the minute, not to the request: most pulls write nothing.
+    if (r && str(r, 'user_id') === userId && seen !== undefined && Date.parse(at) - Date.parse(seen) < SEEN_GRANULARITY_MS) return;
     await this.db.run('INSERT INTO devices (id, user_id, last_seen_at, device_seq) VALUES (?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, last_seen_at = excluded.last_seen_at', [
       id,
       userId,
       at,
     ]);
+  }
+
+  async devicesWithQueue(scope: Scope, groupLength: number): Promise<Map<string, number>> {
+    const w = scopeSql(scope, 'de.district_code');
+    // Starts from the partial index of devices with a queue (few at any time), never from all devices.
+    const rows = await this.db.all(
+      `SELECT substr(de.district_code, 1, ${Math.trunc(groupLength)}) AS node, count(DISTINCT d.id) AS n
+         FROM devices d JOIN district_enumerators de ON de.user_id = d.user_id WHERE d.pending > 0 AND ${w.sql} GROUP BY substr(de.district_code, 1, ${Math.trunc(groupLength)})`,
+      w.params,
+    );
+    return new Map(rows.map((r) => [str(r, 'node'), num(r, 'n')]));
   }
 
   createQuery(query: ReviewQuery): Promise<void> {
@@ -314,17 +487,28 @@ export class SqlStore implements Store {
         'INSERT INTO queries (id, household_id, district_code, household_no, message, status, created_by, created_at, answer, resolved_at, version, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [qy.id, qy.householdId, qy.districtCode, qy.householdNo ?? null, qy.message, qy.status, qy.createdBy, qy.createdAt, qy.answer ? JSON.stringify(qy.answer) : null, qy.resolvedAt ?? null, qy.version, seq],
       );
+      const delta = new ProgressDelta();
+      delta.query(qy.districtCode, qy.status, 1);
+      await applyProgress(q, delta);
     });
   }
   async getQuery(id: string) {
     const r = (await this.db.all('SELECT * FROM queries WHERE id = ?', [id]))[0];
     return r ? toQuery(r) : undefined;
   }
-  async listQueries(districts: readonly string[], status?: string) {
-    if (districts.length === 0) return [];
-    const params: unknown[] = [...districts];
-    if (status !== undefined) params.push(status);
-    const rows = await this.db.all(`SELECT * FROM queries WHERE district_code IN (${marks(districts.length)}) ${status !== undefined ? 'AND status = ?' : ''} ORDER BY created_at, id`, params);
+  async listQueries(scope: Scope, status: string | undefined, after: { createdAt: string; id: string } | undefined, limit: number) {
+    const w = scopeSql(scope, 'district_code');
+    const params: unknown[] = [...w.params];
+    let sql = `SELECT * FROM queries WHERE ${w.sql}`;
+    if (status !== undefined) {
+      sql += ' AND status = ?';
+      params.push(status);
+    }
+    if (after) {
+      sql += ' AND (created_at > ? OR (created_at = ? AND id > ?))';
+      params.push(after.createdAt, after.createdAt, after.id);
+    }
+    const rows = await this.db.all(`${sql} ORDER BY created_at, id LIMIT ?`, [...params, limit]);
     return rows.map(toQuery);
   }
   resolveQuery(id: string, at: string): Promise<ReviewQuery | undefined> {
@@ -336,6 +520,10 @@ export class SqlStore implements Store {
       if (current.status === 'resolved') return current;
       const seq = await nextSeq(q, 1);
       await q.run("UPDATE queries SET status = 'resolved', resolved_at = ?, version = ?, seq = ? WHERE id = ?", [at, current.version + 1, seq, id]);
+      const delta = new ProgressDelta();
+      delta.query(current.districtCode, current.status, -1);
+      delta.query(current.districtCode, 'resolved', 1);
+      await applyProgress(q, delta);
       return { ...current, status: 'resolved', resolvedAt: at, version: current.version + 1 };
     });
   }
@@ -344,10 +532,21 @@ export class SqlStore implements Store {
     const r = (await this.db.all('SELECT id, district_code, version, data FROM registrations WHERE id = ?', [id]))[0];
     return r ? { id: str(r, 'id'), districtCode: str(r, 'district_code'), version: num(r, 'version'), data: json(r, 'data') } : undefined;
   }
-  async listRegistrations(districts: readonly string[]): Promise<StoredRegistration[]> {
-    if (districts.length === 0) return [];
-    const rows = await this.db.all(`SELECT id, district_code, version, data FROM registrations WHERE district_code IN (${marks(districts.length)}) ORDER BY district_code, household_no, id`, districts);
-    return rows.map((r) => ({ id: str(r, 'id'), districtCode: str(r, 'district_code'), version: num(r, 'version'), data: json(r, 'data') }));
+  async registrationsPage(scope: Scope, after: ExportKey | undefined, limit: number): Promise<(StoredRegistration & { householdNo: string })[]> {
+    const w = scopeSql(scope, 'district_code');
+    const params: unknown[] = [...w.params];
+    let sql = `SELECT id, district_code, household_no, version, data FROM registrations WHERE ${w.sql}`;
+    if (after) {
+      // Keyset paging on the export index: each page starts where the last one ended.
+      sql += ' AND (district_code > ? OR (district_code = ? AND (household_no > ? OR (household_no = ? AND id > ?))))';
+      params.push(after.districtCode, after.districtCode, after.householdNo, after.householdNo, after.id);
+    }
+    const rows = await this.db.all(`${sql} ORDER BY district_code, household_no, id LIMIT ?`, [...params, limit]);
+    return rows.map((r) => ({ id: str(r, 'id'), districtCode: str(r, 'district_code'), householdNo: str(r, 'household_no'), version: num(r, 'version'), data: json(r, 'data') }));
+  }
+  async districtCodes(scope: Scope, after: string, limit: number): Promise<string[]> {
+    const w = scopeSql(scope, 'code');
+    return (await this.db.all(`SELECT code FROM districts WHERE ${w.sql} AND code > ? ORDER BY code LIMIT ?`, [...w.params, after, limit])).map((r) => str(r, 'code'));
   }
   async countRevisions(entityId?: string) {
     const rows = entityId === undefined ? await this.db.all('SELECT count(*) AS n FROM revisions') : await this.db.all('SELECT count(*) AS n FROM revisions WHERE entity_id = ?', [entityId]);
@@ -357,14 +556,38 @@ export class SqlStore implements Store {
   enumeratorStatus(userIds: readonly string[]) {
     return enumeratorStatus(this.db, userIds);
   }
-  districtStatus(districts: readonly string[]) {
-    return districtStatus(this.db, districts);
+  districtStatus(scope: Scope, after: string, limit: number) {
+    return districtStatus(this.db, scope, after, limit);
   }
-  listConflicts(districts: readonly string[]) {
-    return listConflicts(this.db, districts);
+  async progress(node: string): Promise<{ node: ProgressNode; children: ProgressNode[] } | undefined> {
+    const r = (await this.db.all('SELECT * FROM progress WHERE node = ?', [node]))[0];
+    if (!r) return undefined;
+    const self = progressNode(r);
+    if (self.counts.districts === 0) return undefined;
+    const len = childLength(node);
+    const children = len === undefined ? [] : (await this.db.all('SELECT * FROM progress WHERE parent = ? AND districts > 0 ORDER BY node', [node])).map(progressNode);
+    return { node: self, children };
   }
-  listQuarantine(districts: readonly string[], userIds: readonly string[]) {
-    return listQuarantine(this.db, districts, userIds);
+  async progressOfDistricts(scope: Scope): Promise<ProgressNode[]> {
+    const w = scopeSql(scope, 'node');
+    return (await this.db.all(`SELECT * FROM progress WHERE ${w.sql} ORDER BY node`, w.params)).map(progressNode);
+  }
+  listConflicts(scope: Scope, afterId: number, limit: number) {
+    return listConflicts(this.db, scope, afterId, limit);
+  }
+  listQuarantine(scope: Scope, afterId: number, limit: number) {
+    return listQuarantine(this.db, scope, afterId, limit);
+  }
+  rebuildProgress() {
+    return this.db.tx(async (q) => {
+      await q.lockKeys(['progress-rebuild']);
+      return rebuildProgress(q);
+    });
+  }
+  async progressConsistency() {
+    const maintained = new Map((await this.db.all('SELECT * FROM progress')).map((r) => [str(r, 'node'), progressNode(r)]));
+    const recounted = new Map([...(await computeProgress(this.db)).entries()].map(([node, e]) => [node, { node, counts: e.counts, ...(e.lastPushAt !== undefined ? { lastPushAt: e.lastPushAt } : {}) }]));
+    return { maintained, recounted };
   }
   async tableCounts() {
     const out: Record<string, number> = {};
@@ -373,6 +596,12 @@ export class SqlStore implements Store {
       out[t] = r ? num(r, 'n') : 0;
     }
     return out;
+  }
+}
+
+class ImportRefused extends Error {
+  constructor(readonly failure: UserImportFailure) {
+    super('users import refused');
   }
 }
 

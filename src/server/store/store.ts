@@ -3,6 +3,8 @@
 // domain type or a plain row type declared here; no SQL leaks out.
 import type { ApiError, District, ListingEntry, MutationResult, Role, ReviewQuery, DeviceReport } from '../../domain/index.ts';
 import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
+import type { Scope } from './scope.ts';
+import type { Counts } from './sql-progress.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -13,7 +15,14 @@ export interface StoredUser {
   role: Role;
   passwordHash: string;
   supervisorId?: string;
+  /** Offices: the code prefix they run. */
+  scope?: string;
   disabled: boolean;
+  /** A one-time activation code is outstanding (new or reset account). */
+  activationPending: boolean;
+  /** SHA-256 of the outstanding activation code, and until when it is valid. */
+  activationHash?: string;
+  activationExpiresAt?: string;
 }
 
 export interface NewUser {
@@ -23,6 +32,7 @@ export interface NewUser {
   role: Role;
   passwordHash: string;
   supervisorId?: string;
+  scope?: string;
 }
 
 export interface Session {
@@ -94,6 +104,7 @@ export interface DistrictStatus {
 }
 
 export interface ConflictRow {
+  id: number;
   mutationId: string;
   entity: string;
   entityId: string;
@@ -125,6 +136,54 @@ export interface DeviceRow {
   pending?: number;
   appVersion?: string;
   deviceSeq: number;
+}
+
+/** One row of the users import, resolved against the store (ids of supervisors known). */
+export interface UserImportRow {
+  username: string;
+  name: string;
+  role: Role;
+  districts: string[];
+  supervisorUsername?: string;
+  scope?: string;
+}
+
+export interface ImportUsersResult {
+  created: { username: string; name: string; code: string }[];
+  updated: number;
+  unchanged: number;
+  /** Districts that did not exist and were created as placeholders. */
+  newDistricts: number;
+}
+
+export interface UserImportOptions {
+  /** A fresh activation code and its hash for each new account. */
+  newCode: () => { code: string; hash: string };
+  activationExpiresAt: string;
+  at: string;
+  /** How long an enumerator who lost a district may still deliver what it queued for it. */
+  graceUntil: string;
+}
+
+export type UserImportFailure = { ok: false; errors: { username: string; message: string }[] };
+
+export interface ScopeEvent {
+  seq: number;
+  districtCode: string;
+  kind: 'add' | 'remove' | 'scope';
+}
+
+export interface ProgressNode {
+  node: string;
+  name?: string;
+  counts: Counts;
+  lastPushAt?: string;
+}
+
+export interface ExportKey {
+  districtCode: string;
+  householdNo: string;
+  id: string;
 }
 
 export interface ChangeRow {
@@ -167,13 +226,47 @@ export interface Store {
   createUser(user: NewUser): Promise<CreateUserResult>;
   findUserByUsername(username: string): Promise<StoredUser | undefined>;
   getUser(id: string): Promise<StoredUser | undefined>;
-  listUsers(): Promise<StoredUser[]>;
-  /** Districts an enumerator is assigned to, those of a supervisor's enumerators, or all for an admin. */
+  /** True when the store holds any account (demo seeding). */
+  hasUsers(): Promise<boolean>;
+  /**
+   * Districts an enumerator is assigned to, or those of a supervisor's enumerators. Offices and
+   * admins get [] (their scope is a prefix, never expanded).
+   */
   districtsOf(user: StoredUser): Promise<string[]>;
+  /** Is the district inside the scope (and does it exist)? */
+  districtInScope(scope: Scope, code: string): Promise<boolean>;
+  /** Ids of the enumerators a supervisor supervises (index on users.supervisor_id). */
+  enumeratorsOfSupervisor(supervisorId: string): Promise<string[]>;
+  /** Enumerators assigned to districts in the scope, ordered by username, after a username (paged). */
+  enumeratorsIn(scope: Scope, afterUsername: string, limit: number): Promise<StoredUser[]>;
 
   createSession(session: Session): Promise<void>;
   findSession(tokenHash: string): Promise<Session | undefined>;
   revokeSession(tokenHash: string, at: string): Promise<void>;
+  /** Revokes every live token of a user (or of one of its devices); returns how many. */
+  revokeSessions(userId: string, deviceId: string | undefined, at: string): Promise<number>;
+
+  /** Disable (tokens revoked) or enable an account. */
+  setUserDisabled(userId: string, disabled: boolean, at: string): Promise<void>;
+  /** A new one-time activation code: the password is cleared and every token revoked. */
+  setActivation(userId: string, codeHash: string, expiresAt: string, at: string): Promise<void>;
+  /** Uses the activation code (once): sets the password; undefined when the code is wrong, used or expired. */
+  activate(username: string, codeHash: string, passwordHash: string, now: string): Promise<StoredUser | undefined>;
+  /** All or nothing: creates new accounts with activation codes, updates changed ones. */
+  importUsers(rows: readonly UserImportRow[], opts: UserImportOptions): Promise<ImportUsersResult | UserImportFailure>;
+  /**
+   * Moves a district to another enumerator (listing, registrations and queries move with it);
+   * the previous enumerators keep a grace period to deliver what they queued.
+   */
+  reassignDistrict(code: string, toUserId: string, graceUntil: string, at: string): Promise<{ ok: true; from: string[] } | { ok: false; reason: 'no_district' | 'not_enumerator' }>;
+  /** Districts the enumerator lost within the grace period (it may still deliver to them). */
+  graceDistrictsOf(userId: string, now: string): Promise<string[]>;
+  /** The highest assignment event of a user (0 when none). */
+  scopeHead(userId: string): Promise<number>;
+  /** A user's assignment events after `afterSeq`, in order. */
+  scopeEventsSince(userId: string, afterSeq: number): Promise<ScopeEvent[]>;
+  /** A server-wide secret (made once, shared by every node on the same store). */
+  secret(name: string): Promise<string>;
 
   /** Insert or update a district and its enumerator assignment (user ids must exist). */
   putDistrict(district: District): Promise<void>;
@@ -188,29 +281,45 @@ export interface Store {
 
   /** One transaction: lock and read what the batch touches, let `plan` decide, write its effects. */
   applyPush(batch: PushBatch, plan: PushPlanner): Promise<MutationResult[]>;
-  /** Changes in the given districts with seq > afterSeq, in server order. */
-  pull(districts: readonly string[], afterSeq: number, limit: number): Promise<{ changes: ChangeRow[]; more: boolean }>;
+  /** Changes in the scope with seq > afterSeq, in server order. */
+  pull(scope: Scope, afterSeq: number, limit: number): Promise<{ changes: ChangeRow[]; more: boolean }>;
   /** Every record of these districts with its current version (for tombstones when a district leaves a scope). */
   recordsIn(districts: readonly string[]): Promise<{ entity: ChangeRow['entity']; id: string; version: number }[]>;
   getDevice(id: string): Promise<DeviceRow | undefined>;
   /** A user's devices, most recently seen first (at most `limit`). */
   devicesOfUser(userId: string, limit: number): Promise<DeviceRow[]>;
   touchDevice(id: string, userId: string, at: string): Promise<void>;
+  /** Devices with items queued whose users work in the scope, by the first `groupLength` digits of their districts (0: one total under ''). */
+  devicesWithQueue(scope: Scope, groupLength: number): Promise<Map<string, number>>;
 
   createQuery(query: ReviewQuery): Promise<void>;
   getQuery(id: string): Promise<ReviewQuery | undefined>;
-  listQueries(districts: readonly string[], status?: string): Promise<ReviewQuery[]>;
+  /** Queries in the scope, oldest first, after the (createdAt, id) key. */
+  listQueries(scope: Scope, status: string | undefined, after: { createdAt: string; id: string } | undefined, limit: number): Promise<ReviewQuery[]>;
   /** Marks a query resolved (version + 1); returns the new state, or undefined when absent. */
   resolveQuery(id: string, at: string): Promise<ReviewQuery | undefined>;
 
   getRegistration(id: string): Promise<StoredRegistration | undefined>;
-  listRegistrations(districts: readonly string[]): Promise<StoredRegistration[]>;
+  /** Registrations in the scope by (district, household number, id), after a key (export pages). */
+  registrationsPage(scope: Scope, after: ExportKey | undefined, limit: number): Promise<(StoredRegistration & { householdNo: string })[]>;
+  /** District codes in the scope after a code (paged). */
+  districtCodes(scope: Scope, after: string, limit: number): Promise<string[]>;
   countRevisions(entityId?: string): Promise<number>;
 
   enumeratorStatus(userIds: readonly string[]): Promise<EnumeratorStatus[]>;
-  districtStatus(districts: readonly string[]): Promise<DistrictStatus[]>;
-  listConflicts(districts: readonly string[]): Promise<ConflictRow[]>;
-  listQuarantine(districts: readonly string[], userIds: readonly string[]): Promise<QuarantineRow[]>;
+  /** Per-district status from the rollup counters, districts in the scope after a code (paged). */
+  districtStatus(scope: Scope, after: string, limit: number): Promise<DistrictStatus[]>;
+  /** A node's counters and its children's (one level down), or undefined when it holds no district. */
+  progress(node: string): Promise<{ node: ProgressNode; children: ProgressNode[] } | undefined>;
+  /** Progress rows of the districts in the scope (a supervisor's node). */
+  progressOfDistricts(scope: Scope): Promise<ProgressNode[]>;
+  listConflicts(scope: Scope, afterId: number, limit: number): Promise<ConflictRow[]>;
+  /** Quarantine in the scope's districts, plus (supervisors) what their enumerators sent without a usable district. */
+  listQuarantine(scope: Scope, afterId: number, limit: number): Promise<QuarantineRow[]>;
+  /** Recounts the rollup counters from the base tables. */
+  rebuildProgress(): Promise<number>;
+  /** The counters as maintained and as recounted (tests of their consistency). */
+  progressConsistency(): Promise<{ maintained: Map<string, ProgressNode>; recounted: Map<string, ProgressNode> }>;
   /** Counts of every table, for tests that check "the store is unchanged". */
   tableCounts(): Promise<Record<string, number>>;
 }
