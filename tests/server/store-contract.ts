@@ -326,5 +326,105 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       store = await h.reopen();
       expect(await store.tableCounts()).toEqual(counts);
     });
+
+    it('[PR1] rollup counters: exact counts at a district and every ancestor; children one level down', async () => {
+      await store.importListing([listingEntry(D1, 1), listingEntry(D1, 2, { visit: { status: 'notAtHome', attempts: 1 } }), listingEntry(D2, 1)]);
+      const born = registration(D1, { status: 'draft', household: { ...registration(D1).household, births: { male: 1, female: 0 }, deaths: { male: 0, female: 2 } } }, 3);
+      await push(store, [householdMutation(registration(D1, {}, 2)), householdMutation(born), householdMutation(registration(D2, {}, 4))]);
+      const qid = randomUUID();
+      await store.createQuery({ id: qid, householdId: born.id, districtCode: D1, message: '核对', status: 'open', createdBy: 'u-sup', createdAt: NOW, version: 1 });
+      const d1 = await store.progress(D1);
+      expect(d1?.node.counts).toMatchObject({ districts: 1, listing: 2, v_pending: 1, v_not_at_home: 1, r_complete: 1, r_draft: 1, persons: 5, births: 1, deaths: 2, q_open: 1 });
+      expect(d1?.node.lastPushAt).toBe(NOW);
+      expect(d1?.children).toEqual([]);
+      // the area 130102001003 holds D1, D2, D3
+      const area = await store.progress(D1.slice(0, 12));
+      expect(area?.node.counts).toMatchObject({ districts: 3, listing: 3, r_complete: 2, r_draft: 1, persons: 9, q_open: 1 });
+      expect(area?.children.map((c) => c.node)).toEqual([D1, D2, D3]);
+      for (const n of ['', '13', '1301', '130102', '130102001']) expect((await store.progress(n))?.node.counts.persons).toBe(9);
+      expect((await store.progress('13'))?.children.map((c) => c.node)).toEqual(['1301']);
+      expect(await store.progress('14')).toBeUndefined();
+      // an edit replaces the household's counts, it does not add to them
+      await push(store, [householdMutation({ ...born, status: 'draft', version: 2, persons: born.persons.slice(0, 1), household: { ...born.household, births: { male: 0, female: 0 } } }, 1)]);
+      expect((await store.progress(D1))?.node.counts).toMatchObject({ r_draft: 1, persons: 3, births: 0, deaths: 2 });
+      // answering and resolving move the query between columns
+      await push(store, [{ id: randomUUID(), entity: 'queryAnswer', entityId: qid, baseVersion: 1, createdAt: NOW, data: { text: '已核对' } }]);
+      expect((await store.progress(D1))?.node.counts).toMatchObject({ q_open: 0, q_answered: 1 });
+      await store.resolveQuery(qid, NOW);
+      expect((await store.progress('13'))?.node.counts).toMatchObject({ q_open: 0, q_answered: 0, q_resolved: 1 });
+      // a conflict is kept but counts nothing
+      const before = (await store.progress(D1))?.node.counts;
+      await push(store, [householdMutation({ ...born, persons: [] , status: 'draft' }, 0)], { deviceId: 'dev-9' });
+      expect((await store.progress(D1))?.node.counts).toEqual(before);
+    });
+
+    it('[PR2] rollup counters equal a recount from the base tables after random writes', async () => {
+      // A seeded walk over every write path that moves a counter; the recount reads the base tables.
+      let seed = 20201101;
+      const rnd = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % n;
+      };
+      const regs: { reg: ReturnType<typeof registration>; version: number }[] = [];
+      const listing = [1, 2, 3, 4].flatMap((n) => [listingEntry(D1, n), listingEntry(D2, n)]);
+      await store.importListing(listing);
+      const versions = new Map(listing.map((l) => [l.id, 1]));
+      const queries: { id: string; status: string; version: number }[] = [];
+      const check = async () => {
+        const { maintained, recounted } = await store.progressConsistency();
+        for (const [node, r] of recounted) expect({ node, counts: maintained.get(node)?.counts, last: maintained.get(node)?.lastPushAt }).toEqual({ node, counts: r.counts, last: r.lastPushAt });
+        for (const [node, m] of maintained) if (!recounted.has(node)) expect({ node, counts: m.counts }).toMatchObject({ node, counts: { districts: 0, listing: 0, persons: 0 } });
+      };
+      for (let step = 0; step < 60; step++) {
+        const op = rnd(7);
+        const d = rnd(2) === 0 ? D1 : D2;
+        if (op <= 1 || regs.length === 0) {
+          const n = 1 + rnd(4);
+          const draft = rnd(2) === 0;
+          const reg = registration(d, draft ? { status: 'draft', household: { ...registration(d).household, births: { male: rnd(2), female: 0 }, deaths: { male: 0, female: rnd(2) } } } : {}, n);
+          await push(store, [householdMutation(reg)]);
+          regs.push({ reg, version: 1 });
+        } else if (op === 2) {
+          const r = regs[rnd(regs.length)];
+          if (!r) continue;
+          const persons = r.reg.persons.slice(0, 1 + rnd(r.reg.persons.length));
+          const next = { ...r.reg, status: 'draft' as const, persons, version: r.version + 1 };
+          const res = await push(store, [householdMutation(next, r.version)]);
+          if (res[0]?.status === 'applied') {
+            r.reg = next;
+            r.version++;
+          }
+        } else if (op === 3) {
+          const l = listing[rnd(listing.length)];
+          if (!l) continue;
+          const v = versions.get(l.id) ?? 1;
+          const status = (['registered', 'notAtHome', 'refused', 'vacant', 'pending'] as const)[rnd(5)] ?? 'pending';
+          const res = await push(store, [listingMutation({ ...l, visit: { status, attempts: 1 } }, v)]);
+          if (res[0]?.status === 'applied') versions.set(l.id, v + 1);
+        } else if (op === 4) {
+          const r = regs[rnd(regs.length)];
+          if (!r) continue;
+          const id = randomUUID();
+          await store.createQuery({ id, householdId: r.reg.id, districtCode: r.reg.districtCode, message: '核对', status: 'open', createdBy: 'u-sup', createdAt: NOW, version: 1 });
+          queries.push({ id, status: 'open', version: 1 });
+        } else if (op === 5) {
+          const q = queries[rnd(queries.length)];
+          if (!q) continue;
+          if (rnd(2) === 0) {
+            const res = await push(store, [{ id: randomUUID(), entity: 'queryAnswer', entityId: q.id, baseVersion: q.version, createdAt: NOW, data: { text: '答' } }]);
+            if (res[0]?.status === 'applied') q.version++;
+          } else if (await store.resolveQuery(q.id, NOW)) q.version = (await store.getQuery(q.id))?.version ?? q.version;
+        } else {
+          await store.importListing([listingEntry(d, 10 + step)]);
+        }
+        if (step % 15 === 14) await check();
+      }
+      await check();
+      // a rebuild from scratch lands on the same numbers
+      const { maintained } = await store.progressConsistency();
+      await store.rebuildProgress();
+      const after = await store.progressConsistency();
+      for (const [node, m] of maintained) expect(after.maintained.get(node)?.counts).toEqual(m.counts);
+    });
   });
 }
