@@ -79,6 +79,8 @@ export interface PostgresOptions {
   /** Schema to use (created if missing); default: the server's search_path. */
   schema?: string;
   poolSize?: number;
+  /** Tests record the statements a request runs (query-plan checks). */
+  wrap?: (d: SqlDriver) => SqlDriver;
 }
 
 // count(*), sum() and BIGINT columns come back as text by default; our values fit a double.
@@ -95,7 +97,8 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
   });
   pool.on('error', () => undefined); // an idle client lost its connection: the pool replaces it
   if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
-  const store = new SqlStore(new PostgresDriver(pool));
+  const driver = new PostgresDriver(pool);
+  const store = new SqlStore(opts.wrap ? opts.wrap(driver) : driver);
   await store.migrate();
   return store;
 }
