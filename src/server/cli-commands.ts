@@ -12,6 +12,7 @@ import { DEFAULT_GRACE_MS } from './context.ts';
 import { parseListingCsv } from './listing-csv.ts';
 import { checkPassword } from './password-policy.ts';
 import { runPush } from './push-service.ts';
+import { decodeUtf8Text } from './text-encoding.ts';
 import { exportCsv, exportJson } from './routes/export.ts';
 import type { Scope } from './store/scope.ts';
 import type { Store } from './store/store.ts';
@@ -53,12 +54,20 @@ function readText(file: string): string | undefined {
 }
 
 async function importListing(store: Store, file: string, io: CliIo): Promise<number> {
-  const text = readText(file);
-  if (text === undefined) {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch {
     io.err(`${file}: cannot read the file`);
     return 1;
   }
-  const parsed = parseListingCsv(text);
+  // GBK or UTF-16 from a spreadsheet would import as mojibake: refuse it with the reason.
+  const decoded = decodeUtf8Text(bytes);
+  if (!decoded.ok) {
+    io.err(`${file}: ${decoded.message}; nothing was imported`);
+    return 1;
+  }
+  const parsed = parseListingCsv(decoded.text);
   if (!parsed.ok) {
     for (const e of parsed.errors) io.err(`${file}:${e.line}: ${e.message}`);
     io.err(`refused: ${parsed.errors.length} problem(s); nothing was imported`);
