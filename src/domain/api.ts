@@ -1,7 +1,11 @@
 // The wire contract of api.md as zod schemas, shared by the sync server (which parses requests)
 // and the phone (which parses every answer before using it).
 import { z } from 'zod';
-import { IdSchema, TimestampSchema, DistrictCodeSchema, PathSchema } from './schemas.ts';
+import { IdSchema, TimestampSchema, DistrictCodeSchema, PathSchema, NO_NUL } from './schemas.ts';
+
+const NUL = 'text may not contain NUL characters';
+/** Integer columns of both stores are 32-bit: larger numbers are refused, never a database error. */
+export const MAX_INT32 = 2_147_483_647;
 
 /** Bumped when the push/pull protocol changes incompatibly; the server answers older clients with `client_too_old`. */
 export const PROTOCOL_VERSION = 1;
@@ -30,7 +34,7 @@ export const ErrorBodySchema = z.object({ error: ApiErrorSchema });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
 export const LoginRequestSchema = z.strictObject({
-  username: z.string().min(1).max(64),
+  username: z.string().min(1).max(64).regex(NO_NUL, NUL),
   password: z.string().min(1).max(256),
   deviceId: IdSchema,
 });
@@ -64,7 +68,7 @@ export type KnownDevice = z.infer<typeof KnownDeviceSchema>;
 export const OfficeScopeSchema = z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, 'an office scope is a code prefix of 2, 4, 6, 9 or 12 digits');
 /** POST /auth/activate: first sign-in of a new or reset account with its one-time code. */
 export const ActivateRequestSchema = z.strictObject({
-  username: z.string().min(1).max(64),
+  username: z.string().min(1).max(64).regex(NO_NUL, NUL),
   code: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
   deviceId: IdSchema,
@@ -83,17 +87,17 @@ export const MutationSchema = z.strictObject({
   id: IdSchema,
   entity: z.enum(MUTATION_ENTITIES),
   entityId: IdSchema,
-  baseVersion: z.number().int().min(0),
+  baseVersion: z.number().int().min(0).max(MAX_INT32),
   createdAt: TimestampSchema,
   /** Per-device sequence number (extension): lets the server notice a phone that lost its data. */
-  deviceSeq: z.number().int().min(1).optional(),
+  deviceSeq: z.number().int().min(1).max(MAX_INT32).optional(),
   data: z.record(z.string(), z.unknown()),
 });
 export type Mutation = z.infer<typeof MutationSchema>;
 
 export const DeviceReportSchema = z.strictObject({
-  pending: z.number().int().min(0),
-  appVersion: z.string().max(40),
+  pending: z.number().int().min(0).max(MAX_INT32),
+  appVersion: z.string().max(40).regex(NO_NUL, NUL),
   storage: z.strictObject({ usage: z.number().min(0), quota: z.number().min(0) }).optional(),
   persisted: z.boolean().optional(),
   /** Device clock at send time, for skew reporting only (never used for ordering). */
@@ -160,8 +164,8 @@ export const ReviewQuerySchema = z.object({
   version: z.number().int().min(1),
 });
 export type ReviewQuery = z.infer<typeof ReviewQuerySchema>;
-export const CreateQuerySchema = z.strictObject({ householdId: IdSchema, message: z.string().trim().min(1).max(2000) });
+export const CreateQuerySchema = z.strictObject({ householdId: IdSchema, message: z.string().trim().min(1).max(2000).regex(NO_NUL, NUL) });
 export const PatchQuerySchema = z.strictObject({ status: z.literal('resolved') });
 /** The `data` of a `queryAnswer` mutation; its entityId is the query id. */
-export const QueryAnswerDataSchema = z.strictObject({ text: z.string().trim().min(1).max(2000), outcome: QueryOutcomeSchema.optional() });
+export const QueryAnswerDataSchema = z.strictObject({ text: z.string().trim().min(1).max(2000).regex(NO_NUL, NUL), outcome: QueryOutcomeSchema.optional() });
 export type QueryAnswerData = z.infer<typeof QueryAnswerDataSchema>;

@@ -31,7 +31,10 @@ export const YearMonthSchema = z.string().regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/,
 export const TimestampSchema = z.iso.datetime({ offset: true });
 export const DistrictCodeSchema = z.string().regex(/^\d{15}$/, 'district codes have 15 digits');
 export const HouseholdNoSchema = z.string().regex(/^\d{3}$/, 'household numbers have 3 digits');
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** NUL cannot be stored in PostgreSQL text: refused at the schema, like any other invalid answer. */
+export const NO_NUL = /^[^\0]*$/;
+const NUL_MESSAGE = 'text may not contain NUL characters';
+const text = (max: number) => z.string().trim().min(1).max(max).regex(NO_NUL, NUL_MESSAGE);
 const count = z.number().int().min(0).max(99_999);
 const BySexSchema = z.strictObject({ male: count, female: count });
 
@@ -64,7 +67,7 @@ export const VisitSchema = z.strictObject({
   attempts: z.number().int().min(0).max(999),
   lastAt: TimestampSchema.optional(),
   callbackAt: TimestampSchema.optional(),
-  note: z.string().max(500).optional(),
+  note: z.string().max(500).regex(NO_NUL, NUL_MESSAGE).optional(),
 });
 
 export const ListingEntrySchema = z.strictObject({

@@ -37,7 +37,16 @@ export interface AppOptions {
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: false });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    // The router's own errors (a malformed URL, an over-long parameter) in the api.md shape,
+    // without echoing the URL back.
+    frameworkErrors: (_error, _req, reply) => {
+      void sendError(reply, 400, 'bad_request', 'the request URL is malformed');
+    },
+  });
   const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION, opts.pushLimit ?? DEFAULT_PUSH_LIMIT, opts.graceMs);
 
   app.setErrorHandler(errorHandler);

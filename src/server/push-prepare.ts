@@ -59,11 +59,41 @@ function checkData(entity: 'household' | 'listing' | 'queryAnswer', entityId: st
   return { ok: true, kind: 'query', answer: parsed.data };
 }
 
+/** Deepest nesting a mutation may have; a household is at most six levels deep. */
+export const MAX_DEPTH = 32;
+
+/** True when `value` nests deeper than `max` (iterative: a hostile depth cannot overflow the stack). */
+export function nestedDeeper(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() ?? [undefined, 0];
+    if (typeof v !== 'object' || v === null) continue;
+    if (d >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
+  return false;
+}
+
 /**
  * Prepare one raw mutation. Undefined when it has no usable id: then no per-mutation result can
  * name it and the whole request is a 400.
  */
 export function prepareMutation(raw: unknown): PreparedMutation | undefined {
+  if (nestedDeeper(raw, MAX_DEPTH)) {
+    // Rejected alone; quarantined as a summary, since the payload itself cannot be serialised safely.
+    const obj = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    const id = IdSchema.safeParse(obj.id);
+    if (!id.success) return undefined;
+    const entityId = IdSchema.safeParse(obj.entityId);
+    return {
+      id: id.data,
+      kind: entityOf(obj.entity),
+      entityId: entityId.success ? entityId.data : '',
+      baseVersion: 0,
+      raw: { id: id.data, entity: typeof obj.entity === 'string' ? obj.entity.slice(0, 40) : null, truncated: `nested deeper than ${MAX_DEPTH} levels` },
+      check: { ok: false, error: invalid(`the mutation is nested deeper than ${MAX_DEPTH} levels`, [{ path: ['data'], message: 'too deeply nested' }]) },
+    };
+  }
   const env = MutationSchema.safeParse(raw);
   if (!env.success) {
     const obj = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
