@@ -89,6 +89,8 @@ export const META = {
   /** Written once when the database is first created; its absence at start means a fresh (or wiped) store. */
   marker: z.strictObject({ createdAt: TimestampSchema, deviceId: IdSchema }),
   session: SessionSchema,
+  /** The user whose records the phone holds (kept after sign-out; see handover.ts). */
+  owner: z.strictObject({ userId: IdSchema, username: z.string() }),
   pullCursor: z.string(),
   lastSyncAt: TimestampSchema,
   dataLoss: DataLossSchema,

@@ -18,6 +18,7 @@ const appEn: Same<AppStrings> = {
     offline: 'You are offline. The first sign-in needs a connection.',
     failed: 'Wrong username or password.', rateLimited: 'Too many attempts, please wait a moment.',
     networkError: 'Cannot reach the server. Check the connection.',
+    otherUserQueued: 'This phone still holds data of the previous enumerator that is not synced. Sync it or export the unsynced data first, then sign in with the new account.',
     persisted: 'Persistent storage granted: the browser will not clear this data on its own.',
     notPersisted: 'Persistent storage was not granted. Add the app to the home screen and sign in again so the data is not cleared.',
     persistUnknown: 'This browser cannot request persistent storage.',

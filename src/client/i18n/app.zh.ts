@@ -15,6 +15,7 @@ const appZh = {
     offline: '当前离线。首次登录需要网络。',
     failed: '用户名或密码错误。', rateLimited: '尝试次数过多，请稍后再试。',
     networkError: '无法连接服务器，请检查网络。',
+    otherUserQueued: '这部手机上还有上一位普查员未同步的数据。请先让其同步或导出未同步数据，再用新账号登录。',
     persisted: '已启用持久存储：浏览器不会自动清除本机数据。',
     notPersisted: '浏览器未授予持久存储。请将本应用“添加到主屏幕”后再登录，以免数据被清除。',
     persistUnknown: '此浏览器不支持持久存储请求。',

@@ -23,6 +23,8 @@ import { describe, isRetryableStatus, toMutation, type CycleOutcome, type SignIn
 import { backoffDelay } from './backoff.ts';
 import { leaseLock, webLock, type LockManagerLike, type SyncLock } from './sync-lock.ts';
 
+import { claimPhone, mayHandOver } from '../db/handover.ts';
+
 export * from './sync-state.ts';
 
 export interface SyncEngineDeps {
@@ -161,14 +163,19 @@ export class SyncEngine {
 
   async signIn(username: string, password: string): Promise<SignInResult> {
     const { deviceId } = await ensureDevice(this.db, this.deps.deviceIdHint);
+    // Another user's queue on this phone: refused before any credentials leave it.
+    const may = await mayHandOver(this.db, username);
+    if (!may.ok) return { ok: false, reason: 'otherUserQueued', message: `${may.queued} item(s) of ${may.owner} are not synced yet` };
     const res = await this.api.login({ username, password, deviceId });
     if (!res.ok) {
       const reason = res.kind === 'network' ? 'network' : res.kind === 'http' && res.status === 401 ? 'badCredentials' : res.kind === 'http' && res.status === 429 ? 'rateLimited' : 'server';
       return { ok: false, reason, message: describe(res).message };
     }
     const { otherDevices, ...session } = res.value;
+    // Checked again with the session write: a save could have raced the network call.
+    const claimed = await claimPhone(this.db, { userId: session.user.id, username: session.user.username }, () => storeSession(this.db, session));
+    if (!claimed.ok) return { ok: false, reason: 'otherUserQueued', message: `${claimed.queued} item(s) of ${claimed.owner} are not synced yet` };
     await this.checkOtherDevices(otherDevices ?? []);
-    await storeSession(this.db, session);
     this.attempt = 0;
     await this.refresh({ status: 'idle', user: res.value.user, lastError: undefined });
     await this.log('start', `signed in as ${res.value.user.username}`);

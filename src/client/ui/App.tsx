@@ -42,8 +42,8 @@ export function App(props: { update?: UpdateState; initialSession?: Session | nu
 const NAV: { route: Route; key: 'nav.home' | 'nav.queries' | 'nav.sync' | 'nav.supervisor'; roles: readonly string[] }[] = [
   { route: { name: 'home' }, key: 'nav.home', roles: ['enumerator', 'admin'] },
   { route: { name: 'queries' }, key: 'nav.queries', roles: ['enumerator', 'admin'] },
-  { route: { name: 'supervisor' }, key: 'nav.supervisor', roles: ['supervisor', 'admin'] },
-  { route: { name: 'sync' }, key: 'nav.sync', roles: ['enumerator', 'supervisor', 'admin'] },
+  { route: { name: 'supervisor' }, key: 'nav.supervisor', roles: ['supervisor', 'office', 'admin'] },
+  { route: { name: 'sync' }, key: 'nav.sync', roles: ['enumerator', 'supervisor', 'office', 'admin'] },
 ];
 
 function Shell(props: { session: Session; persist: PersistOutcome | null; onDismissPersist: () => void }) {
@@ -51,7 +51,7 @@ function Shell(props: { session: Session; persist: PersistOutcome | null; onDism
   useUnsavedGuard(t('unsaved.leave'));
   const route = useRoute();
   const role = props.session.user.role;
-  const effective: Route = route.name === 'home' && role === 'supervisor' ? { name: 'supervisor' } : route;
+  const effective: Route = route.name === 'home' && (role === 'supervisor' || role === 'office') ? { name: 'supervisor' } : route;
   return (
     <>
       <header className="app-header">

@@ -23,7 +23,7 @@ export function LoginScreen(props: { onSignedIn: (persist: PersistOutcome) => vo
     if (!result.ok) {
       setBusy(false);
       setError(
-        result.reason === 'unauthorized' ? t('login.failed') : result.reason === 'rateLimited' ? t('login.rateLimited') : result.reason === 'network' ? t('login.networkError') : t('common.error', { message: result.message ?? '' }),
+        result.reason === 'unauthorized' ? t('login.failed') : result.reason === 'rateLimited' ? t('login.rateLimited') : result.reason === 'network' ? t('login.networkError') : result.reason === 'otherUserQueued' ? t('login.otherUserQueued') : t('common.error', { message: result.message ?? '' }),
       );
       return;
     }

@@ -59,7 +59,8 @@ export function authPort(engine: SyncEngine, afterSignIn: () => Promise<void>): 
     async login(username, password) {
       const r = await engine.signIn(username, password);
       if (!r.ok) {
-        const reason = r.reason === 'badCredentials' ? 'unauthorized' : r.reason === 'rateLimited' ? 'rateLimited' : r.reason === 'network' ? 'network' : 'other';
+        const reason =
+          r.reason === 'badCredentials' ? 'unauthorized' : r.reason === 'rateLimited' ? 'rateLimited' : r.reason === 'network' ? 'network' : r.reason === 'otherUserQueued' ? 'otherUserQueued' : 'other';
         return { ok: false, reason, message: r.message };
       }
       await afterSignIn();
