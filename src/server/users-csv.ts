@@ -21,7 +21,7 @@ export type UsersCsvResult = { ok: true; rows: UserCsvRow[] } | { ok: false; err
 
 const UsernameSchema = z.string().regex(/^[A-Za-z0-9._-]{2,64}$/, 'a username is 2-64 letters, digits, ".", "_" or "-"');
 // eslint-disable-next-line no-control-regex
-const NameSchema = z.string().min(1, 'a name is required').max(100).regex(/^[^\u0000-\u001f\u007f]*$/, 'a name may not hold control characters');
+const NameSchema = z.string().min(1, 'a name is required').max(100).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'a name may not hold control characters');
 
 const MAX_ERRORS = 1000;
 
@@ -31,7 +31,7 @@ export function parseUsersCsv(text: string): UsersCsvResult {
   if (!header) return { ok: false, errors: [{ line: 1, message: 'the file is empty' }] };
   const cols = header.fields.map((f) => f.trim());
   const missing = USERS_COLUMNS.filter((c) => !cols.includes(c));
-  const extra = cols.filter((c) => !(USERS_COLUMNS as readonly string[]).includes(c));
+  const extra = cols.filter((c, i) => !(USERS_COLUMNS as readonly string[]).includes(c) || cols.indexOf(c) !== i);
   if (missing.length > 0 || extra.length > 0) {
     const parts = [...(missing.length ? [`missing column(s) ${missing.join(', ')}`] : []), ...(extra.length ? [`unknown column(s) ${extra.join(', ')}`] : [])];
     return { ok: false, errors: [{ line: header.line, message: `the header must be ${USERS_COLUMNS.join(',')}: ${parts.join('; ')}` }] };
@@ -105,7 +105,7 @@ export function parseUsersCsv(text: string): UsersCsvResult {
   const roles = new Map(rows.map((r) => [r.username, r]));
   for (const r of rows) {
     const s = r.supervisor !== undefined ? roles.get(r.supervisor) : undefined;
-    if (s && s.role !== 'supervisor') err(r.line, `supervisor: ${r.supervisor} is a ${s.role} on line ${s.line}, not a supervisor`);
+    if (s && s.role !== 'supervisor') err(r.line, `supervisor: ${r.supervisor} is an account of role ${s.role} on line ${s.line}, not a supervisor`);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, rows };
 }
