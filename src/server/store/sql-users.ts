@@ -19,6 +19,23 @@ async function selectIn(q: SqlExec, sql: (inList: string) => string, values: rea
   return out;
 }
 
+/** For each district, the supervisors who see it through one of its enumerators. */
+async function supervisorsSeeing(q: SqlExec, districts: readonly string[]): Promise<Map<string, Set<string>>> {
+  const m = new Map<string, Set<string>>();
+  for (const r of await selectIn(
+    q,
+    (l) => `SELECT de.district_code AS d, u.supervisor_id AS s FROM district_enumerators de JOIN users u ON u.id = de.user_id WHERE de.district_code IN (${l})`,
+    districts,
+  )) {
+    const s = optStr(r, 's');
+    if (s === undefined) continue;
+    const set = m.get(str(r, 'd')) ?? new Set<string>();
+    set.add(s);
+    m.set(str(r, 'd'), set);
+  }
+  return m;
+}
+
 interface Assignment {
   district: string;
   userId: string;
@@ -40,32 +57,10 @@ async function writeAssignments(
   if (added.length === 0 && removed.length === 0) return;
   const touched = [...new Set([...added, ...removed].map((a) => a.district))];
   // Supervisors seeing each touched district before the change.
-  const before = new Map<string, Set<string>>();
-  for (const r of await selectIn(
-    q,
-    (l) => `SELECT de.district_code AS d, u.supervisor_id AS s FROM district_enumerators de JOIN users u ON u.id = de.user_id WHERE de.district_code IN (${l})`,
-    touched,
-  )) {
-    const s = optStr(r, 's');
-    if (s === undefined) continue;
-    const set = before.get(str(r, 'd')) ?? new Set<string>();
-    set.add(s);
-    before.set(str(r, 'd'), set);
-  }
+  const before = await supervisorsSeeing(q, touched);
   for (const a of removed) await q.run('DELETE FROM district_enumerators WHERE district_code = ? AND user_id = ?', [a.district, a.userId]);
   if (added.length > 0) await insertRows(q, 'district_enumerators', ['district_code', 'user_id'], added.map((a) => [a.district, a.userId]), 'ON CONFLICT DO NOTHING');
-  const after = new Map<string, Set<string>>();
-  for (const r of await selectIn(
-    q,
-    (l) => `SELECT de.district_code AS d, u.supervisor_id AS s FROM district_enumerators de JOIN users u ON u.id = de.user_id WHERE de.district_code IN (${l})`,
-    touched,
-  )) {
-    const s = optStr(r, 's');
-    if (s === undefined) continue;
-    const set = after.get(str(r, 'd')) ?? new Set<string>();
-    set.add(s);
-    after.set(str(r, 'd'), set);
-  }
+  const after = await supervisorsSeeing(q, touched);
   const seq = await nextSeq(q, 1);
   const events: unknown[][] = [];
   for (const a of removed) events.push([seq, a.userId, a.district, 'remove', at]);
@@ -257,28 +252,13 @@ export async function importUsers(q: SqlExec, rows: readonly UserImportRow[], op
 async function writeBulkAssignments(q: SqlExec, added: readonly Assignment[], removed: readonly Assignment[], at: string, graceUntil: string): Promise<void> {
   if (added.length + removed.length <= 50) return writeAssignments(q, added, removed, at, graceUntil);
   const touched = [...new Set([...added, ...removed].map((a) => a.district))];
-  const supervisorsOf = async () => {
-    const m = new Map<string, Set<string>>();
-    for (const r of await selectIn(
-      q,
-      (l) => `SELECT de.district_code AS d, u.supervisor_id AS s FROM district_enumerators de JOIN users u ON u.id = de.user_id WHERE de.district_code IN (${l})`,
-      touched,
-    )) {
-      const s = optStr(r, 's');
-      if (s === undefined) continue;
-      const set = m.get(str(r, 'd')) ?? new Set<string>();
-      set.add(s);
-      m.set(str(r, 'd'), set);
-    }
-    return m;
-  };
-  const before = await supervisorsOf();
+  const before = await supervisorsSeeing(q, touched);
   for (let i = 0; i < removed.length; i += CHUNK) {
     const part = removed.slice(i, i + CHUNK);
     await q.run(`DELETE FROM district_enumerators WHERE ${part.map(() => '(district_code = ? AND user_id = ?)').join(' OR ')}`, part.flatMap((a) => [a.district, a.userId]));
   }
   if (added.length > 0) await insertRows(q, 'district_enumerators', ['district_code', 'user_id'], added.map((a) => [a.district, a.userId]), 'ON CONFLICT DO NOTHING');
-  const after = await supervisorsOf();
+  const after = await supervisorsSeeing(q, touched);
   const seq = await nextSeq(q, 1);
   const events: unknown[][] = [];
   for (const a of removed) events.push([seq, a.userId, a.district, 'remove', at]);
