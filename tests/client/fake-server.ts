@@ -1,7 +1,7 @@
 // A small in-memory sync server speaking api.md (login, push, pull), exposed as a `fetch`
 // function the tests control: it can fail on purpose (status codes, network errors, an answer
 // dropped after commit, going offline) and it records what it received.
-import { PushRequestSchema, parseRegistration, type Change, type KnownDevice, type MutationResult } from '../../src/domain/index.ts';
+import { PushRequestSchema, parseRegistration, type Change, type KnownDevice, type MutationResult, type User } from '../../src/domain/index.ts';
 
 export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string; code?: string }
@@ -38,6 +38,14 @@ export class FakeServer {
   readonly requests: { path: string; at: number; mutations?: number; status: number | 'network' }[] = [];
   /** The user's other devices, as the real server lists them at login (R11). */
   otherDevices: KnownDevice[] = [];
+  /** Accounts by username; a test adds more (a second enumerator for the phone handover). */
+  readonly users = new Map<string, { password: string; user: User }>([
+    ['demo-enumerator', { password: 'pucha-demo', user: { id: 'u-enum-1', username: 'demo-enumerator', name: '张三', role: 'enumerator', districts: ['130102003003001'] } }],
+  ]);
+  /** When set, a pull returns only changes in the signed-in user's districts (like the real server). */
+  scopePulls = false;
+  /** The user each token was issued to. */
+  readonly tokenUsers = new Map<string, User>();
   private seq = 0;
 
   constructor(private readonly now: () => number = () => Date.now()) {}
@@ -74,7 +82,7 @@ export class FakeServer {
       this.pushBodies.push(body);
       answer = this.push(body, device, fault?.kind === 'garbage');
     }
-    else if (path === '/sync/pull') answer = this.pull(url.searchParams.get('cursor'), device);
+    else if (path === '/sync/pull') answer = this.pull(url.searchParams.get('cursor'), device, this.tokenUsers.get(auth?.replace('Bearer ', '') ?? ''));
     else if (path === '/auth/logout') answer = { status: 204, json: null };
     else answer = { status: 404, json: { error: { code: 'not_found', message: path } } };
     const mutations = kind === 'push' && typeof body === 'object' && body !== null && 'mutations' in body && Array.isArray(body.mutations) ? body.mutations.length : undefined;
@@ -105,12 +113,14 @@ export class FakeServer {
 
   private login(body: unknown): { status: number; json: unknown } {
     const b = body as { username?: string; password?: string; deviceId?: string };
-    if (b.username !== 'demo-enumerator' || b.password !== 'pucha-demo' || !b.deviceId) return { status: 401, json: { error: { code: 'unauthorized', message: 'bad credentials' } } };
+    const account = b.username === undefined ? undefined : this.users.get(b.username);
+    if (!account || b.password !== account.password || !b.deviceId) return { status: 401, json: { error: { code: 'unauthorized', message: 'bad credentials' } } };
     const token = `t-${this.tokens.size + 1}-${b.deviceId}`;
     this.tokens.set(token, b.deviceId);
+    this.tokenUsers.set(token, account.user);
     return {
       status: 200,
-      json: { token, expiresAt: '2020-12-31T00:00:00.000Z', user: { id: 'u-enum-1', username: 'demo-enumerator', name: '张三', role: 'enumerator', districts: ['130102003003001'] }, otherDevices: this.otherDevices },
+      json: { token, expiresAt: '2020-12-31T00:00:00.000Z', user: account.user, otherDevices: this.otherDevices },
     };
   }
 
@@ -148,16 +158,22 @@ export class FakeServer {
     return { status: 200, json: { results, serverTime: new Date(this.now()).toISOString() } };
   }
 
-  private pull(cursor: string | null, device: string): { status: number; json: unknown } {
+  private pull(cursor: string | null, device: string, user: User | undefined): { status: number; json: unknown } {
     const after = cursor === null ? 0 : Number(cursor);
-    const page = this.changes.filter((c) => c.seq > after).slice(0, this.pageSize);
+    const inScope = (c: Change): boolean => {
+      if (!this.scopePulls) return true;
+      const data: unknown = c.data;
+      const code = c.entity === 'district' ? c.id : typeof data === 'object' && data !== null && 'districtCode' in data ? data.districtCode : undefined;
+      return typeof code === 'string' && (user?.districts.includes(code) ?? false);
+    };
+    const page = this.changes.filter((c) => c.seq > after && inScope(c)).slice(0, this.pageSize);
     const last = page.at(-1)?.seq ?? after;
     return {
       status: 200,
       json: {
         changes: page.map(({ seq: _seq, ...c }) => c),
         cursor: String(last),
-        more: this.changes.some((c) => c.seq > last),
+        more: this.changes.some((c) => c.seq > last && inScope(c)),
         deviceSeq: this.deviceSeq.get(device) ?? 0,
       },
     };

@@ -14,7 +14,7 @@ import {
   type ReviewQuery,
 } from '../../domain/index.ts';
 import type { PuchaDb } from './database.ts';
-import { setMeta } from './meta.ts';
+import { getMeta, setMeta } from './meta.ts';
 import { recordKey, type Entity, type RecordStateRow } from './rows.ts';
 import { guardQuota, type OpResult } from './write.ts';
 
@@ -24,19 +24,28 @@ export interface PullApplied {
   skipped: number;
   /** Changes whose data failed the domain schema: not applied, reported (a server bug). */
   invalid: { entity: Change['entity']; id: string; message: string }[];
+  /** Set when nothing was applied because the session the page was pulled with is no longer the phone's. */
+  stale?: true;
 }
 
 /** The outbox / record-state entity of a pulled change (districts have none). */
 const entityOf = (c: Change['entity']): Entity | undefined =>
   c === 'household' ? 'household' : c === 'listing' ? 'listing' : c === 'query' ? 'queryAnswer' : undefined;
 
-export async function applyPulledChanges(db: PuchaDb, changes: readonly Change[], cursor?: string): Promise<OpResult<PullApplied>> {
+/**
+ * `pulledWith` is the session token the page was requested with: when the stored session is
+ * another one by the time the page is written (the user signed out, or another user signed in and
+ * the previous records were removed, while the request was in flight), the page is dropped, so a
+ * previous user's records never land on the phone after the handover.
+ */
+export async function applyPulledChanges(db: PuchaDb, changes: readonly Change[], cursor?: string, pulledWith?: string): Promise<OpResult<PullApplied>> {
   return guardQuota(() =>
     db.transaction(
       'rw',
       [db.districts, db.listing, db.registrations, db.queries, db.outbox, db.recordState, db.meta],
       async (): Promise<OpResult<PullApplied>> => {
         const out: PullApplied = { applied: 0, skipped: 0, invalid: [] };
+        if (pulledWith !== undefined && (await getMeta(db, 'session'))?.token !== pulledWith) return { ok: true, ...out, skipped: changes.length, stale: true };
         const at = new Date(db.now()).toISOString();
         // Read what decides each change once per page (a district load is ~1,000 changes).
         const queued = new Set(

@@ -13,7 +13,7 @@
 // Dependencies (db, fetch, clock, random, timers, locks) are injected; nothing global inside.
 import { CLIENT_BATCH_SIZE, PROTOCOL_VERSION, type KnownDevice } from '../../domain/index.ts';
 import type { PuchaDb } from '../db/database.ts';
-import { clearSession, ensureDevice, getMeta, getSession, setMeta, storeSession, deleteMeta } from '../db/meta.ts';
+import { clearSession, ensureDevice, getMeta, getSession, setMeta, deleteMeta } from '../db/meta.ts';
 import { applyPushResults, logSyncEvent, markAttempt, type AckSummary } from '../db/outbox.ts';
 import { applyPulledChanges } from '../db/pull-apply.ts';
 import { outboxEntries, outboxStats } from '../db/queries.ts';
@@ -22,8 +22,7 @@ import { ApiClient, withTimeout, type ApiFailure, type FetchLike } from './api-c
 import { describe, isRetryableStatus, toMutation, type CycleOutcome, type SignInResult, type SyncError, type SyncState } from './sync-state.ts';
 import { backoffDelay } from './backoff.ts';
 import { leaseLock, webLock, type LockManagerLike, type SyncLock } from './sync-lock.ts';
-
-import { claimPhone, mayHandOver } from '../db/handover.ts';
+import { claimPhone, mayHandOver, type HandoverRefusal } from '../db/handover.ts';
 
 export * from './sync-state.ts';
 
@@ -161,11 +160,15 @@ export class SyncEngine {
     );
   }
 
+  /**
+   * Issue 8: a phone holds one user's records. Another user is refused while the previous user's
+   * outbox is not empty (before any credentials are sent, and again atomically with the session
+   * write); once it is empty, the previous records are removed as the new session is stored.
+   */
   async signIn(username: string, password: string): Promise<SignInResult> {
     const { deviceId } = await ensureDevice(this.db, this.deps.deviceIdHint);
-    // Another user's queue on this phone: refused before any credentials leave it.
     const may = await mayHandOver(this.db, username);
-    if (!may.ok) return { ok: false, reason: 'otherUserQueued', message: `${may.queued} item(s) of ${may.owner} are not synced yet` };
+    if (!may.ok) return this.refused(may);
     const res = await this.api.login({ username, password, deviceId });
     if (!res.ok) {
       const reason = res.kind === 'network' ? 'network' : res.kind === 'http' && res.status === 401 ? 'badCredentials' : res.kind === 'http' && res.status === 429 ? 'rateLimited' : 'server';
@@ -173,14 +176,26 @@ export class SyncEngine {
     }
     const { otherDevices, ...session } = res.value;
     // Checked again with the session write: a save could have raced the network call.
-    const claimed = await claimPhone(this.db, { userId: session.user.id, username: session.user.username }, () => storeSession(this.db, session));
-    if (!claimed.ok) return { ok: false, reason: 'otherUserQueued', message: `${claimed.queued} item(s) of ${claimed.owner} are not synced yet` };
+    const claimed = await claimPhone(this.db, session);
+    if (!claimed.ok) {
+      if (claimed.reason === 'storageFull') return { ok: false, reason: 'storageFull', message: claimed.message };
+      // The server issued a token the phone will not use: give it back (best effort).
+      await this.api.logout(session.token);
+      return this.refused(claimed);
+    }
+    if (claimed.wiped) await this.log('start', 'the previous user had nothing queued: their records were removed from this phone');
     await this.checkOtherDevices(otherDevices ?? []);
     this.attempt = 0;
+    this.batchSize = CLIENT_BATCH_SIZE;
     await this.refresh({ status: 'idle', user: res.value.user, lastError: undefined });
     await this.log('start', `signed in as ${res.value.user.username}`);
     this.kick();
     return { ok: true, user: res.value.user };
+  }
+
+  // Nothing is written for a refusal, not even a log line: the phone stays exactly as it was.
+  private refused(r: HandoverRefusal): SignInResult {
+    return { ok: false, reason: 'otherUserQueued', message: `${r.queued} item(s)${r.owner ? ` of ${r.owner}` : ''} are not synced yet: sync or export them first` };
   }
 
   /** Forgets the token; the queue and the records stay (they are pushed after the next sign-in). */
@@ -280,7 +295,12 @@ export class SyncEngine {
       const res = await this.api.pull(token, cursor);
       if (!res.ok) return this.failed(describe(res), [], res.kind === 'http' ? res.retryAfterMs : undefined, res);
       if (page === 0 && res.value.deviceSeq !== undefined) await this.checkDeviceSeq(res.value.deviceSeq);
-      const applied = await applyPulledChanges(this.db, res.value.changes, res.value.cursor);
+      const applied = await applyPulledChanges(this.db, res.value.changes, res.value.cursor, token);
+      if (applied.ok && applied.stale) {
+        // Signed out or handed over while the page was in flight: not this session's to write.
+        await this.log('pull', 'page dropped: the session changed while it was in flight');
+        return (await getSession(this.db)) ? { kind: 'stopped' } : { kind: 'signedOut' };
+      }
       if (!applied.ok) {
         const message = applied.reason === 'storageFull' ? applied.message : applied.reason;
         return this.failed({ kind: 'storageFull', message }, [], undefined);

@@ -5,6 +5,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from '../i18n/index.ts';
 import { getSession } from '../db/meta.ts';
 import type { Session } from '../db/rows.ts';
+import type { Role } from '../../domain/index.ts';
 import { useServices } from './services.ts';
 import { hrefOf, useRoute, type Route } from './router.ts';
 import { LoginScreen, persistMessageKey, type PersistOutcome } from './LoginScreen.tsx';
@@ -39,7 +40,7 @@ export function App(props: { update?: UpdateState; initialSession?: Session | nu
   );
 }
 
-const NAV: { route: Route; key: 'nav.home' | 'nav.queries' | 'nav.sync' | 'nav.supervisor'; roles: readonly string[] }[] = [
+const NAV: { route: Route; key: 'nav.home' | 'nav.queries' | 'nav.sync' | 'nav.supervisor'; roles: readonly Role[] }[] = [
   { route: { name: 'home' }, key: 'nav.home', roles: ['enumerator', 'admin'] },
   { route: { name: 'queries' }, key: 'nav.queries', roles: ['enumerator', 'admin'] },
   { route: { name: 'supervisor' }, key: 'nav.supervisor', roles: ['supervisor', 'office', 'admin'] },
