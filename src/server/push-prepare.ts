@@ -75,39 +75,31 @@ export function nestedDeeper(value: unknown, max: number): boolean {
 }
 
 /**
+ * A mutation refused before its envelope parsed: named by its id (when it has a usable one) so
+ * it gets its own `rejected` result and its neighbours are unaffected.
+ */
+function refusedEarly(raw: unknown, payload: (id: string) => unknown, error: ApiError, districtCode: { districtCode?: string } = {}): PreparedMutation | undefined {
+  const obj = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const id = IdSchema.safeParse(obj.id);
+  if (!id.success) return undefined;
+  const entityId = IdSchema.safeParse(obj.entityId);
+  return { id: id.data, kind: entityOf(obj.entity), entityId: entityId.success ? entityId.data : '', baseVersion: 0, raw: payload(id.data), check: { ok: false, error, ...districtCode } };
+}
+
+/**
  * Prepare one raw mutation. Undefined when it has no usable id: then no per-mutation result can
  * name it and the whole request is a 400.
  */
 export function prepareMutation(raw: unknown): PreparedMutation | undefined {
   if (nestedDeeper(raw, MAX_DEPTH)) {
-    // Rejected alone; quarantined as a summary, since the payload itself cannot be serialised safely.
-    const obj = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-    const id = IdSchema.safeParse(obj.id);
-    if (!id.success) return undefined;
-    const entityId = IdSchema.safeParse(obj.entityId);
-    return {
-      id: id.data,
-      kind: entityOf(obj.entity),
-      entityId: entityId.success ? entityId.data : '',
-      baseVersion: 0,
-      raw: { id: id.data, entity: typeof obj.entity === 'string' ? obj.entity.slice(0, 40) : null, truncated: `nested deeper than ${MAX_DEPTH} levels` },
-      check: { ok: false, error: invalid(`the mutation is nested deeper than ${MAX_DEPTH} levels`, [{ path: ['data'], message: 'too deeply nested' }]) },
-    };
+    // Quarantined as a summary: the payload itself cannot be serialised safely.
+    const entity = typeof raw === 'object' && raw !== null && 'entity' in raw && typeof raw.entity === 'string' ? raw.entity.slice(0, 40) : null;
+    return refusedEarly(raw, (id) => ({ id, entity, truncated: `nested deeper than ${MAX_DEPTH} levels` }), invalid(`the mutation is nested deeper than ${MAX_DEPTH} levels`, [{ path: ['data'], message: 'too deeply nested' }]));
   }
   const env = MutationSchema.safeParse(raw);
   if (!env.success) {
-    const obj = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-    const id = IdSchema.safeParse(obj.id);
-    if (!id.success) return undefined;
-    const entityId = IdSchema.safeParse(obj.entityId);
-    return {
-      id: id.data,
-      kind: entityOf(obj.entity),
-      entityId: entityId.success ? entityId.data : '',
-      baseVersion: 0,
-      raw,
-      check: { ok: false, error: invalid('the mutation envelope is invalid', zodDetails(env.error)), ...districtOf(obj.data) },
-    };
+    const data = typeof raw === 'object' && raw !== null && 'data' in raw ? raw.data : undefined;
+    return refusedEarly(raw, () => raw, invalid('the mutation envelope is invalid', zodDetails(env.error)), districtOf(data));
   }
   const m = env.data;
   return {

@@ -56,9 +56,13 @@ async function writeAssignments(
 ): Promise<void> {
   if (added.length === 0 && removed.length === 0) return;
   const touched = [...new Set([...added, ...removed].map((a) => a.district))];
-  // Supervisors seeing each touched district before the change.
+  const pairs = (list: readonly Assignment[]) => ({ sql: list.map(() => '(district_code = ? AND user_id = ?)').join(' OR '), params: list.flatMap((a) => [a.district, a.userId]) });
+  // Supervisors seeing each touched district before and after the change.
   const before = await supervisorsSeeing(q, touched);
-  for (const a of removed) await q.run('DELETE FROM district_enumerators WHERE district_code = ? AND user_id = ?', [a.district, a.userId]);
+  for (let i = 0; i < removed.length; i += CHUNK) {
+    const p = pairs(removed.slice(i, i + CHUNK));
+    await q.run(`DELETE FROM district_enumerators WHERE ${p.sql}`, p.params);
+  }
   if (added.length > 0) await insertRows(q, 'district_enumerators', ['district_code', 'user_id'], added.map((a) => [a.district, a.userId]), 'ON CONFLICT DO NOTHING');
   const after = await supervisorsSeeing(q, touched);
   const seq = await nextSeq(q, 1);
@@ -71,22 +75,24 @@ async function writeAssignments(
     for (const s of b) if (!n.has(s)) events.push([seq, s, d, 'remove', at]);
     for (const s of n) if (!b.has(s)) events.push([seq, s, d, 'add', at]);
   }
-  if (events.length > 0) await insertRows(q, 'scope_events', ['seq', 'user_id', 'district_code', 'kind', 'at'], events);
+  await insertRows(q, 'scope_events', ['seq', 'user_id', 'district_code', 'kind', 'at'], events);
   if (graceUntil !== undefined && removed.length > 0) {
-    await insertRows(
-      q,
-      'district_grace',
-      ['district_code', 'user_id', 'until'],
-      removed.map((a) => [a.district, a.userId, graceUntil]),
-      'ON CONFLICT (district_code, user_id) DO UPDATE SET until = excluded.until',
-    );
+    await insertRows(q, 'district_grace', ['district_code', 'user_id', 'until'], removed.map((a) => [a.district, a.userId, graceUntil]), 'ON CONFLICT (district_code, user_id) DO UPDATE SET until = excluded.until');
   }
-  for (const a of added) await q.run('DELETE FROM district_grace WHERE district_code = ? AND user_id = ?', [a.district, a.userId]);
-  // The district row changes too (its enumerators), so its new version reaches the phones.
-  for (let i = 0; bumpDistricts && i < touched.length; i += CHUNK) {
+  // A district given back to an enumerator within its grace period is simply theirs again.
+  const anyGrace = (await q.all('SELECT 1 AS x FROM district_grace LIMIT 1')).length > 0;
+  for (let i = 0; anyGrace && i < added.length; i += CHUNK) {
+    const p = pairs(added.slice(i, i + CHUNK));
+    await q.run(`DELETE FROM district_grace WHERE ${p.sql}`, p.params);
+  }
+  if (!bumpDistricts) return;
+  // The district rows change too (their enumerators), so the new versions reach the phones:
+  // version + 1 and a fresh sequence number per district, one statement per chunk.
+  let next = await nextSeq(q, touched.length);
+  for (let i = 0; i < touched.length; i += CHUNK) {
     const part = touched.slice(i, i + CHUNK);
-    const s = await nextSeq(q, part.length);
-    for (const [j, d] of part.entries()) await q.run('UPDATE districts SET version = version + 1, seq = ? WHERE code = ?', [s + j, d]);
+    await q.run(`UPDATE districts SET version = version + 1, seq = ${next} + (CASE code ${part.map((_, j) => `WHEN ? THEN ${j}`).join(' ')} END) WHERE code IN (${marks(part.length)})`, [...part, ...part]);
+    next += part.length;
   }
 }
 
@@ -236,7 +242,7 @@ export async function importUsers(q: SqlExec, rows: readonly UserImportRow[], op
       if (sameOtherwise) result.updated++;
     }
   }
-  await writeBulkAssignments(q, added, removed, opts.at, opts.graceUntil);
+  await writeAssignments(q, added, removed, opts.at, opts.graceUntil);
 
   // A supervisor change moves the enumerator's districts between supervisors' views.
   if (supervisorChanged.length > 0) await supervisorEvents(q, supervisorChanged.map((s) => s.userId), existing, opts.at);
@@ -246,50 +252,6 @@ export async function importUsers(q: SqlExec, rows: readonly UserImportRow[], op
   }
   result.unchanged = rows.length - result.created.length - result.updated;
   return result;
-}
-
-/** Many assignment changes at once: the same events as `writeAssignments`, in bulk. */
-async function writeBulkAssignments(q: SqlExec, added: readonly Assignment[], removed: readonly Assignment[], at: string, graceUntil: string): Promise<void> {
-  if (added.length + removed.length <= 50) return writeAssignments(q, added, removed, at, graceUntil);
-  const touched = [...new Set([...added, ...removed].map((a) => a.district))];
-  const before = await supervisorsSeeing(q, touched);
-  for (let i = 0; i < removed.length; i += CHUNK) {
-    const part = removed.slice(i, i + CHUNK);
-    await q.run(`DELETE FROM district_enumerators WHERE ${part.map(() => '(district_code = ? AND user_id = ?)').join(' OR ')}`, part.flatMap((a) => [a.district, a.userId]));
-  }
-  if (added.length > 0) await insertRows(q, 'district_enumerators', ['district_code', 'user_id'], added.map((a) => [a.district, a.userId]), 'ON CONFLICT DO NOTHING');
-  const after = await supervisorsSeeing(q, touched);
-  const seq = await nextSeq(q, 1);
-  const events: unknown[][] = [];
-  for (const a of removed) events.push([seq, a.userId, a.district, 'remove', at]);
-  for (const a of added) events.push([seq, a.userId, a.district, 'add', at]);
-  for (const d of touched) {
-    const b = before.get(d) ?? new Set<string>();
-    const n = after.get(d) ?? new Set<string>();
-    for (const s of b) if (!n.has(s)) events.push([seq, s, d, 'remove', at]);
-    for (const s of n) if (!b.has(s)) events.push([seq, s, d, 'add', at]);
-  }
-  await insertRows(q, 'scope_events', ['seq', 'user_id', 'district_code', 'kind', 'at'], events);
-  if (removed.length > 0) {
-    await insertRows(q, 'district_grace', ['district_code', 'user_id', 'until'], removed.map((a) => [a.district, a.userId, graceUntil]), 'ON CONFLICT (district_code, user_id) DO UPDATE SET until = excluded.until');
-  }
-  // A district given back to an enumerator within its grace period is simply theirs again.
-  const anyGrace = (await q.all('SELECT 1 AS x FROM district_grace LIMIT 1')).length > 0;
-  for (let i = 0; anyGrace && i < added.length; i += CHUNK) {
-    const part = added.slice(i, i + CHUNK);
-    await q.run(`DELETE FROM district_grace WHERE ${part.map(() => '(district_code = ? AND user_id = ?)').join(' OR ')}`, part.flatMap((a) => [a.district, a.userId]));
-  }
-  let s = await nextSeq(q, touched.length);
-  for (let i = 0; i < touched.length; i += CHUNK) {
-    const part = touched.slice(i, i + CHUNK);
-    const first = s;
-    s += part.length;
-    // One statement per chunk: version + 1 and a fresh sequence number per district.
-    await q.run(
-      `UPDATE districts SET version = version + 1, seq = ${first} + (CASE code ${part.map((_, j) => `WHEN ? THEN ${j}`).join(' ')} END) WHERE code IN (${marks(part.length)})`,
-      [...part, ...part],
-    );
-  }
 }
 
 /** Events for the supervisors of enumerators whose supervisor changed. */
