@@ -67,10 +67,18 @@ export async function importUsersFile(store: Store, actor: Scope, bytes: Uint8Ar
   const scopeErrors = outsideScope(actor, rows, lines);
   if (scopeErrors.length > 0) return refuse(403, `${scopeErrors.length} row(s) outside your scope; nothing was imported`, scopeErrors);
   if (actor.kind === 'prefix') {
-    // Existing accounts named by an office's file must be its own.
+    // Existing accounts named by an office's file must be its own, and so must a supervisor it
+    // gives its enumerators (a supervisor reads its enumerators' districts). A supervisor with no
+    // enumerators yet belongs to no area and may be taken up.
+    const inFile = new Set(rows.map((r) => r.username));
     for (const [i, r] of rows.entries()) {
       const u = await store.findUserByUsername(r.username);
       if (u && !(await managesUser(store, actor, u))) return refuse(403, 'an account in the file is outside your scope; nothing was imported', [{ line: lines[i] ?? 0, message: `${r.username} is managed by another office` }]);
+      if (r.supervisorUsername === undefined || inFile.has(r.supervisorUsername)) continue;
+      const sup = await store.findUserByUsername(r.supervisorUsername);
+      if (sup && !(await managesUser(store, actor, sup)) && (await store.districtsOf(sup)).length > 0) {
+        return refuse(403, 'a supervisor in the file works outside your scope; nothing was imported', [{ line: lines[i] ?? 0, message: `${r.supervisorUsername} supervises districts of another office` }]);
+      }
     }
   }
   const result = await store.importUsers(rows, {

@@ -21,7 +21,8 @@ beforeAll(async () => {
     const r = await h.req({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'office-password-1', deviceId: randomUUID() } });
     tokens[username] = { authorization: `Bearer ${(r.json() as { token: string }).token}` };
   }
-  await h.store.createUser({ id: 'u-far', username: 'far', name: '外省', role: 'enumerator', passwordHash });
+  await h.store.createUser({ id: 'u-farsup', username: 'farsup', name: '外省指导员', role: 'supervisor', passwordHash });
+  await h.store.createUser({ id: 'u-far', username: 'far', name: '外省', role: 'enumerator', supervisorId: 'u-farsup', passwordHash });
   await h.store.putDistrict({ code: FOREIGN, name: '外省小区', enumerators: ['u-far'] });
   const e = await h.login('enum');
   await h.req({ method: 'POST', url: '/api/v1/sync/push', headers: e.auth, payload: { deviceId: e.deviceId, mutations: [householdMutation(registration(D1, {}, 3))] } });
@@ -71,5 +72,11 @@ describe('offices', () => {
     const outside = await post('county', '/users/import', { csv: `username,name,role,districts,supervisor,scope\nnew2,新人,enumerator,${FOREIGN},,\n` });
     expect(outside.status).toBe(403);
     expect(await h.store.findUserByUsername('new2')).toBeUndefined();
+    // a supervisor of another office's districts may not be given this office's enumerator
+    const foreignSup = await post('county', '/users/import', { csv: `username,name,role,districts,supervisor,scope\nnew3,新人,enumerator,${D1.slice(0, 12)}008,farsup,\n` });
+    expect(foreignSup.status).toBe(403);
+    expect(await h.store.findUserByUsername('new3')).toBeUndefined();
+    // its own supervisor is fine
+    expect((await post('county', '/users/import', { csv: `username,name,role,districts,supervisor,scope\nnew4,新人,enumerator,${D1.slice(0, 12)}007,sup,\n` })).status).toBe(200);
   });
 });
