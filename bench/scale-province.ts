@@ -1,4 +1,4 @@
-// `npm run bench scale-province` (issue 8, "Benchmark"): the requests of a province against a
+// `npm run bench scale` (runs this file; issue 8, "Benchmark"): the requests of a province against a
 // province-sized store, beside the same requests on a 3-district store, on SQLite (a temp file)
 // and PostgreSQL (throw-away schemas, dropped at the end).
 //

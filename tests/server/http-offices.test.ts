@@ -25,7 +25,8 @@ beforeAll(async () => {
   await h.store.createUser({ id: 'u-far', username: 'far', name: '外省', role: 'enumerator', supervisorId: 'u-farsup', passwordHash });
   await h.store.putDistrict({ code: FOREIGN, name: '外省小区', enumerators: ['u-far'] });
   const e = await h.login('enum');
-  await h.req({ method: 'POST', url: '/api/v1/sync/push', headers: e.auth, payload: { deviceId: e.deviceId, mutations: [householdMutation(registration(D1, {}, 3))] } });
+  // the phone still holds 2 after this push: one device with a queue in D1's areas
+  await h.req({ method: 'POST', url: '/api/v1/sync/push', headers: e.auth, payload: { deviceId: e.deviceId, mutations: [householdMutation(registration(D1, {}, 3))], device: { pending: 3, appVersion: '1' } } });
   tokens.enum = e.auth;
 });
 afterAll(async () => h.close());
@@ -44,6 +45,12 @@ describe('offices', () => {
     expect((await get('county', `${D1.slice(0, 9)}999`)).status).toBe(404);
     expect((await get('county', '12345')).status).toBe(400);
     expect((await get('shanxi')).json()).toMatchObject({ area: '14', level: 'province', totals: { districts: 1 } });
+    // phones with a queue, counted from the devices (wide scopes) or from the assignments (narrow)
+    const queued = (r: { json: () => unknown }) => (r.json() as { totals: { devicesWithQueue: number }; children: { totals: { devicesWithQueue: number } }[] });
+    expect(queued(own).totals.devicesWithQueue).toBe(1);
+    expect(queued(own).children.map((c) => c.totals.devicesWithQueue)).toEqual([1]);
+    expect(queued(await get('area')).totals.devicesWithQueue).toBe(1);
+    expect(queued(await get('shanxi')).totals.devicesWithQueue).toBe(0);
     const e = await get('enum');
     expect(e.status).toBe(403);
     expectErrorShape(e.json(), 'forbidden');
