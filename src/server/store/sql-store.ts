@@ -193,20 +193,6 @@ export class SqlStore implements Store {
   async enumeratorsOfSupervisor(supervisorId: string): Promise<string[]> {
     return (await this.db.all("SELECT id FROM users WHERE supervisor_id = ? AND role = 'enumerator' ORDER BY username", [supervisorId])).map((r) => str(r, 'id'));
   }
-  async enumeratorsIn(scope: Scope, afterUsername: string, limit: number): Promise<StoredUser[]> {
-    if (scope.kind === 'supervisor') {
-      const rows = await this.db.all(`SELECT ${USER_COLS} FROM users WHERE supervisor_id = ? AND role = 'enumerator' AND username > ? ORDER BY username LIMIT ?`, [scope.userId, afterUsername, limit]);
-      return rows.map(toUser);
-    }
-    const w = scopeSql(scope, 'de.district_code');
-    const rows = await this.db.all(
-      `SELECT ${USER_COLS.split(', ').map((c) => `u.${c}`).join(', ')} FROM users u WHERE u.role = 'enumerator' AND u.username > ?
-         AND EXISTS (SELECT 1 FROM district_enumerators de WHERE de.user_id = u.id AND ${w.sql}) ORDER BY u.username LIMIT ?`,
-      [afterUsername, ...w.params, limit],
-    );
-    return rows.map(toUser);
-  }
-
   async createSession(s: Session) {
     await this.db.run('INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, NULL)', [
       s.tokenHash,

@@ -237,8 +237,6 @@ export interface Store {
   districtInScope(scope: Scope, code: string): Promise<boolean>;
   /** Ids of the enumerators a supervisor supervises (index on users.supervisor_id). */
   enumeratorsOfSupervisor(supervisorId: string): Promise<string[]>;
-  /** Enumerators assigned to districts in the scope, ordered by username, after a username (paged). */
-  enumeratorsIn(scope: Scope, afterUsername: string, limit: number): Promise<StoredUser[]>;
 
   createSession(session: Session): Promise<void>;
   findSession(tokenHash: string): Promise<Session | undefined>;
