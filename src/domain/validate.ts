@@ -27,3 +27,22 @@ export function validateRegistration(reg: RegistrationDraft, ctx?: ValidationCon
     ...checkOverseas(reg),
   ];
 }
+
+/**
+ * The findings that the listing entry adds to the context-free checks: with `base =
+ * validateRegistration(reg)`, `validateRegistration(reg, { listing })` has the same findings as
+ * `[...base, ...listingFindings(reg, listing)]`. The server runs the context-free checks before
+ * its push transaction and only these, which need the stored listing entry, inside it.
+ */
+export function listingFindings(reg: RegistrationDraft, listing: ListingEntry): Finding[] {
+  const without = checkHousehold(reg, undefined);
+  const key = (f: Finding) => `${f.rule}\u0000${JSON.stringify(f.path)}`;
+  const left = new Map<string, number>();
+  for (const f of without) left.set(key(f), (left.get(key(f)) ?? 0) + 1);
+  return checkHousehold(reg, listing).filter((f) => {
+    const n = left.get(key(f)) ?? 0;
+    if (n === 0) return true;
+    left.set(key(f), n - 1);
+    return false;
+  });
+}

@@ -7,7 +7,9 @@
 // phone predicts the same numbers (its first save is version 1, each later save +1), so a
 // single writer never conflicts; a second writer from the same base gets `conflict`, its data
 // kept as a revision and listed for the supervisor, the current version untouched.
+import { listingFindings } from '../domain/index.ts';
 import type { ApiError, ListingEntry, MutationResult, QueryAnswerData, RegistrationDraft } from '../domain/index.ts';
+import { blockedError, unconfirmedWarnings } from './push-prepare.ts';
 import type { PushSnapshot } from './store/store.ts';
 
 export type EntityKind = 'household' | 'listing' | 'query';
@@ -126,7 +128,13 @@ const forbidden = (message: string): ApiError => ({ code: 'forbidden', message, 
  * `graceDistricts` were reassigned away from the caller within the grace period: what its phone
  * had queued for them is still accepted, and recorded as delivered after the reassignment.
  */
-export function planPush(prepared: readonly PreparedMutation[], writeDistricts: ReadonlySet<string>, now: string, graceDistricts: ReadonlySet<string> = new Set()): PushPlanner {
+export function planPush(
+  prepared: readonly PreparedMutation[],
+  writeDistricts: ReadonlySet<string>,
+  now: string,
+  graceDistricts: ReadonlySet<string> = new Set(),
+  deviceId?: string,
+): PushPlanner {
   return (snapshot) => {
     const plan: PushPlan = { results: [], mutations: [], revisions: [], registrations: [], listing: [], queries: [], quarantine: [], maxDeviceSeq: 0 };
     // State evolves through the batch: a household saved twice in one batch is base 0 then base 1.
@@ -139,6 +147,14 @@ export function planPush(prepared: readonly PreparedMutation[], writeDistricts: 
     for (const m of prepared) {
       if (m.deviceSeq !== undefined) plan.maxDeviceSeq = Math.max(plan.maxDeviceSeq, m.deviceSeq);
       const earlier = seen.get(m.id);
+      if (earlier && deviceId !== undefined && earlier.deviceId !== undefined && earlier.deviceId !== deviceId) {
+        // Mutation ids are unique per device (a UUID each); another device's id is never taken as
+        // this device's duplicate, which would make its phone drop a record the server never had.
+        const error: ApiError = { code: 'validation_failed', message: 'this mutation id was already used by another device', details: [{ path: ['id'], message: 'used by another device' }] };
+        plan.quarantine.push({ mutationId: m.id, ...(m.check.ok && m.check.kind !== 'query' ? { districtCode: m.check.districtCode } : {}), error, payload: m.raw });
+        plan.results.push({ id: m.id, status: 'rejected', error });
+        continue;
+      }
       if (earlier) {
         // Idempotent re-push: an applied mutation is acknowledged as duplicate with the version it
         // got then; a conflict or rejection is repeated as it was, so the phone sees the same answer.
@@ -163,7 +179,7 @@ export function planPush(prepared: readonly PreparedMutation[], writeDistricts: 
           ...(version !== undefined ? { version } : {}),
           ...(error ? { error } : {}),
         });
-        seen.set(m.id, { status, ...(version !== undefined ? { version } : {}), ...(error ? { error } : {}) });
+        seen.set(m.id, { status, ...(version !== undefined ? { version } : {}), ...(error ? { error } : {}), ...(deviceId !== undefined ? { deviceId } : {}) });
       };
       const reject = (error: ApiError, districtCode?: string) => {
         record('rejected', undefined, error);
@@ -203,6 +219,23 @@ export function planPush(prepared: readonly PreparedMutation[], writeDistricts: 
         }
         note = 'afterReassignment';
       }
+      let counts: { errors: number; warnings: number } | undefined;
+      if (c.kind === 'household') {
+        // The checks that need the listing entry, as the phone runs them (never trust the phone).
+        const inBatch = lists.get(c.reg.listingId);
+        const listing = inBatch ? { districtCode: inBatch.districtCode, entry: inBatch.data } : snapshot.listings.get(c.reg.listingId);
+        if (!listing || listing.districtCode !== districtCode) {
+          reject({ code: 'validation_failed', message: 'the household names no listing entry of its district', details: [{ path: ['data', 'listingId'], message: 'no such listing entry in this district' }] }, districtCode);
+          continue;
+        }
+        const extra = listing.entry ? listingFindings(c.reg, listing.entry) : [];
+        const blocked = c.reg.status === 'complete' ? blockedError(extra, c.reg.overrides) : undefined;
+        if (blocked) {
+          reject(blocked, districtCode);
+          continue;
+        }
+        counts = { errors: c.errors + extra.filter((f) => f.severity === 'error').length, warnings: c.warnings + unconfirmedWarnings(extra, c.reg.overrides).length };
+      }
 
       if (m.baseVersion !== currentVersion) {
         record('conflict', currentVersion, undefined);
@@ -227,8 +260,8 @@ export function planPush(prepared: readonly PreparedMutation[], writeDistricts: 
           status: r.status,
           version,
           persons: c.persons,
-          errors: c.errors,
-          warnings: c.warnings,
+          errors: counts?.errors ?? c.errors,
+          warnings: counts?.warnings ?? c.warnings,
           data: r,
         });
       } else if (c.kind === 'listing') {

@@ -15,6 +15,14 @@ export function unconfirmedWarnings(findings: readonly Finding[], overrides: rea
   return findings.filter((f) => f.severity === 'warning' && !overrides.some((o) => o.rule === f.rule && samePath(o.path, f.path)));
 }
 
+/** The `validation_failed` of a complete household with blocking findings, or undefined when none block. */
+export function blockedError(findings: readonly Finding[], overrides: readonly Override[]): ApiError | undefined {
+  const blockers = blockingFindings(findings, overrides);
+  if (blockers.length === 0) return undefined;
+  const details = blockers.slice(0, 50).map((f) => ({ path: cleanPath(f.path, ['data']), message: `${f.rule}: ${f.message.en}` }));
+  return invalid('a complete household has blocking edit-check findings', details);
+}
+
 const entityOf = (e: unknown): EntityKind => (e === 'listing' ? 'listing' : e === 'queryAnswer' ? 'query' : 'household');
 
 /** Best-effort district of an invalid record, so the quarantine shows it to that district's supervisor. */
@@ -32,11 +40,8 @@ function checkData(entity: 'household' | 'listing' | 'queryAnswer', entityId: st
     if (reg.id !== entityId) return { ok: false, error: invalid('entityId must equal data.id', [{ path: ['entityId'], message: 'differs from data.id' }]), districtCode: reg.districtCode };
     const findings = validateRegistration(reg);
     if (reg.status === 'complete') {
-      const blockers = blockingFindings(findings, reg.overrides);
-      if (blockers.length > 0) {
-        const details = blockers.slice(0, 50).map((f) => ({ path: cleanPath(f.path, ['data']), message: `${f.rule}: ${f.message.en}` }));
-        return { ok: false, error: invalid('a complete household has blocking edit-check findings', details), districtCode: reg.districtCode };
-      }
+      const blocked = blockedError(findings, reg.overrides);
+      if (blocked) return { ok: false, error: blocked, districtCode: reg.districtCode };
     }
     return {
       ok: true,

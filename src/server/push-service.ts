@@ -32,9 +32,10 @@ export async function runPush(store: Store, input: PushInput): Promise<MutationR
       userId: input.userId,
       deviceId: input.deviceId,
       keys: prepared.map((p) => ({ mutationId: p.id, entity: p.kind, entityId: p.entityId })),
+      listingIds: prepared.flatMap((p) => (p.check.ok && p.check.kind === 'household' ? [p.check.reg.listingId] : [])),
       ...(input.device ? { device: input.device } : {}),
       receivedAt: at,
     },
-    planPush(prepared, input.writeDistricts, at, input.graceDistricts),
+    planPush(prepared, input.writeDistricts, at, input.graceDistricts, input.deviceId),
   );
 }

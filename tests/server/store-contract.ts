@@ -8,6 +8,7 @@ import { prepareMutation } from '../../src/server/push-prepare.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import type { Scope } from '../../src/server/store/scope.ts';
 import { D1, D2, D3, district, householdMutation, listingEntry, listingMutation, registration } from './fixtures.ts';
+import { baseLong, listingFor } from '../domain/fixtures.ts';
 
 export interface StoreHandle {
   store: Store;
@@ -38,10 +39,11 @@ export function push(store: Store, ms: Mutation[], opts: { userId?: string; devi
       userId: opts.userId ?? 'u-enum',
       deviceId: opts.deviceId ?? 'dev-1',
       keys: prepared.map((p) => ({ mutationId: p.id, entity: p.kind, entityId: p.entityId })),
+      listingIds: prepared.flatMap((p) => (p.check.ok && p.check.kind === 'household' ? [p.check.reg.listingId] : [])),
       ...(opts.device ? { device: opts.device } : {}),
       receivedAt: NOW,
     },
-    planPush(prepared, new Set(opts.districts ?? [D1, D2]), NOW),
+    planPush(prepared, new Set(opts.districts ?? [D1, D2]), NOW, new Set(), opts.deviceId ?? 'dev-1'),
   );
 }
 
@@ -59,6 +61,8 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       await store.putDistrict(district(D1, ['u-enum']));
       await store.putDistrict(district(D2, ['u-enum']));
       await store.putDistrict(district(D3, ['u-enum2']));
+      // the listing entries the fixture registrations name (L-<district>-001)
+      await store.importListing([listingEntry(D1, 1), listingEntry(D2, 1), listingEntry(D3, 1)]);
     });
     afterEach(async () => {
       await h.cleanup();
@@ -105,21 +109,21 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
     });
 
     it('[ST4] listing import: all or nothing, re-import changes nothing, keeps field visits', async () => {
-      const entries = [1, 2, 3].map((n) => listingEntry(D1, n));
+      const entries = [4, 5, 6].map((n) => listingEntry(D1, n));
       expect(await store.importListing(entries)).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
       const before = await store.pull(inD(D1), 0, 100);
       expect(await store.importListing(entries)).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
       expect(await store.pull(inD(D1), 0, 100)).toEqual(before);
       // the phone records a visit; a re-import of the office file does not undo it
-      const visited = { ...listingEntry(D1, 1), visit: { status: 'registered' as const, attempts: 1 } };
+      const visited = { ...listingEntry(D1, 4), visit: { status: 'registered' as const, attempts: 1 } };
       expect((await push(store, [listingMutation(visited, 1)]))[0]).toMatchObject({ status: 'applied', version: 2 });
       expect(await store.importListing(entries)).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
-      expect(await store.importListing([{ ...listingEntry(D1, 1), address: '新地址' }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+      expect(await store.importListing([{ ...listingEntry(D1, 4), address: '新地址' }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
       const l1 = (await store.pull(inD(D1), 0, 100)).changes.find((c) => c.id === visited.id);
       expect(l1).toMatchObject({ version: 3, data: { address: '新地址', visit: { status: 'registered' } } });
       // a bad entry (foreign district for an existing id) aborts the whole import
       const counts = await store.tableCounts();
-      await expect(store.importListing([listingEntry(D1, 9), { ...listingEntry(D1, 2), districtCode: D2 }])).rejects.toThrow();
+      await expect(store.importListing([listingEntry(D1, 9), { ...listingEntry(D1, 5), districtCode: D2 }])).rejects.toThrow();
       expect(await store.tableCounts()).toEqual(counts);
     });
 
@@ -224,7 +228,7 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       // mutation and revision rows went in)
       const bad = prep([householdMutation(registration(D1))]);
       const planner = planPush(bad, new Set([D1]), NOW);
-      const boom = store.applyPush({ userId: 'u-enum', deviceId: 'dev-1', keys: bad.map((p) => ({ mutationId: p.id, entity: p.kind, entityId: p.entityId })), receivedAt: NOW }, (snap) => {
+      const boom = store.applyPush({ userId: 'u-enum', deviceId: 'dev-1', keys: bad.map((p) => ({ mutationId: p.id, entity: p.kind, entityId: p.entityId })), listingIds: [`L-${D1}-001`], receivedAt: NOW }, (snap) => {
         const plan = planner(snap);
         plan.registrations = plan.registrations.map((r) => ({ ...r, districtCode: '999999999999999' }));
         return plan;
@@ -235,6 +239,54 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       for (const r of results.slice(1)) expect(Array.isArray(r) && r.every((x) => x.status === 'applied')).toBe(true);
       expect(await store.countRevisions()).toBe(16);
       expect((await store.tableCounts()).mutations).toBe(16);
+    });
+
+    it('[PU9] the server runs the checks that need the listing entry, and refuses a household without one in its district', async () => {
+      // A complete long form that passes every context-free check, for a household outside the sample.
+      const long = { ...baseLong(), id: randomUUID(), districtCode: D1, listingId: `L-${D1}-050`, householdNo: '050' };
+      await store.importListing([listingFor(long, { longForm: false })]);
+      const sampled = { ...baseLong(), id: randomUUID(), districtCode: D1, listingId: `L-${D1}-051`, householdNo: '051' };
+      await store.importListing([listingFor(sampled, { longForm: true })]);
+      const missing = householdMutation(registration(D1, { listingId: `L-${D1}-404` }));
+      const elsewhere = householdMutation(registration(D1, { listingId: `L-${D2}-001` }));
+      // created on the phone: the new listing entry and its household in one batch
+      const added = listingEntry(D1, 60, { origin: 'field' });
+      const withAdded = householdMutation(registration(D1, { listingId: added.id, householdNo: '060' }));
+      const longM = householdMutation(long);
+      const res = await push(store, [longM, householdMutation(sampled), missing, elsewhere, listingMutation(added, 0), withAdded]);
+      expect(res.map((r) => r.status)).toEqual(['rejected', 'applied', 'rejected', 'rejected', 'applied', 'applied']);
+      expect(res[0]?.error?.details?.[0]?.message).toMatch(/^LONG_FORM_NOT_SAMPLED/);
+      expect(res[2]?.error?.details).toEqual([{ path: ['data', 'listingId'], message: 'no such listing entry in this district' }]);
+      expect(res[3]?.error?.details?.[0]?.path).toEqual(['data', 'listingId']);
+      expect(await store.getRegistration(long.id)).toBeUndefined();
+      expect(await store.getRegistration(missing.entityId)).toBeUndefined();
+      // the same long form as a draft is kept (drafts may have findings)
+      expect((await push(store, [householdMutation({ ...long, status: 'draft' })]))[0]?.status).toBe('applied');
+      expect((await store.listQuarantine(ALL, 0, 100)).map((q) => q.mutationId)).toEqual([longM.id, missing.id, elsewhere.id]);
+    });
+
+    it('[PU10] a mutation id is idempotent only from its own device: another device reusing it is rejected, never a duplicate', async () => {
+      const first = householdMutation(registration(D1));
+      expect((await push(store, [first], { deviceId: 'dev-1' }))[0]).toEqual({ id: first.id, status: 'applied', version: 1 });
+      const reg2 = registration(D1);
+      const reuse = { ...householdMutation(reg2), id: first.id };
+      const r = (await push(store, [reuse], { deviceId: 'dev-2' }))[0];
+      expect(r).toMatchObject({ id: first.id, status: 'rejected', error: { code: 'validation_failed', details: [{ path: ['id'] }] } });
+      expect(await store.getRegistration(reg2.id)).toBeUndefined();
+      expect((await store.listQuarantine(ALL, 0, 100)).map((q) => q.deviceId)).toEqual(['dev-2']);
+      // the first device's re-push is still its duplicate
+      expect((await push(store, [first], { deviceId: 'dev-1' }))[0]).toEqual({ id: first.id, status: 'duplicate', version: 1 });
+    });
+
+    it('[PU11] a baseVersion ahead of the server is a conflict at the server version, never applied', async () => {
+      const reg = registration(D1);
+      await push(store, [householdMutation(reg)]);
+      const ahead = householdMutation({ ...reg, version: 5 }, 4);
+      expect((await push(store, [ahead]))[0]).toEqual({ id: ahead.id, status: 'conflict', version: 1 });
+      const fresh = householdMutation(registration(D1), 3);
+      expect((await push(store, [fresh]))[0]).toEqual({ id: fresh.id, status: 'conflict', version: 0 });
+      expect(await store.getRegistration(fresh.entityId)).toBeUndefined();
+      expect((await store.getRegistration(reg.id))?.version).toBe(1);
     });
 
     it('[PU8] pushes sharing a group see each other: a chain applies, a rival conflicts', async () => {
@@ -261,12 +313,12 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
     });
 
     it('[PL1] pull: server order, paging, scope', async () => {
-      await store.importListing([listingEntry(D1, 1), listingEntry(D3, 1)]);
+      // the listing entries of D1, D2 and D3 come from beforeEach
       const regs = [registration(D1), registration(D2), registration(D1)];
       await push(store, regs.map((r) => householdMutation(r)));
       const all = await store.pull(ENUM, 0, 1000);
       expect(all.more).toBe(false);
-      expect(all.changes.map((c) => c.entity)).toEqual(['district', 'district', 'listing', 'household', 'household', 'household']);
+      expect(all.changes.map((c) => c.entity)).toEqual(['district', 'district', 'listing', 'listing', 'household', 'household', 'household']);
       expect(all.changes[0]?.data).toEqual(district(D1, ['u-enum']));
       const seqs = all.changes.map((c) => c.seq);
       expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
@@ -339,7 +391,7 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect(d1?.children).toEqual([]);
       // the area 130102001003 holds D1, D2, D3
       const area = await store.progress(D1.slice(0, 12));
-      expect(area?.node.counts).toMatchObject({ districts: 3, listing: 3, r_complete: 2, r_draft: 1, persons: 9, q_open: 1 });
+      expect(area?.node.counts).toMatchObject({ districts: 3, listing: 4, r_complete: 2, r_draft: 1, persons: 9, q_open: 1 });
       expect(area?.children.map((c) => c.node)).toEqual([D1, D2, D3]);
       for (const n of ['', '13', '1301', '130102', '130102001']) expect((await store.progress(n))?.node.counts.persons).toBe(9);
       expect((await store.progress('13'))?.children.map((c) => c.node)).toEqual(['1301']);

@@ -7,7 +7,7 @@ import type { MutationResult } from '../../domain/index.ts';
 import { pendingAfterPush, type PushPlan, type PushPlanner } from '../push-plan.ts';
 import { json, marks, num, optNum, optStr, str, type SqlExec } from './sql-driver.ts';
 import type { ChangeRow, EntityState, PushBatch, PushSnapshot, StoredResult } from './store.ts';
-import { ApiErrorSchema } from '../../domain/index.ts';
+import { ApiErrorSchema, ListingEntrySchema, type ListingEntry } from '../../domain/index.ts';
 import { scopeSql, type Scope } from './scope.ts';
 import { ProgressDelta, applyProgress, birthsDeaths } from './sql-progress.ts';
 
@@ -31,11 +31,11 @@ export async function insertRows(q: SqlExec, table: string, cols: readonly strin
 
 const upsertSet = (cols: readonly string[]) => cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
 
-async function readSnapshot(q: SqlExec, keys: PushBatch['keys']): Promise<PushSnapshot> {
-  const snapshot: PushSnapshot = { mutations: new Map<string, StoredResult>(), entities: new Map<string, EntityState>() };
+async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: readonly string[]): Promise<PushSnapshot> {
+  const snapshot: PushSnapshot = { mutations: new Map<string, StoredResult>(), entities: new Map<string, EntityState>(), listings: new Map<string, { districtCode: string; entry?: ListingEntry }>() };
   const ids = [...new Set(keys.map((k) => k.mutationId))];
   if (ids.length > 0) {
-    for (const r of await q.all(`SELECT id, status, version, error FROM mutations WHERE id IN (${marks(ids.length)})`, ids)) {
+    for (const r of await q.all(`SELECT id, status, version, error, device_id FROM mutations WHERE id IN (${marks(ids.length)})`, ids)) {
       const status = str(r, 'status');
       if (status !== 'applied' && status !== 'conflict' && status !== 'rejected') throw new Error('bad stored status');
       const version = optNum(r, 'version');
@@ -44,8 +44,15 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys']): Promise<PushSn
         status,
         ...(version !== undefined ? { version } : {}),
         ...(error !== undefined ? { error: ApiErrorSchema.parse(JSON.parse(error)) } : {}),
+        deviceId: str(r, 'device_id'),
       });
     }
+  }
+  const lids = [...new Set(listingIds)];
+  for (const r of await rowsById(q, (l) => `SELECT id, district_code, data FROM listing WHERE id IN (${l})`, lids)) {
+    // A stored entry our schema no longer reads still places the household in its district.
+    const entry = ListingEntrySchema.safeParse(json(r, 'data'));
+    snapshot.listings.set(str(r, 'id'), { districtCode: str(r, 'district_code'), ...(entry.success ? { entry: entry.data } : {}) });
   }
   const tables = { household: 'registrations', listing: 'listing', query: 'queries' } as const;
   for (const entity of ['household', 'listing', 'query'] as const) {
@@ -190,6 +197,7 @@ export async function applyGroup(q: SqlExec, items: readonly { batch: PushBatch;
   const snapshot = await readSnapshot(
     q,
     items.flatMap((i) => i.batch.keys),
+    items.flatMap((i) => i.batch.listingIds ?? []),
   );
   const outcomes: PushOutcome[] = [];
   const planned: { batch: PushBatch; plan: PushPlan }[] = [];
@@ -202,10 +210,13 @@ export async function applyGroup(q: SqlExec, items: readonly { batch: PushBatch;
       continue;
     }
     for (const m of plan.mutations) {
-      snapshot.mutations.set(m.id, { status: m.status, ...(m.version !== undefined ? { version: m.version } : {}), ...(m.error ? { error: m.error } : {}) });
+      snapshot.mutations.set(m.id, { status: m.status, ...(m.version !== undefined ? { version: m.version } : {}), ...(m.error ? { error: m.error } : {}), deviceId: it.batch.deviceId });
     }
     for (const r of plan.registrations) snapshot.entities.set(`household:${r.id}`, { version: r.version, districtCode: r.districtCode });
-    for (const l of plan.listing) snapshot.entities.set(`listing:${l.id}`, { version: l.version, districtCode: l.districtCode });
+    for (const l of plan.listing) {
+      snapshot.entities.set(`listing:${l.id}`, { version: l.version, districtCode: l.districtCode });
+      snapshot.listings.set(l.id, { districtCode: l.districtCode, entry: l.data });
+    }
     for (const w of plan.queries) {
       const prev = snapshot.entities.get(`query:${w.id}`);
       if (prev) snapshot.entities.set(`query:${w.id}`, { ...prev, version: w.version, queryStatus: 'answered' });
@@ -219,7 +230,7 @@ export async function applyGroup(q: SqlExec, items: readonly { batch: PushBatch;
 
 /** Apply one push inside a transaction that already holds the locks of its keys (see drain). */
 export async function applyPush(q: SqlExec, batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
-  const plan = planner(await readSnapshot(q, batch.keys));
+  const plan = planner(await readSnapshot(q, batch.keys, batch.listingIds ?? []));
   await writePlans(q, [{ batch, plan }]);
   return plan.results;
 }

@@ -50,12 +50,16 @@ export interface PushSnapshot {
   mutations: Map<string, StoredResult>;
   /** Current state by `${entity}:${id}`, entity in household | listing | query. */
   entities: Map<string, EntityState>;
+  /** The listing entries the batch's households name (`PushBatch.listingIds`), for the edit checks that need them. */
+  listings: Map<string, { districtCode: string; entry?: ListingEntry }>;
 }
 
 export interface StoredResult {
   status: 'applied' | 'conflict' | 'rejected';
   version?: number;
   error?: ApiError;
+  /** The device that sent the mutation: a mutation id is only idempotent from its own device. */
+  deviceId?: string;
 }
 
 export interface EntityState {
@@ -70,6 +74,8 @@ export interface PushBatch {
   deviceId: string;
   /** Mutation ids with their entity keys, so the store can lock and read what the planner needs. */
   keys: { mutationId: string; entity: 'household' | 'listing' | 'query'; entityId: string }[];
+  /** Listing entries named by the batch's households (read with the snapshot, not locked). */
+  listingIds?: readonly string[];
   device?: DeviceReport;
   receivedAt: string;
 }
