@@ -42,5 +42,15 @@ export default defineConfig({
   ],
   define: { 'import.meta.env.VITE_APP_VERSION': JSON.stringify(pkg.version) },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
-  build: { target: 'es2022', sourcemap: false },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    // The server's CSP has no 'unsafe-eval' (src/server/security.ts). Building an object schema,
+    // zod probes once with `new Function` for its JIT parser: the CSP blocks it and zod catches
+    // the error, but Chromium reports a violation. zod keeps its global config on
+    // globalThis.__zod_globalConfig (an existing one is kept); jitless there skips the probe and
+    // parses as it would under the CSP anyway. Set at the top of every chunk, so it is in place
+    // before the chunk holding zod runs; tests/e2e fails on the violation if this stops working.
+    rollupOptions: { output: { intro: 'globalThis.__zod_globalConfig ??= { jitless: true };' } },
+  },
 });

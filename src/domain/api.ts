@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'client_too_old',
   'internal',
+  'unavailable',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

@@ -6,17 +6,21 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PROTOCOL_VERSION } from '../domain/index.ts';
-import type { LimitRule } from './auth.ts';
-import { DEFAULT_LOGIN_LIMITS, DEFAULT_PUSH_LIMIT, makeCtx, type LoginLimits } from './context.ts';
-import { errorHandler, sendError } from './errors.ts';
+import { makeCtx } from './context.ts';
+import { errorHandler, requestIdFor, sendError } from './errors.ts';
+import { DEFAULT_LOGIN_LIMITS, DEFAULT_PUSH_LIMIT, type LimitRule, type LoginLimits } from './limiter.ts';
+import { Metrics, instrument, metricsRoute, stderrLog, type ErrorLog } from './metrics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { exportRoutes } from './routes/export.ts';
+import { healthRoutes } from './routes/health.ts';
 import { progressRoutes } from './routes/progress.ts';
 import { userRoutes } from './routes/users.ts';
 import { queryRoutes } from './routes/queries.ts';
 import { supervisionRoutes } from './routes/supervision.ts';
 import { syncRoutes } from './routes/sync.ts';
 import type { Store } from './store/store.ts';
+import { applySecurityHeaders, securityHeaders, staticCacheControl } from './security.ts';
+import { serverOptions, type ServerTimeouts, type TlsFiles, type TrustProxy } from './tls.ts';
 
 export const API_BASE = '/api/v1';
 export const BODY_LIMIT = 5 * 1024 * 1024;
@@ -27,6 +31,7 @@ export interface AppOptions {
   logger?: boolean;
   /** The built web app (dist/) to serve next to the API. */
   staticDir?: string;
+  /** Growing delays after failed sign-ins per user and per address (default DEFAULT_LOGIN_LIMITS in limiter.ts). */
   loginLimits?: LoginLimits;
   /** Oldest push protocol served (default PROTOCOL_VERSION of the domain). */
   minProtocolVersion?: number;
@@ -34,34 +39,54 @@ export interface AppOptions {
   pushLimit?: LimitRule;
   /** Grace period after a reassignment, in ms (default 7 days). */
   graceMs?: number;
+  /** Built-in HTTPS (PEM certificate chain and key); plain HTTP without. */
+  https?: TlsFiles;
+  /** Proxies whose X-Forwarded-For/-Proto are believed: addresses or CIDRs (true: any; default false). */
+  trustProxy?: TrustProxy;
+  /** Request, headers, idle-socket and keep-alive timeouts in ms (defaults: DEFAULT_TIMEOUTS in tls.ts). */
+  timeouts?: Partial<ServerTimeouts>;
+  /** Serves GET /metrics to `Authorization: Bearer <metricsToken>`; without it /metrics is a 404. */
+  metricsToken?: string;
+  /** Where each 5xx is logged as one JSON line (default stderr), whether or not `logger` is on. */
+  errorLog?: ErrorLog;
+  /** How long GET /readyz waits for the store (default 2 s). */
+  readyTimeoutMs?: number;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    // An incoming X-Request-Id (a proxy's) is taken only when it is sane: see requestIdFor.
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    ...serverOptions(opts),
     // The router's own errors (a malformed URL, an over-long parameter) in the api.md shape,
     // without echoing the URL back.
-    frameworkErrors: (_error, _req, reply) => {
+    frameworkErrors: (_error, req, reply) => {
+      applySecurityHeaders(req, reply);
       void sendError(reply, 400, 'bad_request', 'the request URL is malformed');
     },
   });
   const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION, opts.pushLimit ?? DEFAULT_PUSH_LIMIT, opts.graceMs);
 
   app.setErrorHandler(errorHandler);
-  // JSON only: any other body (text/plain included, which Fastify parses by default) is a 415.
-  app.removeContentTypeParser('text/plain');
-  app.addHook('onRequest', (_req, reply, done) => {
-    void reply.header('X-Content-Type-Options', 'nosniff');
+  const metrics = new Metrics();
+  instrument(app, metrics, opts.errorLog ?? stderrLog);
+  const unobserve = opts.store.onGroupCommit?.((n) => metrics.groupSize.observe(n));
+  app.addHook('onClose', (_app, done) => {
+    unobserve?.();
     done();
   });
+  // JSON only: any other body (text/plain included, which Fastify parses by default) is a 415.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onRequest', securityHeaders);
 
   await app.register(
     (api, _o, done) => {
-      api.get('/healthz', () => Promise.resolve({ ok: true, store: opts.store.kind }));
+      healthRoutes(api, opts.store, opts.readyTimeoutMs);
       authRoutes(api, ctx);
-      syncRoutes(api, ctx);
+      syncRoutes(api, ctx, metrics);
       supervisionRoutes(api, ctx);
       queryRoutes(api, ctx);
       exportRoutes(api, ctx);
@@ -71,6 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: API_BASE },
   );
+  metricsRoute(app, metrics, opts.metricsToken);
 
   const staticDir = opts.staticDir;
   const index = staticDir ? join(staticDir, 'index.html') : undefined;
@@ -79,8 +105,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       root: staticDir,
       wildcard: false,
       setHeaders: (res, path) => {
-        // The shell and the worker must be revalidated, or an update never reaches the phones.
-        if (path.endsWith('sw.js') || path.endsWith('index.html')) void res.header('Cache-Control', 'no-cache');
+        // The shell and the worker are revalidated (or an update never reaches the phones), hashed assets immutable.
+        const cacheControl = staticCacheControl(staticDir, path);
+        if (cacheControl) void res.header('Cache-Control', cacheControl);
       },
     });
   }

@@ -1,6 +1,5 @@
-// Credentials: scrypt password hashes (parameters stored with each hash), random 32-byte bearer
-// tokens of which only the SHA-256 is stored, and an in-memory limiter of failed logins per
-// username and per IP address.
+// Credentials: scrypt password hashes (parameters stored with each hash) and random 32-byte
+// bearer tokens of which only the SHA-256 is stored. Failed sign-ins are limited in limiter.ts.
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const DEFAULT = { N: 1 << 15, r: 8, p: 1 };
@@ -40,43 +39,4 @@ export function newToken(): { token: string; hash: string } {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-export interface LimitRule {
-  max: number;
-  windowMs: number;
-}
-
-/** Fixed-window counter of failures; `check` says when the key may try again. */
-export class FailureLimiter {
-  private readonly hits = new Map<string, { count: number; start: number }>();
-  constructor(
-    private readonly rule: LimitRule,
-    private readonly now: () => number,
-  ) {}
-
-  /** Seconds to wait, or 0 when an attempt is allowed. */
-  retryAfter(key: string): number {
-    const h = this.hits.get(key);
-    if (!h) return 0;
-    const t = this.now();
-    if (t - h.start >= this.rule.windowMs) {
-      this.hits.delete(key);
-      return 0;
-    }
-    return h.count >= this.rule.max ? Math.max(1, Math.ceil((h.start + this.rule.windowMs - t) / 1000)) : 0;
-  }
-  fail(key: string) {
-    const t = this.now();
-    const h = this.hits.get(key);
-    if (!h || t - h.start >= this.rule.windowMs) this.hits.set(key, { count: 1, start: t });
-    else h.count++;
-    if (this.hits.size > 100_000) this.prune(t);
-  }
-  reset(key: string) {
-    this.hits.delete(key);
-  }
-  private prune(t: number) {
-    for (const [k, h] of this.hits) if (t - h.start >= this.rule.windowMs) this.hits.delete(k);
-  }
 }

@@ -2,7 +2,8 @@
 // an output sink (so tests run them in-process). Exit codes: 0 done, 1 refused (bad input,
 // nothing changed), 2 usage error.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { DistrictCodeSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, OfficeScopeSchema, RoleSchema, UnsyncedExportSchema, type District } from '../domain/index.ts';
@@ -31,6 +32,8 @@ export interface CliIo {
 const ALL: Scope = { kind: 'all' };
 
 export const USAGE = `Usage: npm run admin -- <command>
+  migrate   (applies pending schema migrations; safe to run from several places at once)
+  backup --out <file.sqlite>   (embedded store only: a consistent copy while the server runs)
   import-listing <file.csv>
   add-user --username <u> --name <n> --role enumerator|supervisor|office|admin [--districts a,b] [--supervisor <username>] [--scope <prefix>]   (password on stdin)
   import-users <users.csv> [--out <activation-codes.csv>]   (columns username,name,role,districts,supervisor,scope)
@@ -321,6 +324,32 @@ export async function runCli(argv: string[], store: Store, io: CliIo): Promise<n
       return userCmd(store, command, rest, io);
     case 'revoke':
       return revokeCmd(store, rest, io);
+    case 'migrate': {
+      const applied = await store.migrate();
+      const v = await store.schemaVersion();
+      io.out(`migrate: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'nothing to apply'}; schema at version ${v.current} of ${v.latest}`);
+      return 0;
+    }
+    case 'backup': {
+      let out: string | undefined;
+      try {
+        out = parseArgs({ args: rest, options: { out: { type: 'string' } }, strict: true }).values.out;
+      } catch {
+        out = undefined;
+      }
+      if (!out) break;
+      if (existsSync(out)) {
+        io.err(`backup: ${out} exists; give a new file`);
+        return 1;
+      }
+      if (store.kind !== 'sqlite') {
+        io.err('backup: PostgreSQL is backed up with pg_dump, or base backups with WAL archiving for point-in-time recovery (README "Deploying for a census office")');
+        return 1;
+      }
+      await store.backupTo(resolvePath(out));
+      io.out(`backup: ${out} written`);
+      return 0;
+    }
     case 'rebuild-progress': {
       const n = await store.rebuildProgress();
       io.out(`progress: ${n} node(s) recounted`);

@@ -1,9 +1,8 @@
 // `npm run admin -- <command>`: opens the configured store and runs one admin command.
 import { resolve } from 'node:path';
 import { runCli } from './cli-commands.ts';
-import { readConfig } from './config.ts';
-import { openPostgresStore } from './store/postgres.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { isProduction, readConfig } from './config.ts';
+import { openConfiguredStore } from './open-store.ts';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('password: ');
@@ -14,7 +13,14 @@ async function readStdin(): Promise<string> {
 
 const config = readConfig(process.env);
 const root = resolve(import.meta.dirname, '../..');
-const store = config.DATABASE_URL ? await openPostgresStore(config.DATABASE_URL) : await openSqliteStore(resolve(root, config.PUCHA_DB));
+// `migrate` applies the migrations itself and reports them; in production no other command
+// changes the schema behind the running nodes' backs. Admin commands may run long (a province's
+// rebuild-progress), so no statement timeout here.
+const command = process.argv[2];
+const store = await openConfiguredStore(config, root, {
+  migrate: command !== 'migrate' && !isProduction(config),
+  timeouts: { statementMs: 0, lockMs: 120_000, idleInTransactionMs: 600_000 },
+});
 try {
   process.exitCode = await runCli(process.argv.slice(2), store, {
     stdin: readStdin,

@@ -1,12 +1,17 @@
-// Environment configuration of `npm start`, parsed with zod like every other input.
+// Environment configuration of `npm start` / `npm run serve` and the admin CLI, parsed with zod
+// like every other input.
 import { z } from 'zod';
 
+const ms = (dflt: number) => z.coerce.number().int().min(0).max(3_600_000).default(dflt);
+
 export const ConfigSchema = z.object({
+  /** `production` (what `npm run serve` sets): no demo seed, no build, no migrations at start. */
+  NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUCHA_DB: z.string().min(1).default('data/pucha.sqlite'),
   DATABASE_URL: z.string().url().optional(),
-  /** `0` disables the demo seed on an empty store. */
+  /** `0` disables the demo seed on an empty store (production: always off). */
   PUCHA_DEMO: z.enum(['0', '1']).default('1'),
   /** `0` skips building the web app (API only, or serve whatever dist/ holds). */
   PUCHA_BUILD: z.enum(['0', '1']).default('1'),
@@ -15,19 +20,29 @@ export const ConfigSchema = z.object({
   PUCHA_PUSH_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Days an enumerator who lost a district may still deliver what it queued for it. */
   PUCHA_GRACE_DAYS: z.coerce.number().min(0).max(365).default(7),
+  /** Bearer token of GET /metrics; unset: no /metrics. */
+  PUCHA_METRICS_TOKEN: z.string().min(16).max(200).optional(),
+  /** PostgreSQL connections per node (nodes x this must stay under max_connections). */
+  PUCHA_PG_POOL: z.coerce.number().int().min(1).max(500).default(10),
+  /** PostgreSQL schema to use (created if missing); default: the server's search_path. */
+  PUCHA_PG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  PUCHA_PG_STATEMENT_TIMEOUT_MS: ms(30_000),
+  PUCHA_PG_LOCK_TIMEOUT_MS: ms(10_000),
+  PUCHA_PG_IDLE_TX_TIMEOUT_MS: ms(5_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
 export function readConfig(env: NodeJS.ProcessEnv): Config {
-  return ConfigSchema.parse({
-    PORT: env.PORT || undefined,
-    HOST: env.HOST || undefined,
-    PUCHA_DB: env.PUCHA_DB || undefined,
-    DATABASE_URL: env.DATABASE_URL || undefined,
-    PUCHA_DEMO: env.PUCHA_DEMO || undefined,
-    PUCHA_BUILD: env.PUCHA_BUILD || undefined,
-    PUCHA_LOG: env.PUCHA_LOG || undefined,
-    PUCHA_PUSH_PER_MINUTE: env.PUCHA_PUSH_PER_MINUTE || undefined,
-    PUCHA_GRACE_DAYS: env.PUCHA_GRACE_DAYS || undefined,
-  });
+  const pick = (k: keyof Config) => env[k] || undefined;
+  const parsed = ConfigSchema.parse(Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, pick(k as keyof Config)])));
+  // Production never seeds demo accounts unless asked, and main.ts refuses when it is asked.
+  if (parsed.NODE_ENV === 'production' && env.PUCHA_DEMO === undefined) parsed.PUCHA_DEMO = '0';
+  return parsed;
+}
+
+export const isProduction = (c: Config) => c.NODE_ENV === 'production';
+
+/** The store options of a config: `migrate` on open only where a start may migrate. */
+export function storeTimeouts(c: Config) {
+  return { statementMs: c.PUCHA_PG_STATEMENT_TIMEOUT_MS, lockMs: c.PUCHA_PG_LOCK_TIMEOUT_MS, idleInTransactionMs: c.PUCHA_PG_IDLE_TX_TIMEOUT_MS };
 }

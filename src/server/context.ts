@@ -1,10 +1,11 @@
 // What every route receives (the composition root fills it in): the store, the clock, the
-// login limiters; and `authenticate`, the bearer-token check every protected route calls.
+// limiter (sign-ins and pushes, counted in the store); and `authenticate`, the bearer-token
+// check every protected route calls.
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../domain/index.ts';
-import { FailureLimiter, hashToken, type LimitRule } from './auth.ts';
+import { hashToken } from './auth.ts';
 import { HttpError, forbidden } from './errors.ts';
-import { RequestLimiter } from './rate-limit.ts';
+import { DEFAULT_PUSH_LIMIT, Limiter, type LimitRule, type LoginLimits } from './limiter.ts';
 import { CursorCodec } from './cursor.ts';
 import { prefixCovers, scopeOf, type Scope } from './store/scope.ts';
 import type { Session, Store, StoredUser } from './store/store.ts';
@@ -14,28 +15,13 @@ export interface Ctx {
   now: () => Date;
   /** Oldest push protocol still served; older clients get `client_too_old`. */
   minProtocolVersion: number;
-  userLimiter: FailureLimiter;
-  ipLimiter: FailureLimiter;
-  /** Push requests per device (reliability.md S4). */
-  pushLimiter: RequestLimiter;
+  /** Sign-in attempts per user and address, push requests per device (reliability.md S4); shared by every node. */
+  limiter: Limiter;
   /** Signs pull cursors with the store's shared secret (the same on every node). */
   cursorCodec: () => Promise<CursorCodec>;
   /** How long an enumerator who lost a district may still deliver to it. */
   graceMs: number;
 }
-
-export interface LoginLimits {
-  perUser: LimitRule;
-  perIp: LimitRule;
-}
-
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
-  perUser: { max: 10, windowMs: 15 * 60_000 },
-  perIp: { max: 50, windowMs: 15 * 60_000 },
-};
-
-/** Generous: a phone pushes batches of 100 back to back only while draining a long queue. */
-export const DEFAULT_PUSH_LIMIT: LimitRule = { max: 120, windowMs: 60_000 };
 
 /** Default grace period after a reassignment (issue: "configurable, default 7 days"). */
 export const DEFAULT_GRACE_MS = 7 * 86_400_000;
@@ -49,9 +35,7 @@ export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minP
     store,
     now,
     minProtocolVersion,
-    userLimiter: new FailureLimiter(limits.perUser, clock),
-    ipLimiter: new FailureLimiter(limits.perIp, clock),
-    pushLimiter: new RequestLimiter(pushLimit, clock),
+    limiter: new Limiter(store, clock, limits, pushLimit),
   };
 }
 

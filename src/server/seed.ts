@@ -2,7 +2,7 @@
 // `pucha-demo`) and three generated districts, two for demo-enumerator and one for
 // demo-enumerator-2, both supervised by demo-supervisor. Same seed, same data.
 import { generateDistrict, validateRegistration } from '../domain/index.ts';
-import { hashPassword } from './auth.ts';
+import { hashPassword, verifyPassword } from './auth.ts';
 import { unconfirmedWarnings } from './push-prepare.ts';
 import type { Store } from './store/store.ts';
 
@@ -41,8 +41,11 @@ export async function seedDemo(store: Store, opts: SeedOptions = {}): Promise<Se
   const summary: SeedSummary = { seeded: false, users: DEMO_USERS.map((u) => u.username), districts: DEMO_DISTRICTS.map((d) => d.code), households: 0 };
   if (await store.hasUsers()) return summary;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  for (const u of DEMO_USERS) {
+  for (const [i, u] of DEMO_USERS.entries()) {
     const r = await store.createUser({ ...u, passwordHash });
+    // Several nodes starting together on one empty database: the first demo account is the
+    // claim (createUser is atomic per username); whoever lost it leaves the seeding to the winner.
+    if (!r.ok && i === 0 && r.reason === 'username_taken') return summary;
     if (!r.ok) throw new Error(`demo user ${u.username}: ${r.reason}`);
   }
   const seed = opts.seed ?? 2020;
@@ -74,4 +77,14 @@ export async function seedDemo(store: Store, opts: SeedOptions = {}): Promise<Se
   }
   summary.seeded = true;
   return summary;
+}
+
+/** Users of the store who still have the demo password (a production start refuses to serve them). */
+export async function demoPasswordUsers(store: Store): Promise<string[]> {
+  const found: string[] = [];
+  for (const u of DEMO_USERS) {
+    const user = await store.findUserByUsername(u.username);
+    if (user && !user.disabled && (await verifyPassword(DEMO_PASSWORD, user.passwordHash))) found.push(u.username);
+  }
+  return found;
 }

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, openSqliteStore, type AppOptions, type Store } from '../../src/server/index.ts';
 import { seedDemo } from '../../src/server/seed.ts';
 import type { FetchLike } from '../../src/client/sync/index.ts';
+import type { ListingEntry } from '../../src/domain/index.ts';
 
 const RevisionRows = z.array(z.object({ mutationId: z.string(), entity: z.string(), entityId: z.string(), version: z.number(), status: z.string(), data: z.string() }));
 const DataVersion = z.object({ version: z.number() });
@@ -109,6 +110,12 @@ export class LiveServer {
     } finally {
       db.close();
     }
+  }
+
+  /** Listing entries the office imported (the server refuses households without theirs). */
+  async importListing(entries: ListingEntry[]): Promise<void> {
+    if (!this.store) throw new Error('the server is not running');
+    await this.store.importListing(entries);
   }
 
   /** Results the server recorded per mutation id. */

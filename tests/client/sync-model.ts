@@ -25,6 +25,8 @@ export interface Backend {
   restart(): Promise<void>;
   /** Drops faults injected but not yet consumed (the network heals). */
   clearFaults(): void;
+  /** The office imports the phone's listing entries; false when the backend keeps no listing. */
+  importListing(entries: ListingEntry[]): Promise<boolean>;
   /** Revision rows per mutation id (only ids in `ids`), with the server's recorded result. */
   stored(ids: ReadonlySet<string>): Promise<Map<string, { revisions: number; status: string | undefined }>>;
 }
@@ -47,6 +49,8 @@ export function fakeBackend(now: () => number): Backend {
     // The fake keeps its state like a database file; a restart loses only the request in flight.
     restart: () => Promise.resolve(void server.faults.push({ when: 'any', fault: { kind: 'network' } })),
     clearFaults: () => void server.faults.splice(0),
+    // the fake server does not check listing entries
+    importListing: () => Promise.resolve(false),
     stored: (ids) => {
       const out = new Map<string, { revisions: number; status: string | undefined }>();
       for (const r of server.revisions) if (ids.has(r.mutationId)) out.set(r.mutationId, { revisions: (out.get(r.mutationId)?.revisions ?? 0) + 1, status: undefined });
@@ -65,6 +69,7 @@ export function liveBackend(server: LiveServer): Backend {
     inject: (f) => void server.faults.push({ when: 'push', fault: f === 401 ? { kind: 'status', status: 401, code: 'unauthorized' } : asFault(f) }),
     restart: () => server.restart(),
     clearFaults: () => void server.faults.splice(0),
+    importListing: async (entries) => (await server.importListing(entries), true),
     stored: (ids) => {
       const out = new Map<string, { revisions: number; status: string | undefined }>();
       for (const r of server.revisions()) if (ids.has(r.mutationId)) out.set(r.mutationId, { revisions: (out.get(r.mutationId)?.revisions ?? 0) + 1, status: undefined });
@@ -119,10 +124,17 @@ export class World {
     this.db = await this.open();
     this.entries = Array.from({ length: HOUSEHOLDS }, (_, i) => ({ ...listingEntry(i + 1, this.backend.districtCode), id: `L-${this.tag}-${i}` }));
     await this.db.districts.put(district(this.backend.districtCode));
-    await this.db.listing.bulkPut(this.entries);
+    // The office imports the listing on the server; the phone gets it (with the server's
+    // versions) from its first pull. The fake server keeps no listing: the phone starts with it.
+    const onServer = await this.backend.importListing(this.entries);
+    if (!onServer) await this.db.listing.bulkPut(this.entries);
     this.engine = this.newEngine();
     await this.engine.start();
     if (!(await this.signIn())) throw new Error('first sign-in failed');
+    if (onServer) {
+      await this.engine.syncNow();
+      if ((await this.db.listing.bulkGet(this.entries.map((e) => e.id))).some((e) => e === undefined)) throw new Error('the first pull did not bring the listing');
+    }
   }
 
   private open(): Promise<PuchaDb> {

@@ -1,12 +1,15 @@
 // E2E plumbing: the real server as a child process on a free port and a temp SQLite file, and
 // real Chromium (playwright-core, persistent context so installability and the SW behave as in a
 // normal profile). Everything started here is stopped by its own handle, never by name.
+// Every browser launched here records Content-Security-Policy violations on every page it opens,
+// and every test of a file that imports this harness fails on any (see the afterEach below).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterEach, expect } from 'vitest';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const CHROMIUM = '/usr/bin/chromium';
@@ -49,7 +52,8 @@ export async function startServer(opts: { port?: number; dbFile: string }): Prom
   const port = opts.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUCHA_DB: opts.dbFile, NODE_ENV: 'production', PUCHA_BUILD: '0' }, // globalSetup built dist/ once; never rebuild mid-test
+    // `npm start` mode (migrations, demo seed); NODE_ENV=production is `npm run serve`, which does neither.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUCHA_DB: opts.dbFile, NODE_ENV: 'development', PUCHA_BUILD: '0' }, // globalSetup built dist/ once; never rebuild mid-test
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -94,17 +98,65 @@ export interface BrowserHandle {
   close(): Promise<void>;
 }
 
+/** CSP violations seen since the last check, one line each: where (page URL), what directive, what was blocked. */
+const cspViolations: string[] = [];
+
+/** Returns and forgets the CSP violations recorded so far (a test that provokes one on purpose takes it). */
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
+}
+
+// The check itself: the built app must run under the server's CSP on every screen a test visits.
+afterEach(() => {
+  expect(takeCspViolations(), 'CSP violations or unparsable policy headers').toEqual([]);
+});
+
+interface ViolationReport {
+  url: string;
+  directive: string;
+  blocked: string;
+  source: string;
+  line: number;
+  sample: string;
+}
+
+/** Two witnesses: the page's own securitypolicyviolation events (in every frame, from before any
+ * app script runs), and Chromium's "Refused to ..." console errors (also for what the event misses). */
+async function recordCspViolations(context: BrowserContext): Promise<void> {
+  await context.exposeBinding('__puchaCspViolation', (_source, v: ViolationReport) => {
+    cspViolations.push(`${v.url}: ${v.directive} blocked ${v.blocked || '(inline)'}${v.source ? ` at ${v.source}:${v.line}` : ''}${v.sample ? ` "${v.sample}"` : ''}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener(
+      'securitypolicyviolation',
+      (e) => {
+        const report = (window as unknown as { __puchaCspViolation?: (v: ViolationReport) => Promise<void> }).__puchaCspViolation;
+        void report?.({ url: location.href, directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber, sample: e.sample });
+      },
+      true,
+    );
+  });
+  context.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() === 'error' && /Content Security Policy/.test(text) && /^Refused to /.test(text)) cspViolations.push(`${msg.page()?.url() ?? '(worker)'}: console: ${text}`);
+    // A policy header Chromium cannot parse (an unknown Permissions-Policy feature, say) counts too.
+    else if (/^Error with Permissions-Policy header|Content Security Policy directive .* (is invalid|unrecognized)|Unrecognized Content-Security-Policy/i.test(text)) cspViolations.push(`${msg.page()?.url() ?? '(worker)'}: console: ${text}`);
+  });
+}
+
 /** A persistent Chromium profile in a fresh temp dir, phone-sized (360 x 740) unless told otherwise. */
-export async function launchBrowser(opts: { width?: number; height?: number; userDataDir?: string } = {}): Promise<BrowserHandle> {
+export async function launchBrowser(opts: { width?: number; height?: number; userDataDir?: string; args?: string[]; ignoreHTTPSErrors?: boolean } = {}): Promise<BrowserHandle> {
   const dir = opts.userDataDir ?? tempDir('pucha-e2e-profile-');
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: BROWSER_ARGS,
+    args: [...BROWSER_ARGS, ...(opts.args ?? [])],
     viewport: { width: opts.width ?? 360, height: opts.height ?? 740 },
     deviceScaleFactor: 1,
     locale: 'zh-CN',
+    ...(opts.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
   });
+  await recordCspViolations(context);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,

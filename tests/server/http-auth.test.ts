@@ -33,21 +33,22 @@ describe('auth', () => {
     expectErrorShape(a.json(), 'unauthorized');
   });
 
-  it('[AU3] repeated failures are rate limited per username, with Retry-After', async () => {
-    h = await harness({ loginLimits: { perUser: { max: 3, windowMs: 60_000 }, perIp: { max: 100, windowMs: 60_000 } } });
-    for (let i = 0; i < 3; i++) expect((await login('enum', 'wrong', `10.0.0.${i}`)).status).toBe(401);
+  it('[AU3] repeated failures per username earn a growing wait, with Retry-After (limits.test.ts: the whole schedule)', async () => {
+    h = await harness({ loginLimits: { perUser: { free: 3, firstDelayMs: 60_000, maxDelayMs: 60_000, quietMs: 600_000 }, perIp: { free: 100, firstDelayMs: 1000, maxDelayMs: 60_000, quietMs: 600_000 } } });
+    // 3 free failures, the 4th earns the first wait
+    for (let i = 0; i < 4; i++) expect((await login('enum', 'wrong', `10.0.0.${i}`)).status).toBe(401);
     const limited = await login('enum', PASSWORD, '10.0.0.9');
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('60');
     expectErrorShape(limited.json(), 'rate_limited');
     expect((await login('sup', PASSWORD, '10.0.0.9')).status).toBe(200); // other users unaffected
-    h.clock.now = new Date(h.clock.now.getTime() + 61_000);
+    h.clock.now = new Date(h.clock.now.getTime() + 60_000);
     expect((await login('enum', PASSWORD)).status).toBe(200);
   });
 
   it('[AU4] repeated failures are rate limited per IP address across usernames', async () => {
-    h = await harness({ loginLimits: { perUser: { max: 100, windowMs: 60_000 }, perIp: { max: 4, windowMs: 60_000 } } });
-    for (let i = 0; i < 4; i++) expect((await login(`user${i}`, 'x', '10.9.9.9')).status).toBe(401);
+    h = await harness({ loginLimits: { perUser: { free: 100, firstDelayMs: 1000, maxDelayMs: 60_000, quietMs: 600_000 }, perIp: { free: 4, firstDelayMs: 1000, maxDelayMs: 60_000, quietMs: 600_000 } } });
+    for (let i = 0; i < 5; i++) expect((await login(`user${i}`, 'x', '10.9.9.9')).status).toBe(401);
     const r = await login('enum', PASSWORD, '10.9.9.9');
     expect(r.status).toBe(429);
     expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);

@@ -153,6 +153,8 @@ function defects(kind: Kind) {
         get(target, prop, receiver) {
           const v: unknown = Reflect.get(target, prop, receiver);
           if (typeof v !== 'function') return v;
+          // the one synchronous method: a listener subscription
+          if (prop === 'onGroupCommit') return (v as (...a: unknown[]) => unknown).bind(target);
           return async (...args: unknown[]) => {
             const out: unknown = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
             if (counting && Array.isArray(out)) widest = Math.max(widest, out.filter((x) => typeof x === 'object' && x !== null && 'passwordHash' in x).length);

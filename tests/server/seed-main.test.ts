@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +80,26 @@ describe('demo seed and npm start', () => {
       expect(code).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('[SE3] the README sample push (a field listing entry and its household) applies on the demo', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pucha-sample-'));
+    const store = await openSqliteStore(join(dir, 'db.sqlite'));
+    try {
+      await seedDemo(store, { households: 5 });
+      const app = await buildApp({ store });
+      const sample = JSON.parse(readFileSync('samples/push-household.json', 'utf8')) as { deviceId: string };
+      const login = LoginResponseSchema.parse((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'demo-enumerator', password: DEMO_PASSWORD, deviceId: sample.deviceId } })).json());
+      const r = await app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: { authorization: `Bearer ${login.token}` }, payload: sample });
+      expect(PushResponseSchema.parse(r.json()).results).toEqual([
+        { id: 'mut-0000', status: 'applied', version: 1 },
+        { id: 'mut-0001', status: 'applied', version: 1 },
+      ]);
+      await app.close();
+    } finally {
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -47,45 +47,39 @@ async function signIn(ctx: Ctx, user: StoredUser, deviceId: string): Promise<Log
   };
 }
 
-export function authRoutes(app: FastifyInstance, ctx: Ctx) {
-  const limited = (userKey: string, ip: string) => {
-    const wait = Math.max(ctx.userLimiter.retryAfter(userKey), ctx.ipLimiter.retryAfter(ip));
-    if (wait > 0) throw new HttpError(429, 'rate_limited', 'too many failed sign-ins; try again later', [], { 'Retry-After': String(wait) });
-  };
-  const failed = (userKey: string, ip: string) => {
-    ctx.userLimiter.fail(userKey);
-    ctx.ipLimiter.fail(ip);
-    return new HttpError(401, 'unauthorized', 'wrong username or password');
-  };
+const wrongCredentials = () => new HttpError(401, 'unauthorized', 'wrong username or password');
 
+export function authRoutes(app: FastifyInstance, ctx: Ctx) {
+  // Both routes check the credentials inside ctx.limiter.signIn: 429 while the user or the
+  // address waits, undefined (a counted failure, then 401) for wrong credentials.
   app.post('/auth/login', async (req): Promise<LoginResponse> => {
     const body = parseOr400(LoginRequestSchema, req.body);
-    const userKey = body.username.toLowerCase();
-    limited(userKey, req.ip);
-    const user = await ctx.store.findUserByUsername(body.username);
-    // Same work and the same answer whether or not the user exists.
-    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash()));
-    if (!user || !ok || user.disabled) throw failed(userKey, req.ip);
-    ctx.userLimiter.reset(userKey);
+    const user = await ctx.limiter.signIn(body.username, req.ip, async () => {
+      const found = await ctx.store.findUserByUsername(body.username);
+      // Same work and the same answer whether or not the user exists.
+      const ok = await verifyPassword(body.password, found?.passwordHash ?? (await dummyHash()));
+      return found && ok && !found.disabled ? found : undefined;
+    });
+    if (!user) throw wrongCredentials();
     return signIn(ctx, user, body.deviceId);
   });
 
   app.post('/auth/activate', async (req): Promise<LoginResponse> => {
     const body = parseOr400(ActivateRequestSchema, req.body);
-    const userKey = body.username.toLowerCase();
-    limited(userKey, req.ip);
-    const user = await ctx.store.findUserByUsername(body.username);
-    const codeHash = hashActivationCode(body.code);
-    const now = ctx.now().toISOString();
-    // The code first: a wrong code is the same 401 whatever the password, so nothing tells
-    // whether the account exists. Then the policy, then the one conditional write that uses the code.
-    const codeOk = user?.activationHash !== undefined && user.activationExpiresAt !== undefined && user.activationExpiresAt > now && !user.disabled && safeEqual(user.activationHash, codeHash);
-    if (!user || !codeOk) throw failed(userKey, req.ip);
-    const policy = checkPassword(body.password, { username: user.username, role: user.role });
-    if (!policy.ok) throw new HttpError(400, 'validation_failed', policy.message, [{ path: ['password'], message: policy.message }]);
-    const activated = await ctx.store.activate(user.username, codeHash, await hashPassword(body.password), now);
-    if (!activated) throw failed(userKey, req.ip);
-    ctx.userLimiter.reset(userKey);
+    const activated = await ctx.limiter.signIn(body.username, req.ip, async () => {
+      const user = await ctx.store.findUserByUsername(body.username);
+      const codeHash = hashActivationCode(body.code);
+      const now = ctx.now().toISOString();
+      // The code first: a wrong code is the same 401 whatever the password, so nothing tells
+      // whether the account exists. Then the policy (a 400 that counts as no attempt: the code
+      // was right), then the one conditional write that uses the code.
+      const codeOk = user?.activationHash !== undefined && user.activationExpiresAt !== undefined && user.activationExpiresAt > now && !user.disabled && safeEqual(user.activationHash, codeHash);
+      if (!user || !codeOk) return undefined;
+      const policy = checkPassword(body.password, { username: user.username, role: user.role });
+      if (!policy.ok) throw new HttpError(400, 'validation_failed', policy.message, [{ path: ['password'], message: policy.message }]);
+      return ctx.store.activate(user.username, codeHash, await hashPassword(body.password), now);
+    });
+    if (!activated) throw wrongCredentials();
     return signIn(ctx, activated, body.deviceId);
   });
 

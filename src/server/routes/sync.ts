@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DeviceReportSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, type PullResponse, type PushResponse } from '../../domain/index.ts';
 import { authenticate, type Ctx } from '../context.ts';
 import { HttpError, forbidden, parseOr400 } from '../errors.ts';
+import type { Metrics } from '../metrics.ts';
 import { runPush } from '../push-service.ts';
 
 const PushEnvelopeSchema = z.strictObject({
@@ -22,11 +23,12 @@ const PullQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-export function syncRoutes(app: FastifyInstance, ctx: Ctx) {
+export function syncRoutes(app: FastifyInstance, ctx: Ctx, metrics?: Pick<Metrics, 'recordPush'>) {
   app.post('/sync/push', { bodyLimit: MAX_PUSH_BYTES }, async (req): Promise<PushResponse> => {
+    const started = performance.now();
     const caller = await authenticate(ctx, req);
     // Before any work: a device over its limit changes nothing and tries again later (S4).
-    const wait = ctx.pushLimiter.take(caller.session.deviceId);
+    const wait = await ctx.limiter.push(caller.session.deviceId);
     if (wait > 0) throw new HttpError(429, 'rate_limited', 'too many pushes from this device; try again later', [], { 'Retry-After': String(wait) });
     const raw = req.body;
     if (typeof raw === 'object' && raw !== null && 'mutations' in raw && Array.isArray(raw.mutations) && raw.mutations.length > MAX_MUTATIONS_PER_PUSH) {
@@ -47,6 +49,7 @@ export function syncRoutes(app: FastifyInstance, ctx: Ctx) {
       ...(body.device ? { device: body.device } : {}),
       now,
     });
+    metrics?.recordPush((performance.now() - started) / 1000, results, body.device?.pending);
     return { results, serverTime: now.toISOString() };
   });
 

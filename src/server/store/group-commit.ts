@@ -25,7 +25,14 @@ interface Waiting {
 export class PushGroups {
   private readonly waiting: Waiting[] = [];
   private running = 0;
+  private readonly listeners = new Set<(pushes: number) => void>();
   constructor(private readonly db: SqlDriver) {}
+
+  /** Observes each group's size (metrics); returns the unsubscribe. */
+  onCommit(listener: (pushes: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   apply(batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
     return new Promise((resolve, reject) => {
@@ -45,6 +52,13 @@ export class PushGroups {
   }
 
   private async commit(group: Waiting[]): Promise<void> {
+    for (const l of this.listeners) {
+      try {
+        l(group.length);
+      } catch {
+        // an observer's failure must never leave a group unanswered
+      }
+    }
     const lockAll = (q: Parameters<Parameters<SqlDriver['tx']>[0]>[0]) =>
       // all keys of the group first, in one sorted acquisition (no lock-order cycles)
       q.lockKeys(group.flatMap((g) => g.batch.keys.flatMap((k) => [`m:${k.mutationId}`, `${k.entity}:${k.entityId}`])));

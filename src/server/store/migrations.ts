@@ -101,6 +101,16 @@ CREATE INDEX district_grace_user ON district_grace (user_id);
 CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)
 `,
   },
+  {
+    // Limits shared by every node (limiter.ts, sql-limits.ts): one row per HMAC'd key, times in
+    // ms since the epoch; rows past expires_at are deleted a few at a time.
+    version: 3,
+    sql: `
+CREATE TABLE limits (
+  key TEXT PRIMARY KEY, count INTEGER NOT NULL, window_start BIGINT NOT NULL, until BIGINT, expires_at BIGINT NOT NULL);
+CREATE INDEX limits_expires ON limits (expires_at)
+`,
+  },
 ];
 
 export function migrationsFor(kind: StoreKind): { version: number; statements: string[] }[] {

@@ -9,6 +9,7 @@ import { MIGRATIONS_TABLE, migrationsFor } from './migrations.ts';
 import { json, marks, num, optNum, optStr, str, type Row, type SqlDriver } from './sql-driver.ts';
 import { PushGroups } from './group-commit.ts';
 import { randomBytes } from 'node:crypto';
+import { limitAdmit, limitHit, limitPrune, limitSettle } from './sql-limits.ts';
 import { insertRows, nextSeq, pullRows } from './sql-push.ts';
 import { districtStatus, enumeratorStatus, listConflicts, listQuarantine } from './sql-status.ts';
 import { ProgressDelta, applyProgress, backfillBirthsDeaths, birthsDeaths, computeProgress, rebuildProgress, toProgressRow } from './sql-progress.ts';
@@ -17,6 +18,7 @@ import { childLength, prefixCovers, scopeSql, type Scope } from './scope.ts';
 import type {
   ChangeRow,
   CreateUserResult,
+  DelaySteps,
   DeviceRow,
   Durability,
   ExportKey,
@@ -122,9 +124,11 @@ export class SqlStore implements Store {
     return { durableCommits: ['on', 'remote_apply', 'remote_write'].includes(value), settings: { synchronous_commit: value } };
   }
 
-  async migrate(): Promise<void> {
-    await this.db.tx(async (q) => {
+  /** Applies the pending migrations under one lock (safe from several places at once); returns the versions it applied. */
+  async migrate(): Promise<number[]> {
+    return this.db.tx(async (q) => {
       await q.lockKeys(['schema_migrations']);
+      const applied: number[] = [];
       await q.run(MIGRATIONS_TABLE);
       const done = new Set((await q.all('SELECT version FROM schema_migrations')).map((r) => num(r, 'version')));
       for (const m of migrationsFor(this.db.kind)) {
@@ -136,12 +140,38 @@ export class SqlStore implements Store {
           await rebuildProgress(q);
         }
         await q.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, new Date().toISOString()]);
+        applied.push(m.version);
       }
+      return applied;
     });
+  }
+
+  async backupTo(path: string): Promise<void> {
+    // A consistent copy from one read transaction; writers go on meanwhile (WAL).
+    if (this.db.kind !== 'sqlite') throw new Error('a PostgreSQL store is backed up with pg_dump or base backups with WAL archiving (README)');
+    await this.db.run('VACUUM INTO ?', [path]);
+  }
+
+  async schemaVersion(): Promise<{ current: number; latest: number }> {
+    const latest = Math.max(...migrationsFor(this.db.kind).map((m) => m.version));
+    const exists =
+      this.db.kind === 'sqlite'
+        ? (await this.db.all("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")).length > 0
+        : (await this.db.all("SELECT to_regclass('schema_migrations') IS NOT NULL AS present"))[0]?.present === true;
+    if (!exists) return { current: 0, latest };
+    return { current: optNum((await this.db.all('SELECT max(version) AS v FROM schema_migrations'))[0] ?? {}, 'v') ?? 0, latest };
   }
 
   close() {
     return this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    await this.db.all('SELECT 1');
+  }
+
+  onGroupCommit(listener: (pushes: number) => void): () => void {
+    return this.groups.onCommit(listener);
   }
 
   createUser(u: NewUser): Promise<CreateUserResult> {
@@ -286,6 +316,18 @@ export class SqlStore implements Store {
     const r = (await this.db.all('SELECT value FROM server_secrets WHERE name = ?', [name]))[0];
     if (!r) throw new Error('secret missing');
     return str(r, 'value');
+  }
+  limitHit(key: string, now: number, windowMs: number) {
+    return limitHit(this.db, key, now, windowMs);
+  }
+  limitAdmit(key: string, now: number, rule: DelaySteps) {
+    return limitAdmit(this.db, key, now, rule);
+  }
+  limitSettle(key: string, now: number, rule: DelaySteps, outcome: 'failed' | 'undone' | 'reset') {
+    return limitSettle(this.db, key, now, rule, outcome);
+  }
+  limitPrune(now: number, max: number) {
+    return limitPrune(this.db, now, max);
   }
 
   putDistrict(d: District): Promise<void> {

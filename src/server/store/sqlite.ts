@@ -118,13 +118,13 @@ class SqliteDriver implements SqlDriver {
   }
 }
 
-/** Opens (creating if needed) the SQLite store at `path` and applies pending migrations. */
-export async function openSqliteStore(path: string, opts: { wrap?: (d: SqlDriver) => SqlDriver } = {}): Promise<Store> {
+/** Opens (creating if needed) the SQLite store at `path` and applies pending migrations (unless `migrate: false`). */
+export async function openSqliteStore(path: string, opts: { wrap?: (d: SqlDriver) => SqlDriver; migrate?: boolean } = {}): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const worker = new Worker(new URL('./sqlite-worker.js', import.meta.url), { workerData: { path } });
   const driver = new SqliteDriver(worker);
   // `wrap`: tests record the statements a request runs (query-plan checks).
   const store = new SqlStore(opts.wrap ? opts.wrap(driver) : driver);
-  await store.migrate();
+  if (opts.migrate !== false) await store.migrate();
   return store;
 }

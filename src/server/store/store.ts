@@ -223,9 +223,30 @@ export interface Durability {
   settings: Record<string, string>;
 }
 
+/**
+ * Growing delays as the store applies them (limiter.ts builds them): after the n-th counted
+ * failure a key waits the `ms` of the first step with n <= upTo, else `thenMs`; a key without a
+ * failure for `quietMs` starts from zero.
+ */
+export interface DelaySteps {
+  steps: readonly { upTo: number; ms: number }[];
+  thenMs: number;
+  quietMs: number;
+}
+
 export interface Store {
   readonly kind: StoreKind;
   close(): Promise<void>;
+  /** Applies pending schema migrations (one at a time across processes); the versions applied. */
+  migrate(): Promise<number[]>;
+  /** SQLite: a consistent copy of the live database into a new file (VACUUM INTO). PostgreSQL: throws (pg_dump). */
+  backupTo(path: string): Promise<void>;
+  /** The schema version the database is at, and the newest this code knows. */
+  schemaVersion(): Promise<{ current: number; latest: number }>;
+  /** A trivial query (`SELECT 1`): resolves when the database answers (GET /readyz). */
+  ping(): Promise<void>;
+  /** Calls `listener` with the number of pushes in each group commit; returns the unsubscribe. */
+  onGroupCommit?(listener: (pushes: number) => void): () => void;
   /** Reads the durability settings back from the connection the store actually writes with. */
   durability(): Promise<Durability>;
 
@@ -271,6 +292,16 @@ export interface Store {
   scopeEventsSince(userId: string, afterSeq: number): Promise<ScopeEvent[]>;
   /** A server-wide secret (made once, shared by every node on the same store). */
   secret(name: string): Promise<string>;
+
+  // Limit counters shared by every node (limiter.ts; keys are opaque, times in ms), each one atomic statement.
+  /** Fixed window: counts one request; the count in the window (this one included) and when the window began. */
+  limitHit(key: string, now: number, windowMs: number): Promise<{ count: number; windowStart: number }>;
+  /** Counts an attempt unless the key is waiting (then: until when). */
+  limitAdmit(key: string, now: number, rule: DelaySteps): Promise<{ ok: true } | { ok: false; until: number }>;
+  /** Settles an admitted attempt: `failed` starts the wait its count earns, `undone` takes it back, `reset` forgets the key. */
+  limitSettle(key: string, now: number, rule: DelaySteps, outcome: 'failed' | 'undone' | 'reset'): Promise<void>;
+  /** Deletes at most `max` expired counters; returns how many. */
+  limitPrune(now: number, max: number): Promise<number>;
 
   /** Insert or update a district and its enumerator assignment (user ids must exist). */
   putDistrict(district: District): Promise<void>;
