@@ -4,7 +4,7 @@
 // so an installed app never loses its queue when it updates.
 import { Dexie, type Table } from 'dexie';
 import type { District, ListingEntry, RegistrationDraft, ReviewQuery } from '../../domain/index.ts';
-import { recordKey, type MetaRow, type NewOutboxRow, type OutboxRow, type RecordStateRow, type SyncLogRow } from './rows.ts';
+import { recordKey, type DraftRow, type MetaRow, type NewOutboxRow, type OutboxRow, type RecordStateRow, type SyncLogRow } from './rows.ts';
 
 /** Version 1 (the first shipped schema). Kept verbatim: upgrades start from it. */
 export const SCHEMA_V1 = {
@@ -15,6 +15,11 @@ export const SCHEMA_V1 = {
   queries: 'id, householdId, districtCode, status',
   meta: 'key',
   syncLog: '++id',
+} as const;
+
+/** Version 3: drafts, what the enumerator typed in a household and has not saved yet (never pushed). */
+export const SCHEMA_V3 = {
+  drafts: 'listingId, districtCode',
 } as const;
 
 /** Version 2: per-record sync state, and compound indexes for ordered listing and per-entity outbox. */
@@ -43,6 +48,7 @@ export class PuchaDb extends Dexie {
   meta!: Table<MetaRow, string>;
   syncLog!: Table<SyncLogRow, number, Omit<SyncLogRow, 'id'>>;
   recordState!: Table<RecordStateRow, string>;
+  drafts!: Table<DraftRow, string>;
   readonly now: () => number;
   readonly newId: () => string;
 
@@ -94,6 +100,8 @@ export class PuchaDb extends Dexie {
           });
         await tx.table<RecordStateRow, string>('recordState').bulkPut([...states.values()]);
       });
+    // Additive: no data moves.
+    this.version(3).stores(SCHEMA_V3);
   }
 }
 

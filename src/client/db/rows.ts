@@ -124,3 +124,18 @@ export const SyncLogRowSchema = z.strictObject({
 });
 export type SyncLogRow = z.infer<typeof SyncLogRowSchema>;
 export type SyncEvent = SyncLogRow['event'];
+
+/**
+ * What the enumerator has typed in one household and not yet saved: kept on every change (and on
+ * pagehide), restored when the household is opened again, shown as 草稿 in the list, deleted
+ * when the household is saved or the input discarded. Never pushed.
+ */
+export interface DraftRow {
+  listingId: string;
+  districtCode: string;
+  /** The registration the draft edits, when the household has one. */
+  registrationId?: string;
+  /** The form's raw state (what useDraft holds), opaque to the store. */
+  data: unknown;
+  updatedAt: number;
+}
