@@ -7,6 +7,7 @@ import { resolve as resolvePath } from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { DistrictCodeSchema, IdSchema, MAX_MUTATIONS_PER_PUSH, OfficeScopeSchema, RoleSchema, UnsyncedExportSchema, type District } from '../domain/index.ts';
+import { EncryptedUnsyncedSchema, decryptUnsynced } from '../shared/unsynced-crypto.ts';
 import { activationCsv } from './activation.ts';
 import { hashPassword } from './auth.ts';
 import { DEFAULT_GRACE_MS } from './context.ts';
@@ -43,7 +44,7 @@ export const USAGE = `Usage: npm run admin -- <command>
   revoke --user <u> [--device <deviceId>]
   rebuild-progress
   export --format csv|json [--district <code>] [--out <file>]
-  import-unsynced <file.json> [--user <username>]
+  import-unsynced <file.json> [--user <username>]   (an encrypted export: passphrase on stdin)
 Store: DATABASE_URL (PostgreSQL) or PUCHA_DB (SQLite file, default data/pucha.sqlite).`;
 
 const placeholderDistrict = (code: string, name?: string): District => ({ code, name: name ?? `普查小区 ${code}`, enumerators: [] });
@@ -275,6 +276,17 @@ async function importUnsynced(store: Store, args: string[], io: CliIo): Promise<
   } catch {
     io.err(`${file}: ${text === undefined ? 'cannot read the file' : 'not JSON'}`);
     return 1;
+  }
+  // A phone's export is encrypted with the enumerator's passphrase (read from stdin).
+  const sealed = EncryptedUnsyncedSchema.safeParse(raw);
+  if (sealed.success) {
+    const passphrase = (await io.stdin()).replace(/\r?\n$/, '');
+    const opened = await decryptUnsynced(sealed.data, passphrase);
+    if (!opened.ok) {
+      io.err(`${file}: wrong passphrase, or the file was changed`);
+      return 1;
+    }
+    raw = opened.value;
   }
   const parsed = UnsyncedExportSchema.safeParse(raw);
   if (!parsed.success) {
