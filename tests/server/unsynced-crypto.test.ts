@@ -57,7 +57,7 @@ describe('encrypted unsynced export', () => {
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(text).not.toContain(name);
     expect(text).not.toContain('130102001003001');
-    expect(await decryptUnsynced(sealed, PASS)).toEqual({ ok: true, value: JSON.parse(JSON.stringify(doc)) });
+    expect(await decryptUnsynced(sealed, PASS)).toEqual({ ok: true, value: JSON.parse(JSON.stringify(doc)) as unknown });
     expect(await decryptUnsynced(sealed, `${PASS} `)).toEqual({ ok: false, reason: 'wrong' });
     expect(await decryptUnsynced({ ...sealed, deviceId: randomUUID() }, PASS)).toEqual({ ok: false, reason: 'wrong' });
     // a fresh salt and IV each time
