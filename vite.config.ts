@@ -1,15 +1,59 @@
 /// <reference types="vitest/config" />
 // Build of the field app: React + an injectManifest service worker (src/client/sw.ts) that
 // precaches the shell. The server (npm start) serves dist/; in dev, /api goes to it on :8080.
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
+function git(args: string[]): string | undefined {
+  try {
+    // GIT_OPTIONAL_LOCKS=0: `git status` must not take the index lock (others may be using git).
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The build id (src/client/build-info.ts, sent as the device report's appVersion, at most 40
+ * characters): `0.1.0+a6d0a21` for a clean commit; `-dirty.<UTC yyyymmddhhmm>` appended for a tree with
+ * uncommitted changes (or `+<minute>` without git), so two such builds still differ. PUCHA_BUILD_ID overrides it.
+ */
+function buildId(): string {
+  const fixed = process.env.PUCHA_BUILD_ID?.trim();
+  if (fixed) return fixed.replace(/[^\w.+-]/g, '').slice(0, 40);
+  const minute = new Date().toISOString().slice(0, 16).replace(/\D/g, '');
+  const hash = git(['rev-parse', '--short=7', 'HEAD']);
+  if (!hash) return `${pkg.version}+${minute}`.slice(0, 40);
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  return `${pkg.version}+${hash}${dirty ? `-dirty.${minute}` : ''}`.slice(0, 40);
+}
+
+/**
+ * Test builds only (tests/e2e/update.test.ts): PUCHA_BUILD_VARIANT=<word> adds one statement to
+ * every UI module, so every chunk (the lazily loaded ones included) gets a new hash, as a real
+ * release that changes them would.
+ */
+function buildVariant(): Plugin | undefined {
+  const variant = process.env.PUCHA_BUILD_VARIANT;
+  if (!variant) return undefined;
+  return {
+    name: 'pucha-build-variant',
+    enforce: 'post',
+    transform(code, id) {
+      if (!/\/src\/client\/ui\/.*\.tsx$/.test(id)) return null;
+      return { code: `${code}\n;(globalThis.__puchaBuildVariant ??= []).push(${JSON.stringify(variant)});\n`, map: null };
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
+    buildVariant(),
     react(),
     VitePWA({
       strategies: 'injectManifest',
@@ -40,7 +84,7 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  define: { 'import.meta.env.VITE_APP_VERSION': JSON.stringify(pkg.version) },
+  define: { __PUCHA_BUILD_ID__: JSON.stringify(buildId()) },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
   build: {
     target: 'es2022',

@@ -16,12 +16,16 @@ import { DirtyContext, DirtyTracker } from './ui/dirty.ts';
 import type { UpdateState } from './ui/UpdateBanner.tsx';
 import { apiPort, authPort, deviceIdHint, rememberDeviceId, saveFile, storagePort, syncPort } from './ui/platform.ts';
 import { exportUnsynced } from './ui/export-unsynced.ts';
+import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
+import { BUILD_ID } from './build-info.ts';
 import './ui/app.css';
 
-const APP_VERSION = String(import.meta.env.VITE_APP_VERSION ?? '0.0.0');
+/** The build id (build-info.ts): the device report's appVersion, shown to supervisors. */
+const APP_VERSION = BUILD_ID;
 
 async function main(): Promise<void> {
   performance.mark('pucha:start'); // start-up marks, read by bench/ui-cold-start.ts
+  document.documentElement.dataset.build = BUILD_ID; // which build this page runs (support, tests/e2e)
   const i18n = createI18n();
   document.documentElement.lang = i18n.language;
   const db = await openDb('pucha');
@@ -74,7 +78,9 @@ async function main(): Promise<void> {
       <I18nextProvider i18n={i18n}>
         <ServicesContext.Provider value={services}>
           <DirtyContext.Provider value={dirty}>
-            <App initialSession={initialSession} {...(update ? { update } : {})} />
+            <ErrorBoundary scope="app">
+              <App initialSession={initialSession} {...(update ? { update } : {})} />
+            </ErrorBoundary>
           </DirtyContext.Provider>
         </ServicesContext.Provider>
       </I18nextProvider>
@@ -103,6 +109,9 @@ function registerServiceWorker(engine: SyncEngine, dirty: DirtyTracker, db: Puch
   };
   let waiting = false;
   let replaced = false;
+  // Set once a newer worker took control of this page while it still runs the old code (another
+  // tab accepted the update): the update is then applied by reloading, there is nothing waiting.
+  let outdated = false;
   wb.addEventListener('waiting', () => {
     waiting = true;
     changed();
@@ -116,8 +125,17 @@ function registerServiceWorker(engine: SyncEngine, dirty: DirtyTracker, db: Puch
     }
   });
   // Reload only after the user accepted and only if no form has unsaved input (the banner
-  // disables its button while dirty; this is the second guard).
+  // disables its button while dirty; this is the second guard). The first worker's claim of a
+  // page loaded from the network is not an update: that page already runs the worker's build.
   let accepted = false;
+  let controlled = navigator.serviceWorker.controller !== null;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (controlled && !accepted) {
+      outdated = true;
+      changed();
+    }
+    controlled = true;
+  });
   wb.addEventListener('controlling', () => {
     if (accepted && !dirty.any()) window.location.reload();
   });
@@ -128,11 +146,11 @@ function registerServiceWorker(engine: SyncEngine, dirty: DirtyTracker, db: Puch
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    available: () => waiting,
+    available: () => waiting || outdated,
     replaced: () => replaced,
     apply: () => {
       if (dirty.any()) return;
-      if (replaced && !waiting) return window.location.reload();
+      if (outdated || (replaced && !waiting)) return window.location.reload();
       accepted = true;
       wb.messageSkipWaiting();
     },

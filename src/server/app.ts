@@ -112,7 +112,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   }
   app.setNotFoundHandler((req, reply) => {
-    if (index && existsSync(index) && req.method === 'GET' && !req.url.startsWith('/api/')) {
+    // The app's routes are in the hash: a path under /assets/ or with a file extension is a file,
+    // and a missing file is a 404 (a tab of an old build must see its chunk fail, not get HTML).
+    const path = req.url.split('?')[0] ?? '';
+    const isFile = path.startsWith('/assets/') || /\.[A-Za-z0-9]+$/.test(path);
+    if (index && existsSync(index) && req.method === 'GET' && !req.url.startsWith('/api/') && !isFile) {
       return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
     }
     return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]?.slice(0, 200) ?? ''}`);

@@ -38,6 +38,14 @@ export class FakeServer {
   readonly requests: { path: string; at: number; mutations?: number; status: number | 'network' }[] = [];
   /** The user's other devices, as the real server lists them at login (R11). */
   otherDevices: KnownDevice[] = [];
+  /**
+   * When set, the login answer lists the devices this server has seen for the user (as the real
+   * server does: the highest deviceSeq, and what each still had queued after its last push)
+   * instead of `otherDevices`.
+   */
+  reportDevices = false;
+  /** Per device: its user, the last report of what it still had queued after a push. */
+  readonly devices = new Map<string, { userId: string; pending?: number; lastSeenAt: string }>();
   /** Accounts by username; a test adds more (a second enumerator for the phone handover). */
   readonly users = new Map<string, { password: string; user: User }>([
     ['demo-enumerator', { password: 'pucha-demo', user: { id: 'u-enum-1', username: 'demo-enumerator', name: '张三', role: 'enumerator', districts: ['130102003003001'] } }],
@@ -118,9 +126,14 @@ export class FakeServer {
     const token = `t-${this.tokens.size + 1}-${b.deviceId}`;
     this.tokens.set(token, b.deviceId);
     this.tokenUsers.set(token, account.user);
+    const seen = new Date(this.now()).toISOString();
+    this.devices.set(b.deviceId, { ...this.devices.get(b.deviceId), userId: account.user.id, lastSeenAt: seen });
+    const known = [...this.devices]
+      .filter(([id, d]) => id !== b.deviceId && d.userId === account.user.id)
+      .map(([deviceId, d]) => ({ deviceId, lastSeenAt: d.lastSeenAt, deviceSeq: this.deviceSeq.get(deviceId) ?? 0, ...(d.pending !== undefined ? { pendingOnDevice: d.pending } : {}) }));
     return {
       status: 200,
-      json: { token, expiresAt: '2020-12-31T00:00:00.000Z', user: account.user, otherDevices: this.otherDevices },
+      json: { token, expiresAt: '2020-12-31T00:00:00.000Z', user: account.user, otherDevices: this.reportDevices ? known : this.otherDevices },
     };
   }
 
@@ -154,6 +167,9 @@ export class FakeServer {
       this.results.set(m.id, result);
       results.push(result);
     }
+    // What the device still had queued after this push (its report counts this push's mutations too).
+    const dev = this.devices.get(device);
+    if (dev && req.data.device) dev.pending = Math.max(0, req.data.device.pending - results.length);
     if (garbage) results.reverse();
     return { status: 200, json: { results, serverTime: new Date(this.now()).toISOString() } };
   }

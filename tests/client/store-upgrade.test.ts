@@ -1,4 +1,4 @@
-// ST5: the version 2 upgrade runs on version 1 data: the queue survives, every row still parses,
+// ST5: the upgrades (version 2, then 3) run on version 1 data: the queue survives, every row still parses,
 // and the record states and device sequence numbers are derived.
 import { describe, expect, it } from 'vitest';
 import { Dexie } from 'dexie';
@@ -27,7 +27,9 @@ describe('schema upgrade v1 -> v2', () => {
     v1.close();
 
     const db = await openDb('pucha-upgrade', { ...idb, now: fakeClock().now, newId: idFactory() });
-    expect(db.verno).toBe(2);
+    // upgraded through version 2 (data moves) to version 3 (the drafts table, empty)
+    expect(db.verno).toBe(3);
+    expect(await db.drafts.count()).toBe(0);
     const out = await outboxEntries(db);
     expect(out.map((m) => [m.id, m.deviceSeq, m.attempts])).toEqual([
       ['m-1', 8, 0],

@@ -1,8 +1,9 @@
 // The engine's push rules (docs/SYNC.md PU*) against the fake server.
 import { describe, expect, it } from 'vitest';
-import { ensureDevice, outboxEntries, outboxStats, recordState, registrationById, saveRegistration, setVisitOutcome } from '../../src/client/db/index.ts';
+import { ensureDevice, outboxEntries, outboxStats, recordState, registrationById, saveRegistration, setVisitOutcome, syncLog } from '../../src/client/db/index.ts';
 import { draftFor, listingEntry } from './fixtures.ts';
 import { rig } from './sync-helpers.ts';
+import { Dexie, type Table, type Transaction } from 'dexie';
 import { PROTOCOL_VERSION, type ListingEntry } from '../../src/domain/index.ts';
 
 async function saveMany(db: Parameters<typeof saveRegistration>[0], entries: ListingEntry[], times = 1) {
@@ -25,6 +26,89 @@ describe('push', () => {
     expect(server.requests.filter((r) => r.path === '/sync/push').map((r) => r.mutations)).toEqual([100, 100, 50]);
     expect([...server.results.keys()]).toEqual(queued);
     expect(await outboxStats(db)).toEqual({ count: 0, oldestCreatedAt: undefined });
+  });
+
+  it('[PU1] pipelined: the next batch goes out while the previous answer is written; never two pushes in flight; at most one write transaction per batch, holding the acknowledgements, the record states and the log', async () => {
+    const events: string[] = [];
+    let pushes = 0;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const { db, server, engine } = await rig({
+      households: 125,
+      wrapFetch: (real) => async (url, init) => {
+        if (!url.includes('/sync/push')) return real(url, init);
+        const n = ++pushes;
+        events.push(`send ${n}`);
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        try {
+          return await real(url, init);
+        } finally {
+          inFlight--;
+          events.push(`answer ${n}`);
+        }
+      },
+    });
+    await saveMany(db, await db.listing.toArray(), 2); // 250 mutations: batches of 100, 100, 50
+    // Every write transaction from here on, with the tables it writes, noted when it commits.
+    const writes = new Map<Transaction, Set<string>>();
+    const note = (what: string) => () => {
+      const trans = Dexie.currentTransaction;
+      if (!trans) throw new Error('a write outside a transaction');
+      let tables = writes.get(trans);
+      if (!tables) {
+        const no = writes.size + 1;
+        tables = new Set();
+        writes.set(trans, tables);
+        const seen = tables;
+        trans.on('complete', () => events.push(`commit ${no}: ${[...seen].sort().join(' ')}`));
+      }
+      tables.add(what);
+    };
+    for (const t of [db.outbox, db.recordState, db.syncLog, db.meta] as Table[]) {
+      t.hook('creating', note(`${t.name}+`));
+      t.hook('updating', note(`${t.name}~`));
+      t.hook('deleting', note(`${t.name}-`));
+    }
+    expect(await engine.syncNow()).toMatchObject({ kind: 'ok', pushed: { applied: 250 } });
+    expect(pushes).toBe(3);
+    expect(maxInFlight).toBe(1);
+    // Every answer is written in one transaction with everything it changes (answers that arrive
+    // while one is written share the next one: at most one strict commit per batch)...
+    const acks = events.flatMap((e, i) => (e.includes('outbox-') ? [i] : []));
+    expect(acks.length).toBeGreaterThanOrEqual(1);
+    expect(acks.length).toBeLessThanOrEqual(3);
+    for (const i of acks) expect(events[i]?.replace(/^commit \d+: /, '')).toBe('outbox- recordState~ syncLog+');
+    // ...and nothing else is written while the batches go out (the lease was taken before).
+    const pushPhase = events.slice(events.indexOf('send 1'), (acks.at(-1) ?? 0) + 1);
+    expect(pushPhase.filter((e) => e.startsWith('commit'))).toHaveLength(acks.length);
+    // Batch 2 goes out before the answer of batch 1 is committed.
+    expect(events.indexOf('send 2')).toBeLessThan(acks[0] ?? -1);
+    expect((await syncLog(db)).filter((l) => l.event === 'push').reduce((n, l) => n + Number(l.data?.sent ?? 0), 0)).toBe(250);
+    expect(server.revisions).toHaveLength(250);
+    expect((await outboxStats(db)).count).toBe(0);
+    // Each push reported what was still queued from its own batch on (answered batches excluded).
+    expect(server.pushBodies.slice(-3).map((b) => (b as { device: { pending: number } }).device.pending)).toEqual([250, 150, 50]);
+  });
+
+  it('[PU7] a failure mid-pipeline (the second answer lost) keeps the first batch acknowledged and the rest queued; the retry is all duplicates', async () => {
+    let pushes = 0;
+    const { db, server, engine } = await rig({
+      households: 125,
+      wrapFetch: (real) => async (url, init) => {
+        if (url.includes('/sync/push') && ++pushes === 2) {
+          await real(url, init); // the server commits, the answer never arrives
+          throw new TypeError('Failed to fetch');
+        }
+        return real(url, init);
+      },
+    });
+    await saveMany(db, await db.listing.toArray(), 2);
+    expect(await engine.syncNow()).toMatchObject({ kind: 'offline' });
+    expect((await outboxStats(db)).count).toBe(150);
+    expect(server.revisions).toHaveLength(200);
+    expect(await engine.syncNow()).toMatchObject({ kind: 'ok', pushed: { applied: 50, duplicate: 100 } });
+    expect(server.revisions).toHaveLength(250);
+    expect((await outboxStats(db)).count).toBe(0);
   });
 
   it('[PU3] applied mutations leave the outbox and the record is synced with the server version', async () => {

@@ -13,6 +13,14 @@ describe('backoff', () => {
     expect(backoffDelay(20, () => 0.9, 1000)).toBe(270_000);
   });
 
+  it('[RT1] Retry-After is capped at 5 minutes: a proxy asking for a day does not stall the phone', () => {
+    expect(backoffDelay(0, () => 0, 86_400_000)).toBe(BACKOFF_CAP_MS);
+    expect(backoffDelay(0, () => 0, BACKOFF_CAP_MS + 1)).toBe(BACKOFF_CAP_MS);
+    expect(backoffDelay(0, () => 0, BACKOFF_CAP_MS - 1)).toBe(BACKOFF_CAP_MS - 1);
+    // The jitter stays below the cap too, so no delay is ever longer.
+    expect(backoffDelay(30, () => 0.999999, 86_400_000)).toBe(BACKOFF_CAP_MS);
+  });
+
   it('[RT1] Retry-After is read as seconds or as an HTTP date', () => {
     const now = Date.parse('2020-11-05T08:00:00Z');
     expect(parseRetryAfter('120', now)).toBe(120_000);
@@ -28,8 +36,8 @@ describe('retries', () => {
     await saveRegistration(db, draftFor(entries[0]!));
     server.faults.push({ when: 'push', fault: { kind: 'status', status: 503, retryAfter: '120' } });
     const out = await engine.syncNow();
-    expect(out).toMatchObject({ kind: 'error', error: { kind: 'http', status: 503 } });
-    expect(engine.getState()).toMatchObject({ status: 'error', queued: 1, nextAttemptAt: clock.now() + 120_000 });
+    expect(out).toMatchObject({ kind: 'serverBusy', error: { kind: 'http', status: 503 }, retryAt: clock.now() + 120_000 });
+    expect(engine.getState()).toMatchObject({ status: 'serverBusy', queued: 1, nextAttemptAt: clock.now() + 120_000 });
     expect(timers.armed()).toEqual([120_000]);
     expect((await outboxEntries(db))[0]).toMatchObject({ attempts: 1, nextAttemptAt: clock.now() + 120_000, lastError: expect.stringContaining('503') as unknown });
     clock.advance(120_000);
@@ -37,6 +45,40 @@ describe('retries', () => {
     await engine.syncNow();
     expect((await outboxStats(db)).count).toBe(0);
     expect(engine.getState().status).toBe('idle');
+  });
+
+  it('[RT1] a Retry-After of a day (seconds or an HTTP date) waits 5 minutes, shown as server busy until then', async () => {
+    const { db, server, engine, entries, timers, clock } = await rig();
+    await saveRegistration(db, draftFor(entries[0]!));
+    server.faults.push({ when: 'push', fault: { kind: 'status', status: 503, code: 'unavailable', retryAfter: '86400' } });
+    expect(await engine.syncNow()).toMatchObject({ kind: 'serverBusy', retryAt: clock.now() + BACKOFF_CAP_MS });
+    expect(timers.armed()).toEqual([BACKOFF_CAP_MS]);
+    expect(engine.getState()).toMatchObject({ status: 'serverBusy', nextAttemptAt: clock.now() + BACKOFF_CAP_MS, lastError: { status: 503, code: 'unavailable' } });
+    expect((await syncLog(db))[0]).toMatchObject({ event: 'serverBusy', data: { failure: 'http', status: 503, code: 'unavailable', delaySec: 300, nextAt: clock.now() + BACKOFF_CAP_MS } });
+    const tomorrow = new Date(clock.now() + 86_400_000).toUTCString();
+    server.faults.push({ when: 'push', fault: { kind: 'status', status: 429, code: 'rate_limited', retryAfter: tomorrow } });
+    expect(await engine.syncNow()).toMatchObject({ kind: 'serverBusy' });
+    expect(timers.armed()).toEqual([BACKOFF_CAP_MS]);
+    // After the wait it goes through.
+    clock.advance(BACKOFF_CAP_MS);
+    expect(await engine.syncNow()).toMatchObject({ kind: 'ok' });
+    expect(engine.getState()).toMatchObject({ status: 'idle', queued: 0 });
+  });
+
+  it('[RT1] the server\'s "database busy" (503 unavailable, Retry-After 2) is server busy, not a sync error; a 500 stays an error', async () => {
+    const { db, server, engine, entries, timers, clock } = await rig();
+    await saveRegistration(db, draftFor(entries[0]!));
+    server.faults.push({ when: 'push', fault: { kind: 'status', status: 503, code: 'unavailable', retryAfter: '2' } });
+    expect(await engine.syncNow()).toMatchObject({ kind: 'serverBusy', retryAt: clock.now() + 2000 });
+    expect(engine.getState().status).toBe('serverBusy');
+    expect(timers.armed()).toEqual([2000]);
+    // A 503 without Retry-After is busy too, with the backoff's delay.
+    server.faults.push({ when: 'push', fault: { kind: 'status', status: 503 } });
+    expect(await engine.syncNow()).toMatchObject({ kind: 'serverBusy' });
+    server.faults.push({ when: 'push', fault: { kind: 'status', status: 500 } });
+    expect(await engine.syncNow()).toMatchObject({ kind: 'error', error: { status: 500 } });
+    expect(engine.getState().status).toBe('error');
+    expect(await engine.syncNow()).toMatchObject({ kind: 'ok' });
   });
 
   it('[RT1] 500s and network errors back off exponentially up to the cap, then reset on success', async () => {
@@ -60,7 +102,7 @@ describe('retries', () => {
   it('[RT1] 408 and 429 are retried too; a pull failure is retried the same way', async () => {
     const { server, engine, timers } = await rig();
     server.faults.push({ when: 'pull', fault: { kind: 'status', status: 429, retryAfter: '30' } });
-    expect(await engine.syncNow()).toMatchObject({ kind: 'error', error: { status: 429 } });
+    expect(await engine.syncNow()).toMatchObject({ kind: 'serverBusy', error: { status: 429 } });
     expect(timers.armed()).toEqual([30_000]);
     server.faults.push({ when: 'pull', fault: { kind: 'status', status: 408 } });
     expect(await engine.syncNow()).toMatchObject({ kind: 'error', error: { status: 408 } });

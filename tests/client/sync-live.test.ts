@@ -208,7 +208,7 @@ describe('engine against the real server', () => {
     expect(await p.db.registrations.get(regId)).toBeDefined();
   });
 
-  it('[ST6] a wiped phone that kept its device id learns from the real server that its data was lost', async () => {
+  it('[ST9] a phone wiped after a complete sync: the real server holds all it sent and nothing was queued, so the calm notice, no alarm', async () => {
     const p = await phone();
     const work = (await openWork(p)).slice(0, 2);
     expect(work).toHaveLength(2);
@@ -216,8 +216,13 @@ describe('engine against the real server', () => {
     await quiesce(p);
     const deviceId = await getMeta(p.db, 'deviceId');
     p.engine.stop();
+    // The store is cleared; the sign-in screen still remembers the device id.
     const wiped = await phone({ ...(deviceId ? { deviceIdHint: deviceId } : {}) });
-    expect(wiped.engine.getState().dataLoss).toMatchObject({ serverSeq: 2, localSeq: 0 });
+    expect(wiped.engine.getState()).toMatchObject({ dataLoss: undefined, notice: { kind: 'localReset', serverSeq: 2 } });
+    expect(await getMeta(wiped.db, 'dataLoss')).toBeUndefined();
+    expect((await syncLog(wiped.db)).filter((l) => l.event === 'dataLoss')).toEqual([]);
+    // Its two households came back with the first pull.
+    for (const e of work) expect(await registrationByListingId(wiped.db, e.id)).toBeDefined();
   });
 });
 
@@ -238,7 +243,7 @@ describe('unsynced export through the admin CLI', () => {
     expect(lines.join('\n')).toContain('3 applied');
     await server.start();
     await quiesce(p);
-    expect((await syncLog(p.db)).some((l) => l.event === 'push' && l.message.startsWith('3 sent: 0 applied, 3 duplicate'))).toBe(true);
+    expect((await syncLog(p.db)).some((l) => l.event === 'push' && l.data?.sent === 3 && l.data.applied === 0 && l.data.duplicate === 3)).toBe(true);
     expectExactlyOnce([p]);
   });
 });

@@ -49,7 +49,8 @@ describe('per-device push limit against the real server', () => {
     sent.push(await saveNext(db, taken), await saveNext(db, taken));
     const before = server.mutationStatuses().size;
     const out = await engine.syncNow();
-    expect(out).toMatchObject({ kind: 'error', error: { status: 429 } });
+    expect(out).toMatchObject({ kind: 'serverBusy', error: { status: 429 } });
+    expect(engine.getState().status).toBe('serverBusy');
     expect((await outboxStats(db)).count).toBe(2);
     expect(server.mutationStatuses().size).toBe(before);
     const retryAt = clock.now() + 59_000;
@@ -67,7 +68,7 @@ describe('per-device push limit against the real server', () => {
     const statuses = server.mutationStatuses();
     for (const id of sent) expect(statuses.get(id)).toBe('applied');
     expect(server.revisions().filter((r) => sent.includes(r.mutationId))).toHaveLength(sent.length);
-    expect((await syncLog(db)).some((e) => e.event === 'retry' && /429|rate|too many/i.test(e.message))).toBe(true);
+    expect((await syncLog(db)).some((e) => e.event === 'serverBusy' && e.data?.status === 429 && e.data.code === 'rate_limited')).toBe(true);
     engine.stop();
     db.close();
   });

@@ -90,6 +90,43 @@ export async function startServer(opts: { port?: number; dbFile: string }): Prom
   };
 }
 
+/** The app server run in this process (see startAppServer): `deploy` serves another build on the same origin. */
+export interface AppServerHandle extends ServerHandle {
+  /** Stops serving the current build and serves `staticDir` instead, on the same port and store (a deploy). */
+  deploy(staticDir: string): Promise<void>;
+}
+
+/**
+ * The real Fastify app (src/server/app.ts) in this process, on a demo-seeded SQLite file, serving
+ * a given build of the web app instead of dist/: the update suite builds two versions and deploys
+ * one after the other, as an office would (the old build's files are gone from the server).
+ */
+export async function startAppServer(opts: { staticDir: string; dbFile: string; port?: number }): Promise<AppServerHandle> {
+  const [{ buildApp }, { openSqliteStore }, { seedDemo }] = await Promise.all([import('../../src/server/app.ts'), import('../../src/server/store/sqlite.ts'), import('../../src/server/seed.ts')]);
+  const port = opts.port ?? (await freePort());
+  const store = await openSqliteStore(opts.dbFile, { migrate: true });
+  await seedDemo(store);
+  const listen = async (staticDir: string) => {
+    const app = await buildApp({ store, staticDir });
+    await app.listen({ port, host: '127.0.0.1' });
+    return app;
+  };
+  let app = await listen(opts.staticDir);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dbFile: opts.dbFile,
+    async deploy(staticDir) {
+      await app.close();
+      app = await listen(staticDir);
+    },
+    async stop() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
 export const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface BrowserHandle {
@@ -150,7 +187,9 @@ export async function launchBrowser(opts: { width?: number; height?: number; use
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...BROWSER_ARGS, ...(opts.args ?? [])],
+    // Chromium registers no service worker for an origin with a certificate error, whatever
+    // Playwright's ignoreHTTPSErrors says: a self-signed test certificate needs the flag too.
+    args: [...BROWSER_ARGS, ...(opts.ignoreHTTPSErrors ? ['--ignore-certificate-errors'] : []), ...(opts.args ?? [])],
     viewport: { width: opts.width ?? 360, height: opts.height ?? 740 },
     deviceScaleFactor: 1,
     locale: 'zh-CN',
@@ -168,16 +207,13 @@ export async function launchBrowser(opts: { width?: number; height?: number; use
   };
 }
 
-/** Waits until a service worker is activated AND controls the page (toolchain gotcha 9). */
-export async function waitForServiceWorker(page: Page): Promise<void> {
-  await page.waitForFunction(
-    async () => {
-      const reg = await navigator.serviceWorker.getRegistration();
-      return reg?.active?.state === 'activated' && navigator.serviceWorker.controller !== null;
-    },
-    undefined,
-    { timeout: 30_000, polling: 100 },
-  );
+/**
+ * Waits until a service worker is activated AND controls the page (toolchain gotcha 9). The
+ * predicate is synchronous: waitForFunction takes a returned Promise for a truthy value, so an
+ * async predicate "passed" at once, with no controlling worker.
+ */
+export async function waitForServiceWorker(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', undefined, { timeout, polling: 100 });
 }
 
 /** Logs in against the API from Node (for supervisor checks) and returns a bearer token. */

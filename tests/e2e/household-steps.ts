@@ -61,3 +61,29 @@ export async function fillPerson(page: Page, i: number, p: PersonAnswers, citize
 }
 
 export const field = f;
+
+/**
+ * A short-form, ordinary, unvisited household of the phone's listing (read from its IndexedDB)
+ * whose listed counts, if any, fit a 3-person household with no births, deaths or overseas persons.
+ */
+export async function pickPendingHousehold(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('pucha');
+        open.onerror = () => reject(new Error('cannot open pucha'));
+        open.onsuccess = () => {
+          const req = open.result.transaction('listing').objectStore('listing').getAll();
+          req.onsuccess = () => {
+            type Row = { id: string; kind: string; longForm: boolean; selfEnumeration: boolean; householdNo: string; visit: { status: string }; expected?: Record<string, number> };
+            const rows = req.result as Row[];
+            const agrees = (e: Row['expected']) => !e || (e.residents === 3 && e.hukouHereAbsent === 0 && e.births === 0 && e.deaths === 0 && e.overseas === 0);
+            const hit = rows.find((r) => r.kind === 'ordinary' && !r.longForm && !r.selfEnumeration && r.householdNo !== '999' && r.visit.status === 'pending' && agrees(r.expected));
+            open.result.close();
+            if (hit) resolve(hit.id);
+            else reject(new Error('no pending short-form household in the listing'));
+          };
+        };
+      }),
+  );
+}

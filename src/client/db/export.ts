@@ -13,10 +13,10 @@ import {
   type UnsyncedIssue,
 } from '../../domain/index.ts';
 import type { PuchaDb } from './database.ts';
-import { ensureDevice, getSession, nextDeviceSeq } from './meta.ts';
+import { ensureDevice, getSession } from './meta.ts';
 import { outboxEntries, recordStates } from './queries.ts';
 import { recordKey } from './rows.ts';
-import { guardQuota, issuesOf, type OpResult } from './write.ts';
+import { enqueue, enqueueTables, guardQuota, issuesOf, type OpResult } from './write.ts';
 
 /** Builds the export document (it parses with UnsyncedExportSchema). */
 export async function exportUnsynced(db: PuchaDb, appVersion?: string): Promise<UnsyncedExport> {
@@ -63,9 +63,10 @@ export interface ImportSummary {
 }
 
 /**
- * Imports an export file: its mutations join this phone's outbox (same ids, same payloads, this
- * phone's device sequence numbers), and its records are stored unless this phone has queued
- * changes of its own for them. Importing the same file twice adds nothing.
+ * Imports an export file: its mutations join this phone's outbox through the same enqueue step as
+ * a save (same ids, times and payloads, this phone's device sequence numbers, the same
+ * record-state rule: a conflict or rejection stays visible), and its records are stored unless
+ * this phone has queued changes of its own for them. Importing the same file twice adds nothing.
  */
 export async function importUnsynced(db: PuchaDb, file: unknown): Promise<OpResult<ImportSummary>> {
   const parsed = UnsyncedExportSchema.safeParse(file);
@@ -73,10 +74,11 @@ export async function importUnsynced(db: PuchaDb, file: unknown): Promise<OpResu
   const doc = parsed.data;
   await ensureDevice(db);
   return guardQuota(() =>
-    db.transaction('rw', [db.outbox, db.meta, db.recordState, db.registrations, db.listing, db.queries], async (): Promise<OpResult<ImportSummary>> => {
+    db.transaction('rw', [db.registrations, db.listing, db.queries, ...enqueueTables(db)], async (): Promise<OpResult<ImportSummary>> => {
       const sum: ImportSummary = { enqueued: 0, alreadyQueued: 0, records: 0 };
-      const ownQueued = new Set((await db.outbox.toArray()).map((m) => recordKey(m.entity, m.entityId)));
-      const at = new Date(db.now()).toISOString();
+      const ownQueued = new Set(
+        (await db.outbox.orderBy('[entity+entityId]').uniqueKeys()).map((k) => (Array.isArray(k) ? `${String(k[0])}:${String(k[1])}` : '')),
+      );
       const put = async <T extends { id: string }>(entity: 'household' | 'listing' | 'queryAnswer', rows: T[], write: (r: T) => Promise<unknown>) => {
         for (const r of rows) {
           if (ownQueued.has(recordKey(entity, r.id))) continue;
@@ -96,18 +98,7 @@ export async function importUnsynced(db: PuchaDb, file: unknown): Promise<OpResu
           sum.alreadyQueued++;
           continue;
         }
-        await db.outbox.add({ id: m.id, entity: m.entity, entityId: m.entityId, baseVersion: m.baseVersion, createdAt: m.createdAt, deviceSeq: await nextDeviceSeq(db), data: m.data, attempts: 0 });
-        const key = recordKey(m.entity, m.entityId);
-        const prev = await db.recordState.get(key);
-        await db.recordState.put({
-          key,
-          entity: m.entity,
-          entityId: m.entityId,
-          state: 'pending',
-          version: Math.max(prev?.version ?? 0, m.baseVersion + 1),
-          serverVersion: prev?.serverVersion ?? 0,
-          updatedAt: at,
-        });
+        await enqueue(db, { id: m.id, createdAt: m.createdAt, entity: m.entity, entityId: m.entityId, baseVersion: m.baseVersion, data: m.data });
         sum.enqueued++;
       }
       return { ok: true, ...sum };

@@ -70,7 +70,7 @@ export async function claimPhone(db: PuchaDb, session: Session): Promise<Claim> 
   try {
     return await db.transaction(
       'rw',
-      [db.meta, db.outbox, db.districts, db.listing, db.registrations, db.queries, db.recordState, db.syncLog],
+      [db.meta, db.outbox, db.districts, db.listing, db.registrations, db.queries, db.recordState, db.syncLog, db.drafts],
       async (): Promise<Handover> => {
         const owner = await phoneOwner(db);
         const queued = await db.outbox.count();
@@ -82,7 +82,8 @@ export async function claimPhone(db: PuchaDb, session: Session): Promise<Claim> 
         let wiped = false;
         if (foreign) {
           if (queued > 0) return refusal(queued, owner?.username);
-          await Promise.all([db.districts.clear(), db.listing.clear(), db.registrations.clear(), db.queries.clear(), db.recordState.clear(), db.syncLog.clear()]);
+          // Drafts (unsaved input, never queued) hold respondents' answers too: they go with the records.
+          await Promise.all([db.districts.clear(), db.listing.clear(), db.registrations.clear(), db.queries.clear(), db.recordState.clear(), db.syncLog.clear(), db.drafts.clear()]);
           await db.meta.bulkDelete([...PERSONAL_META]);
           wiped = true;
         }
@@ -114,6 +115,7 @@ async function onlyAssigned(db: PuchaDb, user: User): Promise<boolean> {
     ...(await db.listing.orderBy('districtCode').uniqueKeys()),
     ...(await db.registrations.orderBy('districtCode').uniqueKeys()),
     ...(await db.queries.orderBy('districtCode').uniqueKeys()),
+    ...(await db.drafts.orderBy('districtCode').uniqueKeys()),
   ];
   return codes.every((c) => typeof c === 'string' && assigned.has(c));
 }

@@ -35,11 +35,13 @@ export type RegistrationInput = Omit<RegistrationDraft, 'version' | 'updatedAt'>
 
 /**
  * Saves a draft or complete registration (version + 1) with its outbox mutation. The mutation's
- * baseVersion is the version this save replaces, so a single writer never conflicts.
+ * baseVersion is the version this save replaces, so a single writer never conflicts. The
+ * household's kept draft (drafts.ts) is deleted in the same transaction: a save that commits
+ * leaves no stale draft behind, and one that fails or is refused keeps it.
  */
 export async function saveRegistration(db: PuchaDb, input: RegistrationInput): Promise<SaveResult> {
   return guardQuota(() =>
-    db.transaction('rw', [db.registrations, db.listing, ...enqueueTables(db)], async (): Promise<SaveResult> => {
+    db.transaction('rw', [db.registrations, db.listing, db.drafts, ...enqueueTables(db)], async (): Promise<SaveResult> => {
       const listing = await readRow(db.listing.get(input.listingId), ListingEntrySchema);
       if (!listing) return { ok: false, reason: 'notFound', what: `listing ${input.listingId}` };
       const stored = await db.registrations.get(input.id);
@@ -72,6 +74,7 @@ export async function saveRegistration(db: PuchaDb, input: RegistrationInput): P
         if (!visited.ok) return visited;
       }
       await db.registrations.put(registration);
+      await db.drafts.delete(registration.listingId);
       const row = await enqueue(db, { entity: 'household', entityId: registration.id, baseVersion: version - 1, data: registration });
       return { ok: true, registration, mutationId: row.id, findings };
     }),

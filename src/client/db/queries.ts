@@ -95,6 +95,49 @@ export async function reviewQueries(db: PuchaDb, filter: { districtCode?: string
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+/** Review queries not answered yet (the count on the queries tab and the home screen). */
+export async function openQueryCount(db: PuchaDb): Promise<number> {
+  return db.queries.where('status').equals('open').count();
+}
+
+/** A review query with the household it is about, as far as this phone knows it. */
+export interface QueryWithHousehold {
+  query: ReviewQuery;
+  householdNo: string;
+  /** The head of household: the registration's person with relationship 0, else the listing's name. */
+  headName: string | undefined;
+  /** The listing entry to open (the household route), when the phone holds it. */
+  listingId: string | undefined;
+}
+
+/**
+ * Review queries with their households. A query names its household by registration id (the
+ * supervisor picks a registration) or by listing id; the district and household number, when
+ * sent, find the listing entry of a household registered on another phone.
+ */
+export async function queriesWithHouseholds(db: PuchaDb): Promise<QueryWithHousehold[]> {
+  const qs = parseAll(ReviewQuerySchema, await db.queries.toArray());
+  const ids = [...new Set(qs.map((q) => q.householdId))];
+  const regs = new Map(parseRegistrations((await db.registrations.bulkGet(ids)).filter((r) => r !== undefined)).map((r) => [r.id, r]));
+  const byNo = qs.filter((q) => !regs.has(q.householdId) && q.householdNo !== undefined).map((q) => [q.districtCode, q.householdNo ?? ''] as [string, string]);
+  const listingIds = [...new Set([...ids, ...[...regs.values()].map((r) => r.listingId)])];
+  const [direct, numbered] = await Promise.all([db.listing.bulkGet(listingIds), byNo.length ? db.listing.where('[districtCode+householdNo]').anyOf(byNo).toArray() : Promise.resolve([])]);
+  const entries = parseAll(ListingEntrySchema, [...direct.filter((e) => e !== undefined), ...numbered]);
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const byDistrictNo = new Map(entries.map((e) => [`${e.districtCode}/${e.householdNo}`, e]));
+  return qs.map((query) => {
+    const reg = regs.get(query.householdId);
+    const entry = byId.get(reg?.listingId ?? query.householdId) ?? (query.householdNo !== undefined ? byDistrictNo.get(`${query.districtCode}/${query.householdNo}`) : undefined);
+    const head = reg?.persons.find((p) => p.relationship === 0) ?? reg?.persons[0];
+    return {
+      query,
+      householdNo: query.householdNo ?? reg?.householdNo ?? entry?.householdNo ?? '',
+      headName: head?.name ?? entry?.headName,
+      listingId: entry?.id,
+    };
+  });
+}
+
 export interface OutboxStats {
   count: number;
   /** createdAt of the oldest queued mutation (device time). */

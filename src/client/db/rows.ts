@@ -102,28 +102,87 @@ export type MetaValue<K extends MetaKey> = z.infer<(typeof META)[K]>;
 export const MetaRowSchema = z.strictObject({ key: z.string(), value: z.unknown() });
 export type MetaRow = z.infer<typeof MetaRowSchema>;
 
+/**
+ * What a sync log entry records. Entries are structured (an event and its numbers and codes) so the
+ * sync screen words them in the user's language; `message` is only in entries written before that.
+ */
+export interface SyncLogData {
+  /** The app started (signed in as `user`, or not signed in). */
+  start: { user?: string };
+  /** A sign-in succeeded. */
+  signedIn: { user: string };
+  /** Another user signed in; the previous user had nothing queued and their records left the phone. */
+  handover: Record<string, never>;
+  /** `user`: by the user; `refused`: the server refused the session (401), the queue stays. */
+  signedOut: { reason: 'user' | 'refused' };
+  /** One push answered and acknowledged. */
+  push: { sent: number; applied: number; duplicate: number; conflict: number; rejected: number };
+  /** One mutation came back as a conflict or was rejected (the server keeps the payload). */
+  conflict: { entity: Entity; entityId: string; code?: string };
+  rejected: { entity: Entity; entityId: string; code?: string };
+  /** 413: the batch was too large for the server and was halved. */
+  batchHalved: { size: number };
+  pull: { applied: number };
+  /** A pulled page was dropped: the session changed while it was in flight. */
+  pullDropped: Record<string, never>;
+  /** Pulled changes that failed the schema (a server bug): not applied. */
+  pullInvalid: { count: number };
+  /** A failure that is retried by the backoff timer in `delaySec`. */
+  retry: SyncFailureData & { delaySec: number };
+  /** The server said it is busy (503, or Retry-After): the next try is at `nextAt` (ms since epoch). */
+  serverBusy: SyncFailureData & { delaySec: number; nextAt: number };
+  /** A failure that waits for the next trigger (other 4xx). */
+  error: SyncFailureData;
+  success: { acknowledged: number; pulled: number };
+  /** The alarm: the server's records say something this phone sent or had queued is missing. */
+  dataLoss:
+    | { kind: 'sameDevice'; serverSeq: number; localSeq: number; missing: number }
+    | { kind: 'otherDevice'; device: string; pending: number; serverSeq: number };
+  /** The calm notice: this phone's local data was reset; everything it had sent is on the server. */
+  localReset: { serverSeq: number; localSeq: number };
+  /** Written by earlier versions only. */
+  offline: Record<string, never>;
+  import: Record<string, never>;
+}
+export type SyncEvent = keyof SyncLogData;
+/** The failure of a sync step as the log keeps it: its kind, HTTP status and error code. */
+export interface SyncFailureData {
+  failure: 'network' | 'http' | 'invalid_response' | 'storageFull' | 'tooLarge' | 'internal';
+  status?: number;
+  code?: string;
+}
+
 export const SYNC_EVENTS = [
   'start',
+  'signedIn',
+  'handover',
   'push',
   'pull',
+  'pullDropped',
+  'pullInvalid',
   'success',
   'retry',
+  'serverBusy',
+  'batchHalved',
   'offline',
   'signedOut',
   'error',
   'conflict',
   'rejected',
   'dataLoss',
+  'localReset',
   'import',
-] as const;
+] as const satisfies readonly SyncEvent[];
 export const SyncLogRowSchema = z.strictObject({
   id: z.number().int().min(1),
   at: TimestampSchema,
   event: z.enum(SYNC_EVENTS),
-  message: z.string(),
+  /** The event's numbers and codes (SyncLogData[event]). */
+  data: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  /** Free text of entries written before the log was structured (shown as it is). */
+  message: z.string().optional(),
 });
 export type SyncLogRow = z.infer<typeof SyncLogRowSchema>;
-export type SyncEvent = SyncLogRow['event'];
 
 /**
  * What the enumerator has typed in one household and not yet saved: kept on every change (and on

@@ -48,21 +48,25 @@ export interface Enqueue {
   entityId: string;
   baseVersion: number;
   data: Record<string, unknown>;
+  /** An existing mutation's id and time (an imported export, ST8); a new mutation gets new ones. */
+  id?: string;
+  createdAt?: string;
 }
 
 /**
  * Adds one frozen mutation to the outbox and marks the record pending. Must run inside the
  * operation's transaction (tables: outbox, meta, recordState) so the record and its mutation
- * are written together or not at all.
+ * are written together or not at all. The only way into the outbox: the named operations and the
+ * import of an unsynced export use it alike (one numbering, one record-state rule).
  */
 export async function enqueue(db: PuchaDb, m: Enqueue): Promise<OutboxRow> {
   const deviceSeq = await nextDeviceSeq(db);
   const row = {
-    id: db.newId(),
+    id: m.id ?? db.newId(),
     entity: m.entity,
     entityId: m.entityId,
     baseVersion: m.baseVersion,
-    createdAt: new Date(db.now()).toISOString(),
+    createdAt: m.createdAt ?? new Date(db.now()).toISOString(),
     deviceSeq,
     // A deep copy: later edits of the caller's object can never change what is queued.
     data: structuredClone(m.data),
@@ -81,7 +85,7 @@ export async function enqueue(db: PuchaDb, m: Enqueue): Promise<OutboxRow> {
     serverVersion: prev?.serverVersion ?? 0,
     ...(prev?.error ? { error: prev.error } : {}),
     ...(prev?.mutationId ? { mutationId: prev.mutationId } : {}),
-    updatedAt: row.createdAt,
+    updatedAt: new Date(db.now()).toISOString(),
   });
   return { ...row, seq };
 }

@@ -62,15 +62,61 @@ const appZh = {
     replaced: '本应用已在另一个标签页更新，请重新加载本页。', available: '新版本可用。', reload: '更新', later: '稍后',
     blocked: '新版本可用。请先保存当前表单，再更新。',
   },
+  errorBoundary: {
+    title: '此页面出错，无法显示。', chunk: '应用已更新，本页所需的文件已不可用。重新加载即可使用新版本。',
+    kept: '本机已保存的住户和草稿不会因此丢失。', reloading: '正在重新加载…', reload: '重新加载',
+  },
   install: {
     android: '安装到手机', iosHint: '在 Safari 中点“分享”→“添加到主屏幕”，安装后数据更安全。',
     dismiss: '知道了',
   },
-  unsaved: { leave: '有未保存的修改，离开将丢失。确定离开？' },
+  unsaved: { leave: '有未保存的输入（住户的草稿保留在本机），确定离开？' },
   placeholder: { household: '住户表单正在开发中。' },
   dataLoss: {
     otherDevice: '本机没有任何数据，但您的另一台设备 {{device}}（最后联系：{{lastSeen}}）上还有 {{count}} 条记录未上传，可能从未到达服务器。请先联系指导员，再重新登记这些住户。',
-    text: '本机数据曾丢失：服务器已收到本设备第 {{serverSeq}} 条记录，而本机只记到第 {{localSeq}} 条。已从服务器重新下载任务，请核对最近登记的住户，并告知指导员。',
+  },
+  // Sync state in the badge and banners, and the sync screen's own texts (the sync engineer's groups).
+  syncStatus: {
+    serverBusy: '服务器繁忙，{{time}} 再试', serverBusySoon: '服务器繁忙，稍后再试',
+    localReset: '本机的本地数据已被重置。它发出的全部 {{count}} 条记录都已在服务器上，任务已重新下载，没有丢失数据。',
+    dataLossGap: '数据可能丢失：本机的记录已编号到第 {{localSeq}} 条，服务器只收到第 {{serverSeq}} 条为止，中间有记录既不在服务器上，也不在本机待同步队列里。请导出未同步数据，并立即告知指导员。',
+  },
+  syncScreen: {
+    busy: '服务器繁忙，{{time}} 自动再试。数据都在本机，不会丢失。',
+    failure: {
+      network: '连不上服务器（没有网络）。联网后会自动重试。',
+      http: '服务器出错（{{status}}），稍后自动重试。',
+      httpRefused: '服务器不接受这次同步（{{status}}）：{{code}}。',
+      invalid_response: '服务器的答复无法识别，稍后自动重试。',
+      storageFull: '手机存储空间已满，同步结果无法写入。请清理空间。',
+      tooLarge: '有一条记录超过服务器的大小限制，无法上传。请导出未同步数据并告知指导员。',
+      internal: '同步时出现内部错误，稍后再试。',
+    },
+    reason: {
+      network: '网络不通', http: '服务器出错（{{status}}）', invalid_response: '服务器答复无法识别',
+      storageFull: '存储空间已满', tooLarge: '记录超过大小限制', internal: '内部错误',
+    },
+    code: {
+      bad_request: '请求有误', validation_failed: '数据未通过服务器检查', unauthorized: '登录已失效',
+      forbidden: '无权提交（不在您的普查小区）', not_found: '服务器上没有', payload_too_large: '数据太大',
+      rate_limited: '提交太频繁', client_too_old: '应用版本过旧，请更新', internal: '服务器内部错误', unavailable: '服务器暂时不可用',
+    },
+    household: '户 {{no}} · {{name}}', unknown: '{{entity}} {{id}}', conflict: '冲突，待指导员处理',
+    log: {
+      start: '应用启动', startUser: '应用启动，已登录：{{user}}', signedIn: '已登录：{{user}}',
+      handover: '换了普查员：上一位普查员的数据已全部同步，已从本机移除',
+      signedOutUser: '已退出登录', signedOutRefused: '服务器要求重新登录，数据仍在本机',
+      push: '上传 {{sent}} 条：新收 {{applied}}，已有 {{duplicate}}，冲突 {{conflict}}，被拒绝 {{rejected}}',
+      conflict: '冲突：{{what}}（两份都已保存，待指导员处理）', rejected: '被拒绝：{{what}}（{{reason}}）',
+      batchHalved: '一次上传太多，改为每次 {{size}} 条', pull: '下载更新 {{applied}} 条',
+      pullDropped: '登录已变更，丢弃了一页下载', pullInvalid: '{{count}} 条下载内容格式有误，未采用',
+      retry: '{{reason}}，{{delay}} 秒后重试', serverBusy: '服务器繁忙，{{time}} 再试', error: '{{reason}}，等下次同步',
+      success: '同步完成：确认上传 {{acknowledged}} 条，下载 {{pulled}} 条',
+      dataLossSame: '数据丢失警报：服务器只有到第 {{serverSeq}} 条，本机编号到第 {{localSeq}} 条，{{missing}} 条两边都没有',
+      dataLossOther: '数据丢失警报：设备 {{device}} 还有 {{pending}} 条未上传',
+      localReset: '本机数据已重置；它发出的 {{serverSeq}} 条记录都在服务器上',
+      offline: '离线', import: '导入未同步数据',
+    },
   },
   supervisor: {
     title: '督导面板', enumerators: '普查员', districts: '普查小区', atRisk: '需要关注',
@@ -81,6 +127,23 @@ const appZh = {
     sent: '已发送。', answered: '已回复的问题', resolve: '标记已解决', noAnswered: '没有待处理的回复。',
     download: '下载 CSV', refresh: '刷新', loadFailed: '加载失败：{{message}}',
     riskStale: '超过一天未联系', riskQueued: '积压较多', chart: '走访进度',
+  },
+  daily: {
+    searchLabel: '搜索：地址、户主、户编号或身份证号', searchHint: '户编号输数字，身份证号输后6位以上，楼栋输“栋2”',
+    idTooShort: '身份证号请至少输入后 6 位；户编号是 1–3 位数字。', draft: '草稿', today: '今天',
+    callbacksToday: '今日回访 {{count}}', callbacksTitle: '今日回访', callbacksCount: '今日回访 {{count}} 户',
+    noCallbacks: '今天没有约定回访的住户。', homeCallbacks: '今日回访 {{count}} 户',
+    callbackHint: '选填。与“无人在家”“拒绝登记”或“未登记”一并保存。',
+    askCallback: '还没有约定回访时间。请填写约好的时间，或跳过。',
+    saveWithCallback: '保存：无人在家，按此时间回访', skipCallback: '跳过，不约定回访',
+  },
+  review: {
+    head: '户主 {{name}}', openHousehold: '打开住户', notOnPhone: '本机没有这户的记录，请先同步。',
+    unanswered: '{{count}} 条待回复', homeLink: '复查问题：{{count}} 条待回复',
+  },
+  warned: {
+    warnings: '{{count}} 条提示', open: '查看住户', person: '第 {{n}} 人 {{name}}', persons: '住户成员',
+    household: '户 {{no}} · {{name}}', query: '就此户发起复查',
   },
 };
 export default appZh;

@@ -42,6 +42,8 @@ const householdEn: Same<typeof householdZh> = {
     addDeath: 'Add a death',
     addOverseas: 'Add an HK / Macao / Taiwan resident or foreigner',
     searchEthnicity: 'Search ethnic groups',
+    commonEthnicity: 'Common ethnic groups',
+    typeX: 'Type the check character X',
   },
   q: {
     householdType: 'Household type',
@@ -108,7 +110,15 @@ const householdEn: Same<typeof householdZh> = {
     purpose: 'Purpose of coming',
     stay: 'Length of stay',
   },
-  count: { male: 'Male', female: 'Female', survivingMale: 'Surviving male', survivingFemale: 'Surviving female' },
+  count: { male: 'Male', female: 'Female', survivingMale: 'Surviving male', survivingFemale: 'Surviving female', none: 'None (0 and 0)' },
+  same: { copy: '{{from}}–{{to}} as person {{n}} (ethnic group, residence, hukou, leaving)', folded: 'as person {{n}}', change: 'Change' },
+  roster: { previous: 'Previous person', next: 'Next person', addNext: 'Add the next person', errors: '{{count}} errors' },
+  draft: {
+    restored: 'Restored unsaved input from {{time}}. Check it, then save.',
+    discardAsk: 'Discard this input…',
+    reallyDiscard: 'Discarding goes back to what was last saved.',
+    discard: 'Discard',
+  },
   place: { province: 'Province', city: 'City / prefecture', county: 'County / district' },
   part: { employer: 'Full name of the employer', business: 'Main product or business' },
   births: { none: 'No births', some: 'Gave birth', add: 'Add another baby', month: 'Baby {{n}}: year and month of birth', sex: 'Baby {{n}}: sex' },
@@ -156,6 +166,7 @@ const householdEn: Same<typeof householdZh> = {
     notSavedText: 'The device storage is full and this household was NOT saved. The form still holds your answers: do not close it; free some space or export data, then press Save again.',
     understood: 'I understand',
     leaveUnsaved: 'There are unsaved changes; leaving discards them.',
+    notSaved: 'Not saved: the device storage did not answer, so this household is NOT saved yet. Your answers stay in the form; do not close it, press Save again in a moment.',
   },
 };
 export default householdEn;

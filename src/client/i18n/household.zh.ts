@@ -40,6 +40,8 @@ const householdZh = {
     addDeath: '添加死亡人口',
     addOverseas: '添加港澳台或外籍人员',
     searchEthnicity: '搜索民族',
+    commonEthnicity: '常用民族',
+    typeX: '输入校验码 X',
   },
   q: {
     householdType: '户别',
@@ -106,7 +108,15 @@ const householdZh = {
     purpose: '来内地(大陆)或来华目的',
     stay: '在内地(大陆)或中国居住时间',
   },
-  count: { male: '男', female: '女', survivingMale: '现存活男', survivingFemale: '现存活女' },
+  count: { male: '男', female: '女', survivingMale: '现存活男', survivingFemale: '现存活女', none: '无（均为0）' },
+  same: { copy: '{{from}}–{{to}} 同第{{n}}人（民族、居住地、户口登记地、离开情况）', folded: '同第{{n}}人', change: '修改' },
+  roster: { previous: '上一人', next: '下一人', addNext: '添加下一人', errors: '{{count}} 个错误' },
+  draft: {
+    restored: '已恢复上次未保存的输入（{{time}}）。请核对后保存。',
+    discardAsk: '放弃这些输入…',
+    reallyDiscard: '放弃后回到上次保存的内容。',
+    discard: '放弃',
+  },
   place: { province: '省(区、市)', city: '市(地、州、盟)', county: '县(市、区、旗)' },
   part: { employer: '单位详细名称', business: '主要产品或主要业务' },
   births: { none: '未生育', some: '有生育', add: '再添一个孩子', month: '第{{n}}个孩子出生年月', sex: '第{{n}}个孩子性别' },
@@ -154,6 +164,7 @@ const householdZh = {
     notSavedText: '设备存储空间已满，本户数据没有保存。表中内容仍在，请勿关闭；清理空间或导出数据后再点“保存”。',
     understood: '知道了',
     leaveUnsaved: '有未保存的修改，离开将丢失。',
+    notSaved: '保存未完成：本机存储没有响应，本户还没有保存。输入仍在表中，请勿关闭，稍后再点“保存”。',
   },
 };
 export default householdZh;

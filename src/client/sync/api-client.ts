@@ -61,8 +61,12 @@ export class ApiClient {
     return this.call('POST', '/sync/push', token, body, PushResponseSchema);
   }
 
-  pull(token: string, cursor: string | undefined): Promise<ApiResult<PullResponse>> {
-    const q = cursor === undefined ? '' : `?cursor=${encodeURIComponent(cursor)}`;
+  /** One page of changes after `cursor`; `limit` changes at most (the server's default when absent). */
+  pull(token: string, cursor: string | undefined, limit?: number): Promise<ApiResult<PullResponse>> {
+    const params = new URLSearchParams();
+    if (cursor !== undefined) params.set('cursor', cursor);
+    if (limit !== undefined) params.set('limit', String(limit));
+    const q = params.size > 0 ? `?${params.toString()}` : '';
     return this.call('GET', `/sync/pull${q}`, token, undefined, PullResponseSchema);
   }
 

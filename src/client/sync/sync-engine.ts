@@ -7,19 +7,20 @@
 //       │ 401 (queue kept)  │ timer, SW message, syncNow        │
 //       └──────────────── syncing ─────────────────────────────┘
 //                           │ network error ──► offline ─┐ backoff timer, online,
-//                           │ 5xx/408/429/bad answer ──► error ─┤ foreground, syncNow
+//                           │ 503 / Retry-After ──► serverBusy ─┤ foreground, syncNow
+//                           │ 5xx/408/429/bad answer ──► error ─┤
 //                           │ other 4xx ──► error (no timer) ───┘ ──► syncing
 //
 // Dependencies (db, fetch, clock, random, timers, locks) are injected; nothing global inside.
-import { CLIENT_BATCH_SIZE, PROTOCOL_VERSION, type KnownDevice } from '../../domain/index.ts';
+import { CLIENT_BATCH_SIZE, PROTOCOL_VERSION, type KnownDevice, type MutationResult, type PushRequest } from '../../domain/index.ts';
 import type { PuchaDb } from '../db/database.ts';
 import { clearSession, ensureDevice, getMeta, getSession, setMeta, deleteMeta } from '../db/meta.ts';
-import { applyPushResults, logSyncEvent, markAttempt, type AckSummary } from '../db/outbox.ts';
+import { appendLog, applyPushResults, logSyncEvent, markAttempt, outboxBatch, queuedAbove, type AckSummary, type OutboxBatch } from '../db/outbox.ts';
 import { applyPulledChanges } from '../db/pull-apply.ts';
-import { outboxEntries, outboxStats } from '../db/queries.ts';
-import type { DataLoss, OutboxRow, SyncEvent } from '../db/rows.ts';
+import { isQuotaError } from '../db/write.ts';
+import type { DataLoss, OutboxRow, SyncEvent, SyncLogData } from '../db/rows.ts';
 import { ApiClient, withTimeout, type ApiFailure, type FetchLike } from './api-client.ts';
-import { describe, isRetryableStatus, toMutation, type CycleOutcome, type SignInResult, type SyncError, type SyncState } from './sync-state.ts';
+import { describe, failureData, isRetryableStatus, isServerBusy, toMutation, type CycleOutcome, type SignInResult, type SyncError, type SyncState } from './sync-state.ts';
 import { backoffDelay } from './backoff.ts';
 import { leaseLock, webLock, type LockManagerLike, type SyncLock } from './sync-lock.ts';
 import { claimPhone, mayHandOver, type HandoverRefusal } from '../db/handover.ts';
@@ -37,7 +38,11 @@ export interface SyncEngineDeps {
   /** navigator.locks where present; without it a lease row in meta is used. */
   locks?: LockManagerLike;
   appVersion?: string;
-  /** A device id remembered outside IndexedDB, reused if the store was wiped (see meta.ensureDevice). */
+  /**
+   * The device id this phone had, remembered outside IndexedDB (see platform.ts). A wiped store
+   * gets a new device id; at sign-in the login answer lists the user's other devices with what
+   * each still had queued, and this id tells which of them was this phone (ST9).
+   */
   deviceIdHint?: string;
   /** navigator.storage.estimate() / persisted(), reported to the supervisors with each push. */
   storageEstimate?: () => Promise<{ usage: number; quota: number; persisted?: boolean }>;
@@ -45,9 +50,15 @@ export interface SyncEngineDeps {
   periodMs?: number;
   /** A request that has not answered by then is aborted and counts as a network error. */
   requestTimeoutMs?: number;
+  /** Mutations per push (default and most: CLIENT_BATCH_SIZE); tests use small batches to drain in many. */
+  batchSize?: number;
 }
 
 const MAX_PULL_PAGES = 10_000;
+/** Changes per pull page (the server's most): after a drain, the phone's own versions come back in few round trips. */
+const PULL_PAGE = 1000;
+
+const noSum = (): AckSummary => ({ applied: 0, duplicate: 0, conflict: 0, rejected: 0 });
 
 export class SyncEngine {
   private readonly db: PuchaDb;
@@ -67,10 +78,12 @@ export class SyncEngine {
     conflicts: 0,
     rejected: 0,
     dataLoss: undefined,
+    notice: undefined,
     user: undefined,
   };
   private attempt = 0;
-  private batchSize = CLIENT_BATCH_SIZE;
+  private readonly maxBatch: number;
+  private batchSize: number;
   private cancelTimer: (() => void) | undefined;
   private running: Promise<CycleOutcome> | undefined;
   private rerun: Promise<CycleOutcome> | undefined;
@@ -78,6 +91,8 @@ export class SyncEngine {
 
   constructor(private readonly deps: SyncEngineDeps) {
     this.db = deps.db;
+    this.maxBatch = Math.max(1, Math.min(CLIENT_BATCH_SIZE, deps.batchSize ?? CLIENT_BATCH_SIZE));
+    this.batchSize = this.maxBatch;
     this.random = deps.random ?? Math.random;
     this.setTimer =
       deps.setTimer ??
@@ -102,10 +117,10 @@ export class SyncEngine {
   /** App start: loads the state, then syncs if signed in. */
   async start(): Promise<void> {
     this.stopped = false;
-    await ensureDevice(this.db, this.deps.deviceIdHint);
+    await ensureDevice(this.db);
     const session = await getSession(this.db);
     await this.refresh({ status: session ? 'idle' : 'signedOut', user: session?.user });
-    await this.log('start', session ? `signed in as ${session.user.username}` : 'not signed in');
+    await this.log('start', session ? { user: session.user.username } : {});
     if (session) this.kick();
   }
 
@@ -166,7 +181,7 @@ export class SyncEngine {
    * write); once it is empty, the previous records are removed as the new session is stored.
    */
   async signIn(username: string, password: string): Promise<SignInResult> {
-    const { deviceId } = await ensureDevice(this.db, this.deps.deviceIdHint);
+    const { deviceId } = await ensureDevice(this.db);
     const may = await mayHandOver(this.db, username);
     if (!may.ok) return this.refused(may);
     const res = await this.api.login({ username, password, deviceId });
@@ -183,12 +198,12 @@ export class SyncEngine {
       await this.api.logout(session.token);
       return this.refused(claimed);
     }
-    if (claimed.wiped) await this.log('start', 'the previous user had nothing queued: their records were removed from this phone');
+    if (claimed.wiped) await this.log('handover', {});
     await this.checkOtherDevices(otherDevices ?? []);
     this.attempt = 0;
-    this.batchSize = CLIENT_BATCH_SIZE;
+    this.batchSize = this.maxBatch;
     await this.refresh({ status: 'idle', user: res.value.user, lastError: undefined });
-    await this.log('start', `signed in as ${res.value.user.username}`);
+    await this.log('signedIn', { user: res.value.user.username });
     this.kick();
     return { ok: true, user: res.value.user };
   }
@@ -204,14 +219,14 @@ export class SyncEngine {
     await clearSession(this.db);
     this.clearTimer();
     await this.refresh({ status: 'signedOut', user: undefined, nextAttemptAt: undefined });
-    await this.log('signedOut', 'signed out by the user');
+    await this.log('signedOut', { reason: 'user' });
     if (session) await this.api.logout(session.token);
   }
 
-  /** The UI has shown the "local data lost" report. */
+  /** The UI has shown the data-loss alarm (or the calm notice that the local data was reset). */
   async acknowledgeDataLoss(): Promise<void> {
     await deleteMeta(this.db, 'dataLoss');
-    await this.refresh({});
+    await this.refresh({ notice: undefined });
   }
 
   // ---- one cycle ----------------------------------------------------------------------------
@@ -236,144 +251,214 @@ export class SyncEngine {
   }
 
   private async runLocked(token: string, renew: () => Promise<boolean>): Promise<CycleOutcome> {
-    const { deviceId } = await ensureDevice(this.db, this.deps.deviceIdHint);
-    const pushed: AckSummary = { applied: 0, duplicate: 0, conflict: 0, rejected: 0 };
-    // PU1: in outbox order, batches of at most 100, each acknowledged before the next is read.
-    for (;;) {
-      if (this.stopped) return { kind: 'stopped' };
-      const rows = await outboxEntries(this.db, this.batchSize);
-      if (rows.length === 0) break;
-      await renew();
-      const pending = (await outboxStats(this.db)).count;
-      const storage = await this.deps.storageEstimate?.().catch(() => undefined);
-      const res = await this.api.push(token, {
-        deviceId,
-        protocolVersion: PROTOCOL_VERSION,
-        mutations: rows.map(toMutation),
-        device: {
-          pending,
-          appVersion: this.deps.appVersion ?? 'dev',
-          clock: new Date(this.deps.now()).toISOString(),
-          ...(storage ? { storage: { usage: Math.max(0, storage.usage), quota: Math.max(0, storage.quota) } } : {}),
-          ...(storage?.persisted !== undefined ? { persisted: storage.persisted } : {}),
-        },
-      });
-      if (!res.ok) {
-        if (res.kind === 'http' && res.status === 413) {
-          if (this.batchSize > 1) {
-            // PU6: too large for the server: halve and try again at once.
-            this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
-            await this.log('retry', `413: batch halved to ${this.batchSize}`);
-            continue;
-          }
-          const error: SyncError = { kind: 'tooLarge', status: 413, message: `mutation ${rows[0]?.id ?? ''} alone is over the server's size limit` };
-          return this.failed(error, rows, undefined);
-        }
-        return this.failed(describe(res), rows, res.kind === 'http' ? res.retryAfterMs : undefined, res);
-      }
-      const results = res.value.results;
-      // PU2: exactly one result per mutation, in order; anything else is an answer we cannot trust.
-      if (results.length !== rows.length || results.some((r, i) => r.id !== rows[i]?.id)) {
-        return this.failed({ kind: 'invalid_response', message: 'push answer does not match the batch' }, rows, undefined);
-      }
-      const sum = await applyPushResults(this.db, rows, results);
-      for (const k of ['applied', 'duplicate', 'conflict', 'rejected'] as const) pushed[k] += sum[k];
-      await this.log('push', `${rows.length} sent: ${sum.applied} applied, ${sum.duplicate} duplicate, ${sum.conflict} conflict, ${sum.rejected} rejected`);
-      for (const [i, r] of results.entries()) {
-        if (r.status === 'conflict' || r.status === 'rejected') {
-          await this.log(r.status, `${rows[i]?.entity ?? ''} ${rows[i]?.entityId ?? ''}: ${r.error?.message ?? r.status}`);
-        }
-      }
-      await this.refresh({});
-    }
+    const { deviceId } = await ensureDevice(this.db);
+    const pushed = await this.pushAll(token, deviceId, renew);
+    if (!('applied' in pushed)) return pushed;
     // PL1: pull from the stored cursor until the server says there is no more.
     let pulled = 0;
     let cursor = await getMeta(this.db, 'pullCursor');
     for (let page = 0; page < MAX_PULL_PAGES; page++) {
       if (this.stopped) return { kind: 'stopped' };
       await renew();
-      const res = await this.api.pull(token, cursor);
-      if (!res.ok) return this.failed(describe(res), [], res.kind === 'http' ? res.retryAfterMs : undefined, res);
+      const res = await this.api.pull(token, cursor, PULL_PAGE);
+      if (!res.ok) return this.failed(describe(res), [], res);
       if (page === 0 && res.value.deviceSeq !== undefined) await this.checkDeviceSeq(res.value.deviceSeq);
       const applied = await applyPulledChanges(this.db, res.value.changes, res.value.cursor, token);
       if (applied.ok && applied.stale) {
         // Signed out or handed over while the page was in flight: not this session's to write.
-        await this.log('pull', 'page dropped: the session changed while it was in flight');
+        await this.log('pullDropped', {});
         return (await getSession(this.db)) ? { kind: 'stopped' } : { kind: 'signedOut' };
       }
       if (!applied.ok) {
         const message = applied.reason === 'storageFull' ? applied.message : applied.reason;
-        return this.failed({ kind: 'storageFull', message }, [], undefined);
+        return this.failed({ kind: 'storageFull', message }, []);
       }
       pulled += applied.applied;
-      if (applied.invalid.length > 0) await this.log('error', `pull: ${applied.invalid.length} changes failed the schema (first: ${applied.invalid[0]?.message.slice(0, 200) ?? ''})`);
+      if (applied.invalid.length > 0) await this.log('pullInvalid', { count: applied.invalid.length });
       cursor = res.value.cursor;
       if (!res.value.more) break;
     }
-    await this.log('pull', `${pulled} changes applied`);
+    await this.log('pull', { applied: pulled });
     return { kind: 'ok', pushed, pulled };
   }
 
-  /** ST6: the server holds more of this device's mutations than the phone ever numbered: data was lost here. */
-  private async checkDeviceSeq(serverSeq: number): Promise<void> {
-    const loss = await this.db.transaction('rw', this.db.meta, async () => {
-      const localSeq = (await getMeta(this.db, 'deviceSeq')) ?? 0;
-      if (serverSeq <= localSeq) return undefined;
-      const found: DataLoss = { kind: 'sameDevice', detectedAt: new Date(this.deps.now()).toISOString(), serverSeq, localSeq };
-      await setMeta(this.db, 'dataLoss', found);
-      // New mutations continue after the server's number, so the loss is reported once.
-      await setMeta(this.db, 'deviceSeq', serverSeq);
-      return found;
+  /**
+   * PU1: the outbox in `seq` order, in batches of at most 100, pipelined. The next batch is read
+   * while a push is out and goes out as soon as its answer arrives; the answers are written by one
+   * writer in arrival order, each in one transaction with its record states and log entries, and
+   * answers that arrive while it writes go together into its next transaction (so a slow disk
+   * means fewer strict commits, never more than one per batch). Never two pushes in flight (a
+   * later batch may build on an earlier one), and at most two answers wait for the disk. A row
+   * leaves the outbox only through its own result (PU7): a crash anywhere re-pushes, `duplicate`.
+   */
+  private async pushAll(token: string, deviceId: string, renew: () => Promise<boolean>): Promise<AckSummary | Exclude<CycleOutcome, { kind: 'ok' }>> {
+    const pushed = noSum();
+    // The shown state follows the drain at most twice a second (the screens count the outbox themselves).
+    let shownAt = this.deps.now();
+    const w = new AnswerWriter(this.db, pushed, async () => {
+      if (this.deps.now() - shownAt < 500) return;
+      shownAt = this.deps.now();
+      await this.refresh({});
     });
-    if (loss) await this.log('dataLoss', `server holds mutations up to #${loss.serverSeq} from this device, the phone had #${loss.localSeq}`);
+    const reader = new BatchReader(this.db);
+    try {
+      for (;;) {
+        if (this.stopped) return { kind: 'stopped' };
+        const batch = await reader.next(this.batchSize);
+        if (!batch) break;
+        reader.prefetch(this.batchSize); // read while the push is out
+        await renew();
+        const rows = batch.rows;
+        const res = await this.api.push(token, await this.pushRequest(deviceId, batch));
+        if (!res.ok) {
+          await w.drain();
+          if (res.kind === 'http' && res.status === 413) {
+            if (this.batchSize > 1) {
+              // PU6: too large for the server: halve and try again at once.
+              this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
+              await this.log('batchHalved', { size: this.batchSize });
+              await reader.restart(rows[0] ? rows[0].seq - 1 : 0);
+              continue;
+            }
+            return await this.failed({ kind: 'tooLarge', status: 413, message: `mutation ${rows[0]?.id ?? ''} alone is over the server's size limit` }, rows);
+          }
+          return await this.failed(describe(res), rows, res);
+        }
+        const results = res.value.results;
+        // PU2: exactly one result per mutation, in order; anything else is an answer we cannot trust.
+        if (results.length !== rows.length || results.some((r, i) => r.id !== rows[i]?.id)) {
+          await w.drain();
+          return await this.failed({ kind: 'invalid_response', message: 'push answer does not match the batch' }, rows);
+        }
+        await w.add(rows, results);
+      }
+      await w.drain();
+      return pushed;
+    } catch (e) {
+      // A full disk while an answer was written: its rows stay queued and are pushed again (duplicate).
+      if (isQuotaError(e)) return this.failed({ kind: 'storageFull', message: e instanceof Error ? e.message : 'storage full' }, []);
+      throw e;
+    } finally {
+      // Returning early (a failure, a stop): answers still being written land before the cycle ends.
+      await w.settle();
+      await reader.settle();
+    }
+  }
+
+  /** PU8: the batch with the device report (queued from this batch on, app version, clock, storage). */
+  private async pushRequest(deviceId: string, batch: OutboxBatch): Promise<PushRequest> {
+    const storage = await this.deps.storageEstimate?.().catch(() => undefined);
+    return {
+      deviceId,
+      protocolVersion: PROTOCOL_VERSION,
+      mutations: batch.rows.map(toMutation),
+      device: {
+        pending: batch.pending,
+        appVersion: this.deps.appVersion ?? 'dev',
+        clock: new Date(this.deps.now()).toISOString(),
+        ...(storage ? { storage: { usage: Math.max(0, storage.usage), quota: Math.max(0, storage.quota) } } : {}),
+        ...(storage?.persisted !== undefined ? { persisted: storage.persisted } : {}),
+      },
+    };
   }
 
   /**
-   * ST9: a real wipe also erases the device id, so this phone signed in as a new device and ST6
-   * cannot see the loss. If it holds nothing of its own (no outbox, no device sequence) while
-   * another device of the same user still had items queued at its last push, those may never
-   * have reached the server: report it. A new phone whose predecessor had sent everything is
-   * not a loss, and the assignment comes down with the first pull either way.
+   * ST6: the pull answer's `deviceSeq` is the highest device number the server holds from this
+   * device. Above the phone's own high-water mark, the phone's store was reset while the server
+   * holds all it sent: not a loss (the calm notice), and numbering continues after the server's
+   * value. Below it, every number in between must still be queued on the phone; one that is
+   * neither queued nor on the server is a mutation the phone sent (or made) and lost: the alarm.
+   * A gap is reported once (the sync log keeps data-loss entries).
+   */
+  private async checkDeviceSeq(serverSeq: number): Promise<void> {
+    const found = await this.db.transaction('rw', [this.db.meta, this.db.outbox, this.db.syncLog], async () => {
+      const localSeq = (await getMeta(this.db, 'deviceSeq')) ?? 0;
+      if (serverSeq === localSeq) return undefined;
+      const at = new Date(this.deps.now()).toISOString();
+      if (serverSeq > localSeq) {
+        await setMeta(this.db, 'deviceSeq', serverSeq);
+        await appendLog(this.db, [{ event: 'localReset', data: { serverSeq, localSeq } }]);
+        return { notice: { kind: 'localReset', detectedAt: at, serverSeq } } as const;
+      }
+      const missing = localSeq - serverSeq - (await queuedAbove(this.db, serverSeq));
+      if (missing < 1 || (await this.reported({ kind: 'sameDevice', serverSeq, localSeq, missing }))) return undefined;
+      const loss: DataLoss = { kind: 'sameDevice', detectedAt: at, serverSeq, localSeq };
+      await setMeta(this.db, 'dataLoss', loss);
+      await appendLog(this.db, [{ event: 'dataLoss', data: { kind: 'sameDevice', serverSeq, localSeq, missing } }]);
+      return { loss };
+    });
+    if (found && 'notice' in found) this.state = { ...this.state, notice: found.notice };
+  }
+
+  /** Whether the newest data-loss entry of the log is this very report (same numbers). */
+  private async reported(data: SyncLogData['dataLoss']): Promise<boolean> {
+    const last = await this.db.syncLog
+      .orderBy('id')
+      .reverse()
+      .filter((r) => r.event === 'dataLoss')
+      .first();
+    return last?.data !== undefined && Object.entries(data).every(([k, v]) => last.data?.[k] === v);
+  }
+
+  /**
+   * ST9: a wipe erases the device id with the data, so a wiped phone signs in as a new device and
+   * the login answer lists the user's other devices with what each still had queued after its
+   * last push. If this phone holds nothing of its own (no outbox, no device number) and one of
+   * them still had 1 or more queued, those may never have reached the server: the alarm. If the
+   * one that was this phone (`deviceIdHint`) had sent everything, the calm notice. A new phone
+   * whose predecessor had sent everything is not a loss; the assignment comes down either way.
    */
   private async checkOtherDevices(others: readonly KnownDevice[]): Promise<void> {
     // The server lists the devices most recently seen first: the likeliest predecessor.
-    const lost = others.find((d) => (d.pendingOnDevice ?? 0) > 0);
-    if (!lost?.pendingOnDevice) return;
-    const pendingOnDevice = lost.pendingOnDevice;
-    const loss = await this.db.transaction('rw', this.db.meta, this.db.outbox, async () => {
+    const lost = others.find((d) => (d.pendingOnDevice ?? 0) >= 1);
+    const former = others.find((d) => d.deviceId === this.deps.deviceIdHint && d.deviceSeq > 0);
+    if (!lost && !former) return;
+    const found = await this.db.transaction('rw', [this.db.meta, this.db.outbox, this.db.syncLog], async () => {
       const localSeq = (await getMeta(this.db, 'deviceSeq')) ?? 0;
       if (localSeq > 0 || (await this.db.outbox.count()) > 0) return undefined;
-      const found: DataLoss = {
-        kind: 'otherDevice',
-        detectedAt: new Date(this.deps.now()).toISOString(),
-        deviceId: lost.deviceId,
-        ...(lost.lastSeenAt !== undefined ? { lastSeenAt: lost.lastSeenAt } : {}),
-        ...(lost.lastPushAt !== undefined ? { lastPushAt: lost.lastPushAt } : {}),
-        deviceSeq: lost.deviceSeq,
-        pendingOnDevice,
-      };
-      await setMeta(this.db, 'dataLoss', found);
-      return found;
+      const at = new Date(this.deps.now()).toISOString();
+      if (lost) {
+        const loss: DataLoss = {
+          kind: 'otherDevice',
+          detectedAt: at,
+          deviceId: lost.deviceId,
+          ...(lost.lastSeenAt !== undefined ? { lastSeenAt: lost.lastSeenAt } : {}),
+          ...(lost.lastPushAt !== undefined ? { lastPushAt: lost.lastPushAt } : {}),
+          deviceSeq: lost.deviceSeq,
+          pendingOnDevice: lost.pendingOnDevice ?? 0,
+        };
+        await setMeta(this.db, 'dataLoss', loss);
+        await appendLog(this.db, [{ event: 'dataLoss', data: { kind: 'otherDevice', device: lost.deviceId, pending: loss.pendingOnDevice, serverSeq: lost.deviceSeq } }]);
+        return undefined;
+      }
+      if (!former) return undefined;
+      await appendLog(this.db, [{ event: 'localReset', data: { serverSeq: former.deviceSeq, localSeq } }]);
+      return { kind: 'localReset', detectedAt: at, serverSeq: former.deviceSeq } as const;
     });
-    if (loss) await this.log('dataLoss', `this phone starts empty; device ${lost.deviceId} (last seen ${lost.lastSeenAt ?? 'never'}) still had ${pendingOnDevice} queued`);
+    if (found) this.state = { ...this.state, notice: found };
   }
 
-  private async failed(error: SyncError, rows: readonly OutboxRow[], retryAfterMs: number | undefined, res?: ApiFailure): Promise<CycleOutcome> {
+  private async failed(error: SyncError, rows: readonly OutboxRow[], res?: ApiFailure): Promise<Extract<CycleOutcome, { kind: 'signedOut' | 'offline' | 'error' | 'serverBusy' }>> {
     if (res?.kind === 'http' && res.status === 401) {
       // RT4: the token is no good: ask to sign in again; the queue stays.
       await clearSession(this.db);
-      await this.log('signedOut', 'the server refused the session (401)');
+      await this.log('signedOut', { reason: 'refused' });
       return { kind: 'signedOut' };
     }
     const retryable = res === undefined || res.kind !== 'http' || isRetryableStatus(res.status);
-    const delay = backoffDelay(this.attempt, this.random, retryAfterMs);
+    // RT1: never sooner than Retry-After, and never later than 5 minutes for it (backoff.ts).
+    const delay = backoffDelay(this.attempt, this.random, res?.kind === 'http' ? res.retryAfterMs : undefined);
     const nextAt = retryable ? this.deps.now() + delay : undefined;
     if (rows.length > 0) await markAttempt(this.db, rows, error.message, nextAt);
-    await this.log(retryable ? 'retry' : 'error', `${error.message}${nextAt ? `; next attempt in ${Math.round(delay / 1000)} s` : ''}`);
-    if (retryable) {
-      this.attempt++;
-      this.schedule(delay);
-    }
+    const busy = res !== undefined && isServerBusy(res);
+    const delaySec = Math.round(delay / 1000);
+    if (nextAt === undefined) await this.log('error', failureData(error));
+    else if (busy) await this.log('serverBusy', { ...failureData(error), delaySec, nextAt });
+    else await this.log('retry', { ...failureData(error), delaySec });
+    if (nextAt === undefined) return { kind: 'error', error };
+    this.attempt++;
+    this.schedule(delay);
+    if (busy) return { kind: 'serverBusy', error, retryAt: nextAt };
     return { kind: error.kind === 'network' ? 'offline' : 'error', error };
   }
 
@@ -381,10 +466,10 @@ export class SyncEngine {
     switch (out.kind) {
       case 'ok': {
         this.attempt = 0;
-        this.batchSize = CLIENT_BATCH_SIZE;
+        this.batchSize = this.maxBatch;
         const at = new Date(this.deps.now()).toISOString();
         await setMeta(this.db, 'lastSyncAt', at);
-        await this.log('success', `sync done: ${out.pushed.applied + out.pushed.duplicate} acknowledged, ${out.pulled} pulled`);
+        await this.log('success', { acknowledged: out.pushed.applied + out.pushed.duplicate, pulled: out.pulled });
         if (!this.stopped) this.schedule(this.deps.periodMs ?? 60_000);
         await this.refresh({ status: 'idle', lastError: undefined, lastSuccessAt: at });
         break;
@@ -395,6 +480,7 @@ export class SyncEngine {
         break;
       case 'offline':
       case 'error':
+      case 'serverBusy':
         await this.refresh({ status: out.kind, lastError: out.error });
         break;
       case 'busy':
@@ -434,28 +520,141 @@ export class SyncEngine {
     this.state = { ...this.state, nextAttemptAt: undefined };
   }
 
+  /** Reads what the state shows from the store (one read-only transaction) and tells the subscribers. */
   private async refresh(patch: Partial<SyncState>): Promise<void> {
-    const stats = await outboxStats(this.db);
-    const conflicts = await this.db.recordState.where('state').equals('conflict').count();
-    const rejected = await this.db.recordState.where('state').equals('rejected').count();
-    const lastSuccessAt = (await getMeta(this.db, 'lastSyncAt')) ?? undefined;
-    const dataLoss = await getMeta(this.db, 'dataLoss');
-    const oldest = stats.oldestCreatedAt;
+    const db = this.db;
+    const read = await db.transaction('r', [db.outbox, db.recordState, db.meta], async () => ({
+      queued: await db.outbox.count(),
+      oldest: (await db.outbox.orderBy('seq').first())?.createdAt,
+      conflicts: await db.recordState.where('state').equals('conflict').count(),
+      rejected: await db.recordState.where('state').equals('rejected').count(),
+      lastSuccessAt: (await getMeta(db, 'lastSyncAt')) ?? undefined,
+      dataLoss: await getMeta(db, 'dataLoss'),
+    }));
     this.state = {
       ...this.state,
-      queued: stats.count,
-      oldestQueuedAt: oldest,
-      oldestQueuedAgeMs: oldest === undefined ? undefined : Math.max(0, this.deps.now() - Date.parse(oldest)),
-      lastSuccessAt,
-      conflicts,
-      rejected,
-      dataLoss,
+      queued: read.queued,
+      oldestQueuedAt: read.oldest,
+      oldestQueuedAgeMs: read.oldest === undefined ? undefined : Math.max(0, this.deps.now() - Date.parse(read.oldest)),
+      lastSuccessAt: read.lastSuccessAt,
+      conflicts: read.conflicts,
+      rejected: read.rejected,
+      dataLoss: read.dataLoss,
       ...patch,
     };
     for (const l of this.listeners) l(this.state);
   }
 
-  private async log(event: SyncEvent, message: string): Promise<void> {
-    await logSyncEvent(this.db, event, message);
+  private async log<E extends SyncEvent>(event: E, data: SyncLogData[E]): Promise<void> {
+    await logSyncEvent(this.db, event, data);
+  }
+}
+
+/**
+ * Writes push answers in arrival order, one transaction at a time; answers that arrive while a
+ * transaction runs are written together in the next one. `add` returns once at most one answer
+ * waits behind the running transaction (a slow disk slows the pushes, answers do not pile up).
+ */
+class AnswerWriter {
+  private readonly waiting: { rows: readonly OutboxRow[]; results: readonly MutationResult[] }[] = [];
+  /** The transaction being written, if any. */
+  private current: Promise<void> | undefined;
+  private failure: { error: unknown } | undefined;
+
+  constructor(
+    private readonly db: PuchaDb,
+    private readonly pushed: AckSummary,
+    private readonly afterWrite: () => Promise<void>,
+  ) {}
+
+  async add(rows: readonly OutboxRow[], results: readonly MutationResult[]): Promise<void> {
+    this.check();
+    this.waiting.push({ rows, results });
+    if (!this.current) this.write();
+    while (this.waiting.length > 1 && this.current) await this.current;
+    this.check();
+  }
+
+  /** Waits until every answer is written; throws what a write threw. */
+  async drain(): Promise<void> {
+    while (this.current) await this.current;
+    this.check();
+  }
+
+  /** Waits for the writes, whatever they do (the cycle is ending anyway). */
+  async settle(): Promise<void> {
+    while (this.current) await this.current;
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  private write(): void {
+    const group = this.waiting.splice(0, this.waiting.length);
+    this.current = (async () => {
+      try {
+        const sum = await applyPushResults(
+          this.db,
+          group.flatMap((g) => g.rows),
+          group.flatMap((g) => g.results),
+        );
+        for (const k of ['applied', 'duplicate', 'conflict', 'rejected'] as const) this.pushed[k] += sum[k];
+        await this.afterWrite();
+      } catch (e) {
+        // The answers not written stay queued in the outbox and are pushed again (duplicate).
+        this.failure = { error: e };
+        this.waiting.length = 0;
+      }
+      this.current = undefined;
+      if (this.waiting.length > 0) this.write();
+    })();
+  }
+}
+
+/** Reads the outbox in push order, a batch ahead: the next batch is in hand when a push is answered. */
+class BatchReader {
+  private ready: OutboxBatch | undefined;
+  private reading: Promise<OutboxBatch> | undefined;
+  private after = 0;
+
+  constructor(private readonly db: PuchaDb) {}
+
+  /** The next batch after the last one handed out, or undefined when nothing is queued after it. */
+  async next(size: number): Promise<OutboxBatch | undefined> {
+    const batch = this.ready ?? (await (this.reading ?? this.read(size)));
+    this.ready = undefined;
+    this.reading = undefined;
+    if (batch.rows.length === 0) return undefined;
+    this.after = batch.rows.at(-1)?.seq ?? this.after;
+    return batch;
+  }
+
+  /** Starts reading the batch after the last one handed out. */
+  prefetch(size: number): void {
+    if (this.ready || this.reading) return;
+    this.reading = this.read(size);
+    this.reading.then(
+      (b) => {
+        if (this.reading) this.ready = b;
+      },
+      () => undefined, // surfaces in next()
+    );
+  }
+
+  /** Forgets what was read ahead; the next batch starts after `seq`. */
+  async restart(seq: number): Promise<void> {
+    await this.settle();
+    this.ready = undefined;
+    this.reading = undefined;
+    this.after = seq;
+  }
+
+  async settle(): Promise<void> {
+    await this.reading?.catch(() => undefined);
+  }
+
+  private read(size: number): Promise<OutboxBatch> {
+    return outboxBatch(this.db, this.after, size);
   }
 }

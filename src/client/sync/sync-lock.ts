@@ -23,18 +23,27 @@ export function webLock(locks: LockManagerLike): SyncLock {
   };
 }
 
-/** Lease in meta; `leaseMs` should exceed the longest request (the fetch timeout) by a margin. */
+/**
+ * Lease in meta; `leaseMs` should exceed the longest request (the fetch timeout) by a margin.
+ * Renewing writes (and commits) only once the lease is a quarter used up, so a drain of many
+ * batches does not add a strict commit per request: after `renew()` the lease has at least three
+ * quarters of `leaseMs` left (90 s of the default 120 s, more than the 60 s request timeout).
+ */
 export function leaseLock(db: PuchaDb, owner: string, leaseMs = 120_000): SyncLock {
+  let heldUntil = 0;
   const take = (): Promise<boolean> =>
     db.transaction('rw', db.meta, async () => {
       const lease = await getMeta(db, 'syncLease');
       const now = db.now();
       if (lease && lease.owner !== owner && lease.expiresAt > now) return false;
-      await setMeta(db, 'syncLease', { owner, expiresAt: now + leaseMs });
+      heldUntil = now + leaseMs;
+      await setMeta(db, 'syncLease', { owner, expiresAt: heldUntil });
       return true;
     });
+  const renew = (): Promise<boolean> => (db.now() <= heldUntil - (leaseMs * 3) / 4 ? Promise.resolve(true) : take());
   const release = (): Promise<void> =>
     db.transaction('rw', db.meta, async () => {
+      heldUntil = 0;
       const lease = await getMeta(db, 'syncLease');
       if (lease?.owner === owner) await deleteMeta(db, 'syncLease');
     });
@@ -42,7 +51,7 @@ export function leaseLock(db: PuchaDb, owner: string, leaseMs = 120_000): SyncLo
     async run(fn) {
       if (!(await take())) return 'busy';
       try {
-        return await fn(take);
+        return await fn(renew);
       } finally {
         await release();
       }

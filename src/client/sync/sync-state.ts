@@ -2,18 +2,34 @@
 // wire failures onto them.
 import type { Mutation, User } from '../../domain/index.ts';
 import type { AckSummary } from '../db/outbox.ts';
-import type { DataLoss, OutboxRow } from '../db/rows.ts';
+import type { DataLoss, OutboxRow, SyncFailureData } from '../db/rows.ts';
 import type { ApiFailure } from './api-client.ts';
 
-export type SyncStatus = 'idle' | 'syncing' | 'offline' | 'error' | 'signedOut';
+/** `serverBusy`: the server asked to wait (503, or a Retry-After); the next try is at `nextAttemptAt`. */
+export type SyncStatus = 'idle' | 'syncing' | 'offline' | 'serverBusy' | 'error' | 'signedOut';
 
-/** The last failure, as the UI shows it. */
+/**
+ * The last failure: `kind`, `status` and `code` are what the UI words (in the user's language);
+ * `message` is the technical detail (English, for the log file and support), never shown as is.
+ */
 export interface SyncError {
   /** `internal`: the cycle threw (a bug, or the database closed under it); shown, and retried by the next trigger. */
-  kind: 'network' | 'http' | 'invalid_response' | 'storageFull' | 'tooLarge' | 'internal';
+  kind: SyncFailureData['failure'];
   status?: number;
   code?: string;
   message: string;
+}
+
+/**
+ * A calm notice, not an alarm: this phone's local data was reset (a wiped store), and the
+ * server's records say everything it had sent arrived and nothing was left queued. Kept until
+ * dismissed or the app restarts; the sync log keeps it too.
+ */
+export interface SyncNotice {
+  kind: 'localReset';
+  detectedAt: string;
+  /** How many of this phone's mutations the server holds (its highest device sequence number). */
+  serverSeq: number;
 }
 
 export interface SyncState {
@@ -28,8 +44,10 @@ export interface SyncState {
   lastError: SyncError | undefined;
   conflicts: number;
   rejected: number;
-  /** Set when the server knows more of this device's mutations than the phone has: the local store was lost. */
+  /** The alarm: the server's records say something this phone sent or had queued is missing (ST6, ST9). */
   dataLoss: DataLoss | undefined;
+  /** The calm notice that the local data was reset with nothing lost. */
+  notice: SyncNotice | undefined;
   user: User | undefined;
 }
 
@@ -38,7 +56,9 @@ export type CycleOutcome =
   | { kind: 'busy' }
   | { kind: 'stopped' }
   | { kind: 'signedOut' }
-  | { kind: 'offline' | 'error'; error: SyncError };
+  | { kind: 'offline' | 'error'; error: SyncError }
+  /** The server asked to wait; `retryAt` is when the next try is due (ms since epoch). */
+  | { kind: 'serverBusy'; error: SyncError; retryAt: number };
 
 export type SignInResult =
   | { ok: true; user: User }
@@ -46,6 +66,14 @@ export type SignInResult =
 
 /** RT1: network errors, 408, 429 and 5xx are retried with backoff; other 4xx wait for a trigger. */
 export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
+
+/** A retryable answer that says "busy": 503 (e.g. the server's database is busy) or any retryable status with Retry-After. */
+export const isServerBusy = (f: ApiFailure): boolean => f.kind === 'http' && isRetryableStatus(f.status) && (f.status === 503 || f.retryAfterMs !== undefined);
+
+/** A failure as the sync log keeps it (no free text: the screen words it). */
+export function failureData(e: SyncError): SyncFailureData {
+  return { failure: e.kind, ...(e.status !== undefined ? { status: e.status } : {}), ...(e.code !== undefined ? { code: e.code } : {}) };
+}
 
 export function toMutation(row: OutboxRow): Mutation {
   return { id: row.id, entity: row.entity, entityId: row.entityId, baseVersion: row.baseVersion, createdAt: row.createdAt, deviceSeq: row.deviceSeq, data: row.data };

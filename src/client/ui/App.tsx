@@ -14,13 +14,14 @@ import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { HomeScreen } from './HomeScreen.tsx';
 import { DistrictScreen } from './district/DistrictScreen.tsx';
 import { HouseholdRoute } from './HouseholdRoute.tsx';
-import { QueriesScreen } from './QueriesScreen.tsx';
+import { QueriesScreen, UnansweredBadge } from './QueriesScreen.tsx';
 import { SyncScreen } from './sync/SyncScreen.tsx';
 import { InstallHint } from './InstallHint.tsx';
 import { DataLossBanner } from './DataLossBanner.tsx';
 import { useUnsavedGuard } from './useUnsavedGuard.ts';
 import type { UpdateState } from './UpdateBanner.tsx';
 import { UpdateBanner } from './UpdateBanner.tsx';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
 
 // Supervisors only: kept out of the enumerator's start-up bundle.
 const SupervisorScreen = lazy(() => import('./supervisor/SupervisorScreen.tsx').then((m) => ({ default: m.SupervisorScreen })));
@@ -47,6 +48,9 @@ const NAV: { route: Route; key: 'nav.home' | 'nav.queries' | 'nav.sync' | 'nav.s
   { route: { name: 'sync' }, key: 'nav.sync', roles: ['enumerator', 'supervisor', 'office', 'admin'] },
 ];
 
+/** Roles with the field screens (NAV's home), whose work lives on the phone: they get the storage banner. */
+const FIELD_ROLES: readonly Role[] = ['enumerator', 'admin'];
+
 function Shell(props: { session: Session; persist: PersistOutcome | null; onDismissPersist: () => void }) {
   const { t } = useTranslation();
   useUnsavedGuard(t('unsaved.leave'));
@@ -64,10 +68,11 @@ function Shell(props: { session: Session; persist: PersistOutcome | null; onDism
         {NAV.filter((n) => n.roles.includes(role)).map((n) => (
           <a key={n.key} href={hrefOf(n.route)} aria-current={n.route.name === effective.name || (n.route.name === 'home' && ['district', 'household'].includes(effective.name)) ? 'page' : undefined}>
             {t(n.key)}
+            {n.key === 'nav.queries' && <UnansweredBadge />}
           </a>
         ))}
       </nav>
-      {props.persist && (
+      {props.persist && FIELD_ROLES.includes(role) && (
         <div className={`alert ${props.persist === 'granted' ? 'alert-ok' : 'alert-warning'} row`} role="status" data-testid="persist-result">
           <span className="grow">{t(persistMessageKey(props.persist))}</span>
           <button type="button" className="btn btn-small" onClick={props.onDismissPersist}>
@@ -77,7 +82,9 @@ function Shell(props: { session: Session; persist: PersistOutcome | null; onDism
       )}
       <DataLossBanner />
       <InstallHint />
-      <RouteView route={effective} session={props.session} />
+      <ErrorBoundary scope="page" resetKey={hrefOf(effective)}>
+        <RouteView route={effective} session={props.session} />
+      </ErrorBoundary>
     </>
   );
 }

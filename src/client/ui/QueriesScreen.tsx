@@ -3,36 +3,33 @@
 import { useState, type FormEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation, useCodeLabel } from '../i18n/index.ts';
-import { QUERY_OUTCOME, type ReviewQuery } from '../../domain/index.ts';
+import { QUERY_OUTCOME } from '../../domain/index.ts';
 import { answerQuery, type QueryAnswerInput } from '../db/operations.ts';
+import { openQueryCount, queriesWithHouseholds, type QueryWithHousehold } from '../db/queries.ts';
 import { useServices } from './services.ts';
 import { opFailureText } from './op-failure.ts';
 import { formatTime } from './format.ts';
+import { hrefOf } from './router.ts';
+import { useUnsavedInput } from './dirty.ts';
 
 const ORDER = { open: 0, answered: 1, resolved: 2 } as const;
 
 export function QueriesScreen() {
   const { t } = useTranslation();
   const { db } = useServices();
-  const queries = useLiveQuery(async () => {
-    const [qs, listing] = await Promise.all([db.queries.toArray(), db.listing.toArray()]);
-    const regs = await db.registrations.toArray();
-    const noOf = new Map<string, string>();
-    for (const r of regs) noOf.set(r.id, r.householdNo);
-    for (const l of listing) noOf.set(l.id, l.householdNo);
-    return qs
-      .map((q) => ({ q, no: q.householdNo ?? noOf.get(q.householdId) ?? '' }))
-      .sort((a, b) => ORDER[a.q.status] - ORDER[b.q.status] || b.q.createdAt.localeCompare(a.q.createdAt));
-  }, [db]);
+  const queries = useLiveQuery(
+    async () => (await queriesWithHouseholds(db)).sort((a, b) => ORDER[a.query.status] - ORDER[b.query.status] || b.query.createdAt.localeCompare(a.query.createdAt)),
+    [db],
+  );
   if (!queries) return <p className="page">{t('common.loading')}</p>;
   return (
     <main className="page stack">
       <h1>{t('queries.title')}</h1>
       {queries.length === 0 && <p className="alert alert-info">{t('queries.empty')}</p>}
       <ul className="list stack">
-        {queries.map(({ q, no }) => (
-          <li key={q.id} className="card" data-testid="query" data-status={q.status}>
-            <QueryCard query={q} householdNo={no} />
+        {queries.map((item) => (
+          <li key={item.query.id} className="card" data-testid="query" data-status={item.query.status}>
+            <QueryCard item={item} />
           </li>
         ))}
       </ul>
@@ -40,12 +37,13 @@ export function QueriesScreen() {
   );
 }
 
-function QueryCard(props: { query: ReviewQuery; householdNo: string }) {
+function QueryCard(props: { item: QueryWithHousehold }) {
   const { t, i18n } = useTranslation();
   const label = useCodeLabel();
   const { db } = useServices();
-  const q = props.query;
+  const { query: q, householdNo, headName, listingId } = props.item;
   const [text, setText] = useState('');
+  useUnsavedInput(`query:${q.id}`, !q.answer && text.trim() !== ''); // typed, not sent: the update waits
   const [outcome, setOutcome] = useState<QueryAnswerInput['outcome'] | ''>('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -62,12 +60,25 @@ function QueryCard(props: { query: ReviewQuery; householdNo: string }) {
   return (
     <>
       <div className="row">
-        <strong className="grow">
-          {t('queries.household', { no: props.householdNo })} · {formatTime(q.createdAt, i18n.language)}
-        </strong>
+        <h2 className="grow query-title">
+          {t('queries.household', { no: householdNo })}
+          {headName ? ` · ${t('review.head', { name: headName })}` : ''}
+        </h2>
         <span className={`badge ${q.status === 'open' ? 'badge-warn' : 'badge-ok'}`}>{t(`queries.status.${q.status}`)}</span>
       </div>
+      <p className="muted">{formatTime(q.createdAt, i18n.language)}</p>
       <p>{q.message}</p>
+      {listingId ? (
+        <a className="btn btn-small" href={hrefOf({ name: 'household', listingId })} data-testid="query-household">
+          {t('review.openHousehold')}
+          <span className="visually-hidden">
+            {' '}
+            {t('queries.household', { no: householdNo })}
+          </span>
+        </a>
+      ) : (
+        <p className="muted">{t('review.notOnPhone')}</p>
+      )}
       {q.answer ? (
         <p className="alert alert-ok">
           {q.answer.outcome ? `${label(QUERY_OUTCOME, q.answer.outcome)}: ` : ''}
@@ -101,5 +112,19 @@ function QueryCard(props: { query: ReviewQuery; householdNo: string }) {
         </form>
       )}
     </>
+  );
+}
+
+/** The number of unanswered review queries, for the queries tab (nothing when there are none). */
+export function UnansweredBadge() {
+  const { t } = useTranslation();
+  const { db } = useServices();
+  const count = useLiveQuery(() => openQueryCount(db), [db]);
+  if (!count) return null;
+  return (
+    <span className="badge badge-warn nav-count" data-testid="unanswered-count">
+      <span aria-hidden="true">{count}</span>
+      <span className="visually-hidden">{t('review.unanswered', { count })}</span>
+    </span>
   );
 }

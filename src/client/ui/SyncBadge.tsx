@@ -1,4 +1,4 @@
-// Always-visible sync state: queued count, last sync, offline / syncing / error. Tapping opens Sync.
+// Always-visible sync state: queued count, last sync, offline / syncing / server busy / error. Tapping opens Sync.
 import { useTranslation } from '../i18n/index.ts';
 import { hrefOf } from './router.ts';
 import { formatTime } from './format.ts';
@@ -8,9 +8,11 @@ export function SyncBadge() {
   const { t, i18n } = useTranslation();
   const status = useSyncStatus();
   const queued = useQueuedCount() ?? 0;
-  const tone = status.phase === 'error' || status.phase === 'signedOut' ? 'badge-err' : status.phase === 'offline' || queued > 0 ? 'badge-warn' : 'badge-ok';
-  const phase =
-    status.phase === 'syncing' ? t('sync.syncing') : status.phase === 'offline' ? t('sync.offline') : status.phase === 'idle' ? '' : t('sync.error');
+  const tone =
+    status.phase === 'error' || status.phase === 'signedOut' ? 'badge-err' : status.phase === 'offline' || status.phase === 'serverBusy' || queued > 0 ? 'badge-warn' : 'badge-ok';
+  // A busy server is not an error: it said when to come back, and the phone will.
+  const busy = status.nextAttemptAt !== undefined ? t('syncStatus.serverBusy', { time: formatTime(status.nextAttemptAt, i18n.language) }) : t('syncStatus.serverBusySoon');
+  const phase = { syncing: t('sync.syncing'), offline: t('sync.offline'), serverBusy: busy, idle: '', error: t('sync.error'), signedOut: t('sync.error') }[status.phase];
   // Queue empty: show when it last synced, so "synced" never hides a stale morning sync.
   const when = status.lastSuccessAt ? formatTime(status.lastSuccessAt, i18n.language) : '';
   const count = queued > 0 ? t('sync.badgeQueued', { count: queued }) : `${t('sync.badgeSynced')}${when ? ` ${when}` : ''}`;

@@ -1,6 +1,9 @@
 // "A new version is available": the user decides when to update, and the button stays disabled
 // while any form has unsaved input, so an update never reloads over typed answers.
-import { useState, useSyncExternalStore } from 'react';
+// It sits at the bottom of the screen and publishes its height as the CSS variable
+// --update-banner-h on <html>; the other bottom bars (.banner in app.css: the household form's
+// save bar) stand on top of it, so it never covers 保存.
+import { useCallback, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from '../i18n/index.ts';
 import { useDirtyTracker } from './dirty.ts';
 
@@ -16,6 +19,9 @@ export interface UpdateState {
   apply: () => void;
 }
 
+/** The CSS variable with the banner's height while it is shown (app.css). */
+export const BANNER_HEIGHT = '--update-banner-h';
+
 export function UpdateBanner(props: { state: UpdateState }) {
   const { t } = useTranslation();
   const dirty = useDirtyTracker();
@@ -23,9 +29,21 @@ export function UpdateBanner(props: { state: UpdateState }) {
   const replaced = useSyncExternalStore(props.state.subscribe, props.state.replaced, props.state.replaced);
   const isDirty = useSyncExternalStore(dirty.subscribe, () => dirty.any(), () => false);
   const [later, setLater] = useState(false);
+  const publishHeight = useCallback((el: HTMLDivElement | null) => {
+    if (!el) return;
+    const root = document.documentElement;
+    const set = () => root.style.setProperty(BANNER_HEIGHT, `${Math.ceil(el.getBoundingClientRect().height)}px`);
+    set();
+    const observer = typeof ResizeObserver === 'function' ? new ResizeObserver(set) : undefined;
+    observer?.observe(el);
+    return () => {
+      observer?.disconnect();
+      root.style.removeProperty(BANNER_HEIGHT);
+    };
+  }, []);
   if (!(available || replaced) || (later && !replaced)) return null;
   return (
-    <div className="banner" role="status" data-testid="update-banner">
+    <div className="update-banner" role="status" data-testid="update-banner" ref={publishHeight}>
       <span className="grow">{isDirty ? t('update.blocked') : replaced ? t('update.replaced') : t('update.available')}</span>
       <button type="button" className="btn btn-primary" disabled={isDirty} onClick={() => !dirty.any() && props.state.apply()}>
         {t('update.reload')}

@@ -16,8 +16,14 @@ export function syncPort(engine: SyncEngine): SyncPort {
     phase: s.status,
     ...(s.lastSuccessAt !== undefined ? { lastSuccessAt: s.lastSuccessAt } : {}),
     ...(s.nextAttemptAt !== undefined ? { nextAttemptAt: s.nextAttemptAt } : {}),
-    ...(s.lastError !== undefined && s.status !== 'idle' && s.status !== 'syncing' ? { error: s.lastError.message } : {}),
+    ...(s.lastError !== undefined && s.status !== 'idle' && s.status !== 'syncing'
+      ? {
+          error: s.lastError.message,
+          failure: { kind: s.lastError.kind, ...(s.lastError.status !== undefined ? { status: s.lastError.status } : {}), ...(s.lastError.code !== undefined ? { code: s.lastError.code } : {}) },
+        }
+      : {}),
     ...(s.dataLoss !== undefined ? { dataLoss: lossReport(s.dataLoss) } : {}),
+    ...(s.notice !== undefined ? { notice: { kind: s.notice.kind, serverSeq: s.notice.serverSeq } } : {}),
   });
   const current = (): SyncStatus => {
     const s = engine.getState();
@@ -89,12 +95,12 @@ export function storagePort(storage: StorageManager | undefined): StoragePort {
 }
 
 export function apiPort(fetchFn: typeof fetch, session: Session): ApiPort {
-  async function call(method: string, path: string, body: unknown, asText: boolean): Promise<ApiResult<unknown>> {
+  async function call(method: string, path: string, body: unknown, asFile: boolean): Promise<ApiResult<unknown>> {
     let res: Response;
     try {
       res = await fetchFn(`/api/v1${path}`, {
         method,
-        headers: { authorization: `Bearer ${session.token}`, accept: asText ? 'text/csv' : 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: { authorization: `Bearer ${session.token}`, accept: asFile ? 'text/csv' : 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (e) {
@@ -111,7 +117,8 @@ export function apiPort(fetchFn: typeof fetch, session: Session): ApiPort {
       }
       return { ok: false, status: res.status, message };
     }
-    if (asText) return { ok: true, value: await res.text() };
+    // The bytes, not res.text(): text() strips the CSV's BOM, and Excel needs it to read UTF-8.
+    if (asFile) return { ok: true, value: new Blob([await res.arrayBuffer()], { type: res.headers.get('content-type') ?? 'application/octet-stream' }) };
     try {
       return { ok: true, value: (await res.json()) as unknown };
     } catch {
@@ -120,9 +127,9 @@ export function apiPort(fetchFn: typeof fetch, session: Session): ApiPort {
   }
   return {
     get: (path) => call('GET', path, undefined, false),
-    getText: async (path) => {
+    getBlob: async (path) => {
       const r = await call('GET', path, undefined, true);
-      return r.ok ? { ok: true, value: String(r.value) } : r;
+      return !r.ok ? r : r.value instanceof Blob ? { ok: true, value: r.value } : { ok: false, status: 0, message: 'not a file' };
     },
     send: (method, path, body) => call(method, path, body, false),
   };

@@ -6,17 +6,28 @@ import type { PuchaDb } from '../db/database.ts';
 import type { Session } from '../db/rows.ts';
 
 /** The sync engine as the UI sees it (main.tsx adapts the engine's own state to this). */
-export type SyncPhase = 'idle' | 'syncing' | 'offline' | 'error' | 'signedOut';
+/** `serverBusy`: the server asked to wait (503 or Retry-After); `nextAttemptAt` says until when. */
+export type SyncPhase = 'idle' | 'syncing' | 'offline' | 'serverBusy' | 'error' | 'signedOut';
+/** The last failure as the screens word it in the user's language (kind, HTTP status, error code). */
+export interface SyncFailure {
+  kind: 'network' | 'http' | 'invalid_response' | 'storageFull' | 'tooLarge' | 'internal';
+  status?: number;
+  code?: string;
+}
 export interface SyncStatus {
   phase: SyncPhase;
   /** ISO time of the last successful push + pull. */
   lastSuccessAt?: string;
   /** ms since epoch of the next automatic attempt, when one is scheduled. */
   nextAttemptAt?: number;
-  /** What went wrong last, for the user (already worded). */
+  /** What went wrong last: technical detail in English (for support), not shown as is. */
   error?: string;
+  /** What went wrong last, for the screens to word. */
+  failure?: SyncFailure;
   /** Local data was lost (see DataLossReport). */
   dataLoss?: DataLossReport;
+  /** The calm notice: this phone's local data was reset, and the server holds everything it had sent. */
+  notice?: { kind: 'localReset'; serverSeq: number };
 }
 /**
  * `sameDevice`: the server holds more of this device's mutations than the phone (ST6).
@@ -64,11 +75,12 @@ export interface ExportPort {
   exportUnsynced: () => Promise<ExportFile>;
 }
 
-/** Authenticated JSON/text access to the API for the supervisor dashboard. */
+/** Authenticated JSON/file access to the API for the supervisor dashboard. */
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; message: string };
 export interface ApiPort {
   get: (path: string) => Promise<ApiResult<unknown>>;
-  getText: (path: string) => Promise<ApiResult<string>>;
+  /** A file download, byte for byte (a CSV's UTF-8 BOM included: decoding it as text would drop it). */
+  getBlob: (path: string) => Promise<ApiResult<Blob>>;
   send: (method: 'POST' | 'PATCH', path: string, body: unknown) => Promise<ApiResult<unknown>>;
 }
 

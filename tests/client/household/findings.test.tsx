@@ -3,7 +3,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding, RegistrationDraft } from '../../../src/domain/index.ts';
-import { HouseholdForm } from '../../../src/client/ui/household/HouseholdForm.tsx';
+import { HouseholdForm } from '../../../src/client/ui/household/HouseholdPage.tsx';
 import { completeDraft, field, personCard, renderIn, setup } from './helpers.tsx';
 
 afterEach(cleanup);

@@ -4,7 +4,7 @@
 import { cleanup, fireEvent } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDistrict, validateRegistration, type RegistrationDraft } from '../../../src/domain/index.ts';
-import { HouseholdForm } from '../../../src/client/ui/household/HouseholdForm.tsx';
+import { HouseholdForm } from '../../../src/client/ui/household/HouseholdPage.tsx';
 import { field, renderIn } from './helpers.tsx';
 
 afterEach(cleanup);

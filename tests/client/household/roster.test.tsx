@@ -34,7 +34,8 @@ describe('household form: roster', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Remove record 2' }));
     fireEvent.click(within(personCard(1)).getByRole('button', { name: 'Remove' }));
     expect(names()).toEqual([listing.headName, '李四']);
-    // Answers travel with their person.
+    // Answers travel with their person (one card open at a time: open 李四's first).
+    fireEvent.click(within(personCard(1)).getByRole('button', { name: /^2\. 李四/ }));
     choose(['persons', 1, 'sex'], /Female/);
     fireEvent.click(screen.getByRole('button', { name: 'Move record 2 up' }));
     expect(names()).toEqual(['李四', listing.headName]);

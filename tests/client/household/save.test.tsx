@@ -1,5 +1,6 @@
 // Save writes the registration and exactly one outbox entry per save (read back from the db);
-// a full disk shows a blocking "NOT saved" and keeps everything typed (reliability R10).
+// a full disk shows a blocking "NOT saved" and keeps everything typed (reliability R10), and so
+// does a save that never finishes (issue 10: Chromium hangs on a full disk).
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PuchaDb, registrationByListingId } from '../../../src/client/db/index.ts';
@@ -109,6 +110,53 @@ describe('household form: save', () => {
     await waitFor(() => expect(dirty.last()).toBe(false));
     expect((await registrationByListingId(db, listing.id))?.persons[0]?.birth).toBe('1975-04');
     expect(await db.outbox.count()).toBe(1);
+  });
+});
+
+describe('household form: a save that never finishes (full disk in Chromium)', () => {
+  it('says "not saved" after the timeout, keeps the form and the draft, and saves once the store answers again', async () => {
+    const db = new PuchaDb(`hh-hang-${crypto.randomUUID()}`, freshIdb());
+    let hang = false;
+    // Chromium's IndexedDB hangs on a full disk instead of failing: the write never completes,
+    // so neither does the save's transaction.
+    db.use({
+      stack: 'dbcore',
+      name: 'hung-disk',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          return { ...table, mutate: (req) => (hang && name === 'registrations' ? new Promise<never>(() => {}) : table.mutate(req)) };
+        },
+      }),
+    });
+    const [listing] = await seedAssignment(db, 1);
+    if (!listing) throw new Error('no listing');
+    const dirty = dirtyLog();
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} onDirtyChange={dirty.onDirtyChange} saveTimeoutMs={300} draftDelayMs={20} />, 'en');
+    await screen.findByText(/Household 001/, undefined, LOAD);
+    type(['household', 'rooms'], '4');
+    await waitFor(async () => expect((await db.drafts.get(listing.id))?.listingId).toBe(listing.id));
+    hang = true;
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const alert = await screen.findByText(/^Not saved: the device storage did not answer/, undefined, LOAD);
+    expect(alert.getAttribute('role')).toBe('alert');
+    expect(alert.closest('.hh-savebar')).not.toBeNull();
+    expect((field(['household', 'rooms']) as HTMLInputElement).value).toBe('4');
+    expect(dirty.last()).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Save' }).disabled).toBe(false);
+    expect(await db.drafts.count()).toBe(1);
+    expect(await db.outbox.count()).toBe(0);
+    // Still said after another edit: it is not saved until a save succeeds.
+    type(['household', 'rooms'], '5');
+    expect(screen.getByRole('alert').textContent).toMatch(/Not saved/);
+
+    hang = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved (version 1).', undefined, LOAD);
+    expect(screen.queryByText(/^Not saved/)).toBeNull();
+    expect((await registrationByListingId(db, listing.id))?.household.rooms).toBe(5);
+    expect(await db.drafts.count()).toBe(0);
   });
 });
 

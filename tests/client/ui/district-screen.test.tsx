@@ -27,7 +27,7 @@ describe('DistrictScreen', () => {
   it('lists the households and searches by head name, address and household number', async () => {
     renderWith(<DistrictScreen code={DISTRICT} />, fakeServices(db));
     await waitFor(() => expect(screen.getByTestId('district-count').textContent).toBe('共 30 户'));
-    const search = screen.getByLabelText('按地址、户主姓名或户编号搜索');
+    const search = screen.getByLabelText('搜索：地址、户主、户编号或身份证号');
     fireEvent.change(search, { target: { value: '王建国' } });
     await waitFor(() => expect(rows().map((r) => r.dataset.no)).toEqual(['005']));
     fireEvent.change(search, { target: { value: '建设路' } });
@@ -50,10 +50,10 @@ describe('DistrictScreen', () => {
     await waitFor(() => expect(screen.getByTestId('district-count').textContent).toBe('共 30 户'));
     const row = rows().find((r) => r.dataset.no === '003')!;
     fireEvent.click(within(row).getByRole('button', { name: /标记结果/ })); // tap 1
-    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: '无人在家' })); // tap 2
-    await waitFor(async () => expect((await db.listing.get(listingEntry(3).id))?.visit.status).toBe('notAtHome'));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: '拒绝登记' })); // tap 2
+    await waitFor(async () => expect((await db.listing.get(listingEntry(3).id))?.visit.status).toBe('refused'));
     expect(await db.outbox.where('[entity+entityId]').equals(['listing', listingEntry(3).id]).count()).toBe(1);
-    await waitFor(() => expect(within(rows().find((r) => r.dataset.no === '003')!).getByRole('button', { name: /无人在家/ })).toBeTruthy());
+    await waitFor(() => expect(within(rows().find((r) => r.dataset.no === '003')!).getByRole('button', { name: /拒绝登记/ })).toBeTruthy());
   });
 
   it('records a callback time with "not at home" and shows it on the row', async () => {

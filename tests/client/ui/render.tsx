@@ -42,7 +42,7 @@ export function fakeServices(db: PuchaDb, over: Partial<AppServices> = {}): AppS
     auth: { login: () => Promise.resolve({ ok: true }), signOut: () => Promise.resolve(void box.signedOut++) },
     storage: { persist: () => Promise.resolve(true), info: () => Promise.resolve({ usage: 1024, quota: 1024 ** 3, persisted: true }) },
     exporter: { exportUnsynced: async () => ({ filename: 'x.json', blob: new Blob(['{}']), count: await db.outbox.count() }) },
-    api: () => ({ get: () => Promise.resolve({ ok: false, status: 0, message: 'offline' }), getText: () => Promise.resolve({ ok: false, status: 0, message: 'offline' }), send: () => Promise.resolve({ ok: false, status: 0, message: 'offline' }) }),
+    api: () => ({ get: () => Promise.resolve({ ok: false, status: 0, message: 'offline' }), getBlob: () => Promise.resolve({ ok: false, status: 0, message: 'offline' }), send: () => Promise.resolve({ ok: false, status: 0, message: 'offline' }) }),
     saveFile: (f) => void saved.push(f.filename),
     now: () => Date.parse('2020-11-05T08:00:00Z'),
     appVersion: 'test',

@@ -101,15 +101,39 @@ describe('UpdateBanner after a database upgrade in another tab', () => {
 });
 
 describe('DataLossBanner', () => {
-  it('reports lost local data until the user acknowledges it', async () => {
+  it('[ST6] raises the alarm for a gap (numbers the phone sent that the server does not hold) until the user acknowledges it', async () => {
     const { DataLossBanner } = await import('../../../src/client/ui/DataLossBanner.tsx');
     const s = fakeServices(db);
-    s.sync.set({ phase: 'idle', dataLoss: { kind: 'sameDevice', serverSeq: 12, localSeq: 0 } });
+    s.sync.set({ phase: 'idle', dataLoss: { kind: 'sameDevice', serverSeq: 12, localSeq: 13 } });
     renderWith(<DataLossBanner />, s);
-    expect(screen.getByTestId('data-loss').textContent).toContain('第 12 条');
+    const alarm = screen.getByRole('alert');
+    expect(alarm.textContent).toContain('第 13 条');
+    expect(alarm.textContent).toContain('第 12 条');
+    expect(alarm.textContent).toContain('告知指导员');
     fireEvent.click(screen.getByRole('button', { name: '知道了' }));
     await waitFor(() => expect(screen.queryByTestId('data-loss')).toBeNull());
     expect(s.sync.acknowledged).toBe(1);
+  });
+  it('[ST6][ST9] a reset that lost nothing is a calm notice, never an alarm (also for reports stored by earlier versions)', async () => {
+    const { DataLossBanner } = await import('../../../src/client/ui/DataLossBanner.tsx');
+    const s = fakeServices(db);
+    s.sync.set({ phase: 'idle', notice: { kind: 'localReset', serverSeq: 40 } });
+    const view = renderWith(<DataLossBanner />, s);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('status').textContent).toContain('全部 40 条记录都已在服务器上');
+    expect(screen.getByTestId('data-reset').className).toContain('alert-info');
+    // The old rule's report of "the server is ahead of the phone" (no gap) is no alarm either.
+    act(() => s.sync.set({ phase: 'idle', dataLoss: { kind: 'sameDevice', serverSeq: 12, localSeq: 0 } }));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('status').textContent).toContain('12');
+    // A real alarm outweighs the notice.
+    act(() => s.sync.set({ phase: 'idle', notice: { kind: 'localReset', serverSeq: 40 }, dataLoss: { kind: 'otherDevice', deviceId: 'a1b2c3d4-0000', pendingOnDevice: 1 } }));
+    expect(screen.getByRole('alert').textContent).toContain('1 条记录未上传');
+    expect(screen.queryByTestId('data-reset')).toBeNull();
+    view.unmount();
+    act(() => s.sync.set({ phase: 'idle', notice: { kind: 'localReset', serverSeq: 40 } }));
+    renderWith(<DataLossBanner />, s, { lang: 'en' });
+    expect(screen.getByRole('status').textContent).toContain("This phone's local data was reset");
   });
   it('reports records left queued on the user\'s other device (ST9): which device, when last seen, how many, ask the supervisor', async () => {
     const { DataLossBanner } = await import('../../../src/client/ui/DataLossBanner.tsx');

@@ -1,43 +1,58 @@
 // One row of the district list: tap the row to register, tap the outcome button to mark a visit.
+// An open callback is shown first on the second line, in a short format, so the address is what
+// gets cut at 360 px and never the time.
 import { memo } from 'react';
 import { useTranslation, useCodeLabel } from '../../i18n/index.ts';
 import { VISIT_STATUS } from '../../../domain/index.ts';
-import type { ListRow } from './filter-listing.ts';
-import { formatTime } from '../format.ts';
+import type { ListRow, ListStatus } from './filter-listing.ts';
+import { openCallback, shortCallbackTime } from './callbacks.ts';
 
 export const ROW_HEIGHT = 76;
 
-const TONE: Record<string, string> = {
+const TONE: Record<ListStatus, string> = {
   registered: 'badge-ok',
   selfReported: 'badge-ok',
   pending: 'badge-info',
+  draft: 'badge-draft',
   notAtHome: 'badge-warn',
   refused: 'badge-err',
   vacant: 'badge-info',
   demolished: 'badge-info',
 };
 
-export const HouseholdRow = memo(function HouseholdRow(props: { row: ListRow; onOpen: () => void; onOutcome: () => void }) {
-  const { t, i18n } = useTranslation();
+/** The label of a row's badge: a visit outcome from the domain's code list, or 草稿. */
+export function useStatusLabel(): (s: ListStatus) => string {
+  const { t } = useTranslation();
   const label = useCodeLabel();
-  const { entry, status } = props.row;
-  const callback = status === 'notAtHome' && entry.visit.callbackAt ? ` · ${t('district.callback', { when: formatTime(entry.visit.callbackAt, i18n.language) })}` : '';
+  return (s) => (s === 'draft' ? t('daily.draft') : label(VISIT_STATUS, s));
+}
+
+export const HouseholdRow = memo(function HouseholdRow(props: { row: ListRow; now: number; onOpen: () => void; onOutcome: () => void }) {
+  const { t, i18n } = useTranslation();
+  const statusLabel = useStatusLabel();
+  const { entry, shown, draft } = props.row;
+  const callbackAt = openCallback(props.row);
   return (
-    <div className="list-item hh-row" style={{ height: ROW_HEIGHT }} data-testid="hh-row" data-no={entry.householdNo}>
+    <div className="list-item hh-row" style={{ height: ROW_HEIGHT }} data-testid="hh-row" data-no={entry.householdNo} data-status={shown}>
       <button type="button" className="hh-open main" onClick={props.onOpen}>
         <span className="title">
           {entry.householdNo} · {entry.headName}
+          {draft && shown !== 'draft' && <span className="badge badge-draft">{t('daily.draft')}</span>}
           {entry.longForm && <span className="badge badge-info">{t('district.longForm')}</span>}
           {entry.selfEnumeration && <span className="badge badge-info">{t('district.selfEnum')}</span>}
           {entry.origin === 'field' && <span className="badge badge-warn">{t('district.origin')}</span>}
         </span>
         <span className="sub">
-          {entry.address}
-          {callback}
+          {callbackAt && (
+            <time className="hh-callback" dateTime={callbackAt} data-testid="callback">
+              {t('district.callback', { when: shortCallbackTime(callbackAt, i18n.language, props.now, t('daily.today')) })}
+            </time>
+          )}
+          <span className="hh-address">{entry.address}</span>
         </span>
       </button>
-      <button type="button" className={`btn btn-small hh-outcome badge ${TONE[status] ?? ''}`} onClick={props.onOutcome} aria-label={`${t('district.setOutcome')}: ${entry.householdNo}, ${label(VISIT_STATUS, status)}`}>
-        {label(VISIT_STATUS, status)}
+      <button type="button" className={`btn btn-small hh-outcome badge ${TONE[shown]}`} onClick={props.onOutcome} aria-label={`${t('district.setOutcome')}: ${entry.householdNo}, ${statusLabel(shown)}`}>
+        {statusLabel(shown)}
       </button>
     </div>
   );

@@ -1,6 +1,8 @@
-// D3 citizen ID. The number is kept as typed (normalised: no spaces, upper-case X) because a wrong
-// number is a finding at this field, not a refused keystroke. At 18 characters it is checked at
-// once; a valid number fills D5 birth month and D4 sex, which it encodes.
+// D3 citizen ID. The number is kept as typed, normalised on every keystroke (spaces dropped, x
+// upper-cased), because a wrong number is a finding at this field, not a refused keystroke. At 18
+// characters it is checked at once; a valid number fills D5 birth month and D4 sex. 17 of its 18
+// characters are digits, so the field opens the numeric keypad and an X key sits beside it for
+// the check character (numeric keypads have no letters).
 import { useTranslation } from 'react-i18next';
 import { checkCitizenId, normalizeCitizenId, type CitizenIdResult, type FindingPath } from '../../../domain/index.ts';
 import { FieldFrame } from './Field.tsx';
@@ -46,19 +48,34 @@ export function CitizenIdField(p: CitizenIdFieldProps) {
   return (
     <FieldFrame path={p.path} item={p.item} label={p.label} inputError={input.error} instant={instant}>
       {({ id, describedBy }) => (
-        <input
-          id={id}
-          className="input hh-id"
-          type="text"
-          inputMode="text"
-          autoComplete="off"
-          maxLength={22}
-          aria-describedby={describedBy}
-          aria-invalid={instant !== undefined}
-          value={input.raw}
-          onChange={(e) => input.onChange(e.target.value)}
-          onBlur={input.onBlur}
-        />
+        <div className="hh-id-row">
+          <input
+            id={id}
+            className="input hh-id"
+            type="text"
+            inputMode="numeric"
+            autoCapitalize="characters"
+            autoCorrect="off"
+            spellCheck={false}
+            autoComplete="off"
+            maxLength={22}
+            aria-describedby={describedBy}
+            aria-invalid={instant !== undefined}
+            value={input.raw}
+            onChange={(e) => input.onChange(normalizeCitizenId(e.target.value))}
+            onBlur={input.onBlur}
+          />
+          <button
+            type="button"
+            className="btn btn-small hh-id-x"
+            aria-label={t('action.typeX')}
+            // Keeps the focus (and the keypad) in the number field.
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => input.onChange(normalizeCitizenId(input.raw) + 'X')}
+          >
+            X
+          </button>
+        </div>
       )}
     </FieldFrame>
   );

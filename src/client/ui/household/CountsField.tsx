@@ -11,6 +11,8 @@ export interface CountsFieldProps<K extends string> {
   value: Record<K, number> | undefined;
   onChange: (v: Record<K, number> | undefined) => boolean;
   notApplicable?: boolean;
+  /** Label of a "none" button that answers 0 for every part. */
+  noneLabel?: string;
 }
 
 export function CountsField<K extends string>(p: CountsFieldProps<K>) {
@@ -19,6 +21,7 @@ export function CountsField<K extends string>(p: CountsFieldProps<K>) {
       {...p}
       numeric
       labelPrefix="count"
+      quick={p.noneLabel === undefined ? undefined : { label: p.noneLabel, raw: p.keys.map(() => '0') }}
       format={(v) => p.keys.map((k) => (v === undefined ? '' : String(v[k])))}
       parse={(raw) => parseCounts(p.keys, raw)}
     />

@@ -1,5 +1,6 @@
 // D6 ethnic group: 58 codes are too many for buttons, so a search box narrows a native select
-// (the native picker is the easiest to use one-handed on a phone).
+// (the native picker is the easiest to use one-handed on a phone). The groups already answered in
+// the household, and 01 汉 (91% nationally), are one-press buttons above it.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ETHNICITY, type FindingPath } from '../../../domain/index.ts';
@@ -12,6 +13,8 @@ export interface EthnicityFieldProps {
   label: string;
   value: string | undefined;
   onChange: (v: string | undefined) => boolean;
+  /** Codes offered as one-press buttons, comma-separated (a string, so the memoised editors stay equal). */
+  common?: string;
 }
 
 export function EthnicityField(p: EthnicityFieldProps) {
@@ -22,10 +25,20 @@ export function EthnicityField(p: EthnicityFieldProps) {
   const shown = ETHNICITY.filter(
     (c) => q === '' || c.code === p.value || c.code.startsWith(q) || c.zh.includes(q) || c.en.toLowerCase().includes(q),
   );
+  const common = (p.common ?? '').split(',').flatMap((code) => ETHNICITY.filter((c) => c.code === code));
   return (
     <FieldFrame path={p.path} item={p.item} label={p.label}>
       {({ id, describedBy }) => (
         <div className="hh-ethnicity">
+          {common.length > 0 && (
+            <div className="choices" role="group" aria-label={t('action.commonEthnicity')}>
+              {common.map((c) => (
+                <button key={c.code} type="button" className="btn btn-small" aria-pressed={p.value === c.code} onClick={() => p.onChange(c.code)}>
+                  {c.code} {c[lang]}
+                </button>
+              ))}
+            </div>
+          )}
           <input
             className="input"
             type="search"

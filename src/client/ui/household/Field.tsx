@@ -45,13 +45,14 @@ export function FieldFrame(p: FieldFrameProps) {
       ))}
     </div>
   );
+  // Beside the question's label, not below the choices: a row less to scroll past per answer.
   const clear = p.onClear && (
-    <button type="button" className="btn btn-small" onClick={p.onClear}>
+    <button type="button" className="btn btn-small hh-clear" onClick={p.onClear}>
       {t('action.clear')}
     </button>
   );
   const invalid = p.inputError !== undefined || showInstant || findings.some((f) => f.severity === 'error');
-  const cls = `field${invalid ? " has-error" : ""}${p.notApplicable ? " has-warning" : ""}`;
+  const cls = `field${invalid ? " has-error" : ""}${p.notApplicable ? " has-warning" : ""}${clear ? " has-clear" : ""}`;
   if (p.group) {
     return (
       <fieldset className={cls} id={id} tabIndex={-1} aria-describedby={msgId}>

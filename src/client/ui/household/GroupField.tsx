@@ -20,6 +20,8 @@ export interface GroupFieldProps<K extends string, V> {
   /** i18n key prefix of each part's label, e.g. "count" -> "count.male". */
   labelPrefix: string;
   numeric?: boolean;
+  /** A one-press answer for every part (H3 / H4: "none" = 0 and 0). */
+  quick?: { label: string; raw: readonly string[] } | undefined;
 }
 
 export function GroupField<K extends string, V>(p: GroupFieldProps<K, V>) {
@@ -36,7 +38,7 @@ export function GroupField<K extends string, V>(p: GroupFieldProps<K, V>) {
                 id={i === 0 ? id : `${id}-${k}`}
                 className="input"
                 type="text"
-                {...(p.numeric ? { inputMode: 'numeric' as const } : {})}
+                {...(p.numeric ? { inputMode: 'numeric' as const, pattern: '[0-9]*' } : {})}
                 autoComplete="off"
                 aria-describedby={describedBy}
                 value={input.raw[i] ?? ''}
@@ -44,6 +46,11 @@ export function GroupField<K extends string, V>(p: GroupFieldProps<K, V>) {
               />
             </label>
           ))}
+          {p.quick && (
+            <button type="button" className="btn btn-small hh-quick" data-testid="counts-none" onClick={() => input.onChange([...(p.quick?.raw ?? [])])}>
+              {p.quick.label}
+            </button>
+          )}
         </div>
       )}
     </FieldFrame>

@@ -52,8 +52,8 @@ export const HouseholdItems = memo(function HouseholdItems({ household: h, onCha
       {code('householdType', 'H1', C.HOUSEHOLD_TYPE)}
       <TextField kind="integer" path={path('residents')} item="H2" label={t('q.residents')} value={h.residents} onChange={set('residents')} />
       <TextField kind="integer" path={path('hukouHereAbsent')} item="H2" label={t('q.hukouHereAbsent')} value={h.hukouHereAbsent} onChange={set('hukouHereAbsent')} />
-      <CountsField path={path('births')} item="H3" label={t('q.births')} keys={SEXES} value={h.births} onChange={set('births')} />
-      <CountsField path={path('deaths')} item="H4" label={t('q.deaths')} keys={SEXES} value={h.deaths} onChange={set('deaths')} />
+      <CountsField path={path('births')} item="H3" label={t('q.births')} keys={SEXES} value={h.births} onChange={set('births')} noneLabel={t('count.none')} />
+      <CountsField path={path('deaths')} item="H4" label={t('q.deaths')} keys={SEXES} value={h.deaths} onChange={set('deaths')} noneLabel={t('count.none')} />
       {code('dwellingType', 'H5', C.DWELLING_TYPE)}
       {number('floorArea', 'H6', 'decimal')}
       {number('rooms', 'H7', 'integer')}

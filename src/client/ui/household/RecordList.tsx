@@ -1,5 +1,7 @@
 // A list of records (persons, deaths, overseas persons): each a collapsible card with move up /
-// down and remove (asked twice: a removed person takes all their answers along), and "add".
+// down and remove (asked twice: a removed person takes all their answers along), and "add". A
+// collapsed card shows its summary line (`title`); an open one may end with a `footer` (the
+// roster's previous / next person).
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -12,6 +14,10 @@ export interface RecordListProps<T extends { id: string }> {
   open: ReadonlySet<string>;
   onToggle: (id: string) => void;
   render: (item: T, index: number) => ReactNode;
+  /** Shown beside the summary line (e.g. the count of errors in the record). */
+  badge?: (item: T, index: number) => ReactNode;
+  /** Shown at the end of an open card. */
+  footer?: (item: T, index: number) => ReactNode;
   onAdd: () => void;
   addLabel: string;
   onRemove: (index: number) => void;
@@ -31,7 +37,8 @@ export function RecordList<T extends { id: string }>(p: RecordListProps<T>) {
             <li key={item.id} className="hh-record" id={`f-${p.list}-${i}`} tabIndex={-1}>
               <div className="hh-record-head">
                 <button type="button" className="hh-record-toggle" aria-expanded={open} aria-controls={bodyId} onClick={() => p.onToggle(item.id)}>
-                  <span aria-hidden="true">{open ? '▾' : '▸'}</span> {i + 1}. {p.title(item, i)}
+                  <span aria-hidden="true">{open ? '▾' : '▸'}</span> <span className="hh-record-title">{i + 1}. {p.title(item, i)}</span>
+                  {p.badge?.(item, i)}
                 </button>
                 {p.onMove && (
                   <>
@@ -69,6 +76,7 @@ export function RecordList<T extends { id: string }>(p: RecordListProps<T>) {
               )}
               <div id={bodyId} hidden={!open}>
                 {p.render(item, i)}
+                {open && p.footer?.(item, i)}
               </div>
             </li>
           );

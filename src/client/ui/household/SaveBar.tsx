@@ -1,6 +1,7 @@
 // The sticky bar at the bottom: Save (draft, any time), Complete, Close; and what the last attempt
 // said. "NOT saved" (storage full) is a blocking dialog: the enumerator must not walk away
-// believing the household is stored.
+// believing the household is stored. A save the store did not finish in time (Chromium's
+// IndexedDB hangs on a full disk instead of failing) says "not saved" here, as an alert.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -9,6 +10,7 @@ export type Notice =
   | { kind: 'completed'; version: number }
   | { kind: 'blocked'; errors: number; warnings: number; missing: number }
   | { kind: 'storageFull' }
+  | { kind: 'notSaved' }
   | { kind: 'failed'; detail: string };
 
 export interface SaveBarProps {
@@ -18,6 +20,8 @@ export interface SaveBarProps {
   onSave: () => void;
   onComplete: () => void;
   onClose: () => void;
+  /** Leave and discard the unsaved input (asked first). */
+  onLeave: () => void;
   onDismiss: () => void;
 }
 
@@ -48,6 +52,11 @@ export function SaveBar(p: SaveBarProps) {
           {n?.kind === 'failed' && t('save.failed', { detail: n.detail })}
           {n === undefined && p.dirty && t('save.unsaved')}
         </div>
+        {n?.kind === 'notSaved' && (
+          <p className="hh-notsaved" role="alert">
+            {t('save.notSaved')}
+          </p>
+        )}
         <button type="button" className="btn" disabled={p.busy} onClick={p.onSave}>
           {t('action.save')}
         </button>
@@ -60,7 +69,7 @@ export function SaveBar(p: SaveBarProps) {
         {leaving && (
           <div className="hh-leave" role="alert">
             <p>{t('save.leaveUnsaved')}</p>
-            <button type="button" className="btn btn-danger" onClick={p.onClose}>
+            <button type="button" className="btn btn-danger" onClick={p.onLeave}>
               {t('action.leave')}
             </button>
             <button type="button" className="btn" onClick={() => setLeaving(false)}>

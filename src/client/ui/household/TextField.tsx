@@ -1,4 +1,5 @@
 // Text, whole-number, decimal and year-month questions: one input, parsed on every keystroke.
+// Digit answers open the numeric keypad (inputMode, and `pattern` for iOS Safari).
 import type { FindingPath } from '../../../domain/index.ts';
 import { FieldFrame } from './Field.tsx';
 import { parseDecimal, parseInteger, parseText, parseYearMonth, type Parsed } from './parse.ts';
@@ -34,6 +35,7 @@ function StringInput(p: StringProps) {
           className="input"
           type="text"
           inputMode={ym ? 'numeric' : 'text'}
+          {...(ym ? { pattern: '[0-9-]*' } : {})}
           placeholder={p.placeholder ?? (ym ? 'YYYY-MM' : undefined)}
           autoComplete="off"
           aria-describedby={describedBy}
@@ -57,6 +59,7 @@ function NumberInput(p: NumberProps) {
           className="input hh-number"
           type="text"
           inputMode={p.kind === 'integer' ? 'numeric' : 'decimal'}
+          pattern={p.kind === 'integer' ? '[0-9]*' : '[0-9.]*'}
           autoComplete="off"
           aria-describedby={describedBy}
           aria-invalid={input.error !== undefined}

@@ -1,17 +1,22 @@
 // One district on the dashboard: progress by visit outcome as a chart, the households with
-// unconfirmed warnings (computed with the domain's edit checks on the JSON export), and a form
-// to send a review query on one of its households.
-import { useEffect, useState, type FormEvent } from 'react';
+// unconfirmed warnings (computed with the domain's edit checks on the JSON export, shown with the
+// warnings themselves), and a form to send a review query on one of its households.
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from '../../i18n/index.ts';
-import { isOverridden, validateRegistration, type RegistrationDraft, type ReviewQuery } from '../../../domain/index.ts';
+import { isOverridden, validateRegistration, type Finding, type RegistrationDraft, type ReviewQuery } from '../../../domain/index.ts';
 import type { ApiPort } from '../services.ts';
 import { ProgressBar } from '../ProgressBar.tsx';
 import { doneOf } from '../progress.ts';
 import { createQuery, districtCounts, fetchRegistrations, type DistrictStatus } from './supervision-api.ts';
+import { WarnedHouseholds } from './WarnedHouseholds.tsx';
 
 /** Warnings of a registration that have no override yet (what blocks "complete" besides errors). */
+export function unconfirmedFindings(reg: RegistrationDraft): Finding[] {
+  return validateRegistration(reg).filter((f) => f.severity === 'warning' && !isOverridden(f, reg.overrides));
+}
+
 export function unconfirmedWarnings(reg: RegistrationDraft): number {
-  return validateRegistration(reg).filter((f) => f.severity === 'warning' && !isOverridden(f, reg.overrides)).length;
+  return unconfirmedFindings(reg).length;
 }
 
 export function DistrictPanel(props: { api: ApiPort; district: DistrictStatus; queries: readonly ReviewQuery[]; onChanged: () => void }) {
@@ -21,6 +26,7 @@ export function DistrictPanel(props: { api: ApiPort; district: DistrictStatus; q
   const [target, setTarget] = useState('');
   const [message, setMessage] = useState('');
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const messageRef = useRef<HTMLTextAreaElement>(null);
   const { api } = props;
 
   useEffect(() => {
@@ -32,9 +38,9 @@ export function DistrictPanel(props: { api: ApiPort; district: DistrictStatus; q
   }, [api, d.code, d.registrations]);
 
   const counts = districtCounts(d);
-  const warned = regs.map((r) => ({ r, n: unconfirmedWarnings(r) })).filter((x) => x.n > 0);
   const progress = t('home.progress', { done: doneOf(counts), total: d.listingSize });
-  const sorted = [...regs].sort((a, b) => (a.householdNo < b.householdNo ? -1 : a.householdNo > b.householdNo ? 1 : 0));
+  const sorted = useMemo(() => [...regs].sort((a, b) => (a.householdNo < b.householdNo ? -1 : a.householdNo > b.householdNo ? 1 : 0)), [regs]);
+  const warned = useMemo(() => sorted.map((reg) => ({ reg, findings: unconfirmedFindings(reg) })).filter((x) => x.findings.length > 0), [sorted]);
 
   async function send(e: FormEvent) {
     e.preventDefault();
@@ -59,18 +65,13 @@ export function DistrictPanel(props: { api: ApiPort; district: DistrictStatus; q
       <h3>
         {t('supervisor.withWarnings')} ({Math.max(warned.length, d.householdsWithWarnings)})
       </h3>
-      <ul className="list">
-        {warned.map(({ r, n }) => (
-          <li key={r.id} className="list-item">
-            <span className="main">
-              {t('queries.household', { no: r.householdNo })} · {r.persons[0]?.name ?? ''} <span className="badge badge-warn">{n}</span>
-            </span>
-            <button type="button" className="btn btn-small" onClick={() => setTarget(r.id)}>
-              {t('supervisor.newQuery')}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <WarnedHouseholds
+        households={warned}
+        onQuery={(id) => {
+          setTarget(id);
+          messageRef.current?.focus();
+        }}
+      />
       <form onSubmit={(e) => void send(e)} className="stack">
         <h3>{t('supervisor.newQuery')}</h3>
         <div className="field">
@@ -86,7 +87,7 @@ export function DistrictPanel(props: { api: ApiPort; district: DistrictStatus; q
         </div>
         <div className="field">
           <label htmlFor={`${idp}-msg`}>{t('supervisor.message')}</label>
-          <textarea id={`${idp}-msg`} value={message} onChange={(e) => setMessage(e.target.value)} required maxLength={2000} />
+          <textarea id={`${idp}-msg`} ref={messageRef} value={message} onChange={(e) => setMessage(e.target.value)} required maxLength={2000} />
         </div>
         {note && <p className={`alert ${note.ok ? 'alert-ok' : 'alert-error'}`}>{note.text}</p>}
         <button type="submit" className="btn btn-primary" disabled={!target || !message.trim()}>

@@ -43,7 +43,9 @@ export function EnumeratorTable(props: { enumerators: readonly EnumeratorStatus[
                   <td data-label={t('supervisor.pending')} data-testid="pending">{e.pendingOnDevice ?? '?'}</td>
                   <td data-label={t('supervisor.rejected')}>{e.rejected}</td>
                   <td data-label={t('supervisor.conflicts')}>{e.conflicts}</td>
-                  <td data-label={t('supervisor.appVersion')}>{e.appVersion ?? ''}</td>
+                  <td data-label={t('supervisor.appVersion')} data-testid="app-version" className="app-version">
+                    {e.appVersion ?? ''}
+                  </td>
                 </tr>
               );
             })}

@@ -44,6 +44,7 @@ export function SupervisorScreen(props: { session: Session }) {
   async function download() {
     const r = await fetchCsv(api);
     if (!r.ok) return setError(t('supervisor.loadFailed', { message: r.message }));
+    // A Blob of the received Blob: the same bytes, BOM first, typed for the download.
     services.saveFile({ filename: `pucha-export-${new Date(services.now()).toISOString().slice(0, 10)}.csv`, blob: new Blob([r.value], { type: 'text/csv;charset=utf-8' }), count: 0 });
   }
 

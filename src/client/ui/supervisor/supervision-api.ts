@@ -78,8 +78,9 @@ export async function fetchRegistrations(api: ApiPort, district: string): Promis
   return { ok: true, value: regs };
 }
 
-export async function fetchCsv(api: ApiPort, district?: string): Promise<ApiResult<string>> {
-  return api.getText(`/export?format=csv${district ? `&district=${encodeURIComponent(district)}` : ''}`);
+/** The CSV export as the server sent it: bytes, so its UTF-8 BOM (which Excel needs) is kept. */
+export async function fetchCsv(api: ApiPort, district?: string): Promise<ApiResult<Blob>> {
+  return api.getBlob(`/export?format=csv${district ? `&district=${encodeURIComponent(district)}` : ''}`);
 }
 
 /** At risk: no contact for a day, or many items queued on the phone (sorted first on the dashboard). */
