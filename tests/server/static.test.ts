@@ -31,6 +31,17 @@ describe('serving the web app', () => {
     expect(asset.headers['cache-control']).not.toBe('no-cache');
   });
 
+  it('[WB4] a chunk of another build is a 404, never index.html (a lazy import must fail, not parse HTML)', async () => {
+    for (const url of ['/assets/HouseholdPage-0ld0ld.js', '/assets/index-0ld0ld.css', '/missing.js', '/icons/none.png']) {
+      const r = await h.req({ method: 'GET', url });
+      expect([url, r.status]).toEqual([url, 404]);
+      expect(r.body).not.toContain('<title>Pucha</title>');
+      expectErrorShape(r.json(), 'not_found');
+    }
+    // app routes without a file extension still get the shell
+    expect((await h.req({ method: 'GET', url: '/h/L-130102001003001-001' })).body).toContain('<title>Pucha</title>');
+  });
+
   it('[WB2] SPA fallback for non-API GETs, JSON 404 for the API', async () => {
     const deep = await h.req({ method: 'GET', url: '/districts/130102001003001/households' });
     expect(deep.status).toBe(200);
