@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     sync: syncPort(engine),
     auth: authPort(engine, async () => rememberDeviceId((await ensureDevice(db)).deviceId)),
     storage: storagePort(navigator.storage),
-    exporter: { exportUnsynced: () => exportUnsynced(db, APP_VERSION) },
+    exporter: { exportUnsynced: (passphrase) => exportUnsynced(db, APP_VERSION, passphrase) },
     api: (session) => apiPort(fetchFn, session),
     saveFile,
     now: () => Date.now(),

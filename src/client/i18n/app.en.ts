@@ -29,6 +29,10 @@ const appEn: Same<AppStrings> = {
     exportFirst: 'Export unsynced data', exported: 'Exported. You may sign out now.',
     confirm: 'Sign out? Signing in again needs a connection.', doIt: 'Sign out',
   },
+  exportPass: {
+    title: 'Set a password for the export file', hint: 'At least 8 characters. Tell it to the office another way (phone, in person), never with the file.',
+    pass: 'File password', again: 'Password again', tooShort: 'At least 8 characters', differ: 'The two passwords differ', go: 'Encrypt and export', working: 'Encrypting…',
+  },
   sync: {
     title: 'Sync', badgeQueued: '{{count}} queued', badgeSynced: 'Synced',
     offline: 'Offline', syncing: 'Syncing…', error: 'Sync error', idle: 'Online',

@@ -26,6 +26,10 @@ const appZh = {
     exportFirst: '导出未同步数据', exported: '已导出，可以退出。',
     confirm: '确定退出？再次登录需要联网。', doIt: '退出',
   },
+  exportPass: {
+    title: '为导出文件设置密码', hint: '至少 8 个字符。请把密码另行告诉办公室（电话或当面），不要和文件一起发送。',
+    pass: '文件密码', again: '再次输入密码', tooShort: '密码至少 8 个字符', differ: '两次输入的密码不一致', go: '加密并导出', working: '正在加密…',
+  },
   sync: {
     title: '同步', badgeQueued: '待同步 {{count}}', badgeSynced: '已同步',
     offline: '离线', syncing: '同步中…', error: '同步出错', idle: '在线',

@@ -72,7 +72,8 @@ export interface ExportFile {
   count: number;
 }
 export interface ExportPort {
-  exportUnsynced: () => Promise<ExportFile>;
+  /** The unsynced data as a file encrypted with the user's passphrase (src/shared/unsynced-crypto.ts). */
+  exportUnsynced: (passphrase: string) => Promise<ExportFile>;
 }
 
 /** Authenticated JSON/file access to the API for the supervisor dashboard. */

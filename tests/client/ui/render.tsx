@@ -32,8 +32,9 @@ export class FakeSync {
   }
 }
 
-export function fakeServices(db: PuchaDb, over: Partial<AppServices> = {}): AppServices & { sync: FakeSync; saved: string[]; counters: { signedOut: number } } {
+export function fakeServices(db: PuchaDb, over: Partial<AppServices> = {}): AppServices & { sync: FakeSync; saved: string[]; exportPassphrases: string[]; counters: { signedOut: number } } {
   const saved: string[] = [];
+  const exportPassphrases: string[] = [];
   const box = { signedOut: 0 };
   const sync = new FakeSync();
   const s: AppServices = {
@@ -41,14 +42,14 @@ export function fakeServices(db: PuchaDb, over: Partial<AppServices> = {}): AppS
     sync,
     auth: { login: () => Promise.resolve({ ok: true }), signOut: () => Promise.resolve(void box.signedOut++) },
     storage: { persist: () => Promise.resolve(true), info: () => Promise.resolve({ usage: 1024, quota: 1024 ** 3, persisted: true }) },
-    exporter: { exportUnsynced: async () => ({ filename: 'x.json', blob: new Blob(['{}']), count: await db.outbox.count() }) },
+    exporter: { exportUnsynced: async (passphrase) => (exportPassphrases.push(passphrase), { filename: 'x.json', blob: new Blob(['{}']), count: await db.outbox.count() }) },
     api: () => ({ get: () => Promise.resolve({ ok: false, status: 0, message: 'offline' }), getBlob: () => Promise.resolve({ ok: false, status: 0, message: 'offline' }), send: () => Promise.resolve({ ok: false, status: 0, message: 'offline' }) }),
     saveFile: (f) => void saved.push(f.filename),
     now: () => Date.parse('2020-11-05T08:00:00Z'),
     appVersion: 'test',
     ...over,
   };
-  return Object.assign(s, { sync, saved, counters: box });
+  return Object.assign(s, { sync, saved, exportPassphrases, counters: box });
 }
 
 export function renderWith(ui: ReactElement, services: AppServices, opts: { lang?: Language; dirty?: DirtyTracker } = {}) {

@@ -52,7 +52,21 @@ describe('sign-out', () => {
     expect(screen.queryByRole('button', { name: '退出登录' })).toBeNull();
     // the sign-out panel's own export button (the sync card has one too)
     fireEvent.click(screen.getAllByRole('button', { name: '导出未同步数据' }).at(-1)!);
+    // the file's password: too short, then two that differ, are refused at the field
+    const pass = await screen.findByLabelText('文件密码');
+    const again = screen.getByLabelText('再次输入密码');
+    fireEvent.change(pass, { target: { value: 'short' } });
+    fireEvent.click(screen.getByRole('button', { name: '加密并导出' }));
+    expect(await screen.findByText('密码至少 8 个字符')).toBeTruthy();
+    fireEvent.change(pass, { target: { value: 'long enough 1' } });
+    fireEvent.change(again, { target: { value: 'long enough 2' } });
+    fireEvent.click(screen.getByRole('button', { name: '加密并导出' }));
+    expect(await screen.findByText('两次输入的密码不一致')).toBeTruthy();
+    expect(s.saved).toEqual([]);
+    fireEvent.change(again, { target: { value: 'long enough 1' } });
+    fireEvent.click(screen.getByRole('button', { name: '加密并导出' }));
     await waitFor(() => expect(s.saved).toEqual(['x.json']));
+    expect(s.exportPassphrases).toEqual(['long enough 1']);
     fireEvent.click(await screen.findByRole('button', { name: '退出登录' }));
     fireEvent.click(await screen.findByRole('button', { name: '退出' }));
     await waitFor(() => expect(s.counters.signedOut).toBe(1));

@@ -9,6 +9,7 @@ import type { Entity } from '../../db/rows.ts';
 import { useServices, type StorageInfo } from '../services.ts';
 import { formatBytes, formatTime } from '../format.ts';
 import { useSyncStatus } from '../useSyncStatus.ts';
+import { ExportPassForm } from './ExportPassForm.tsx';
 import { SignOutPanel } from './SignOutPanel.tsx';
 import { codeText, failureText, logText, recordText } from './sync-text.ts';
 
@@ -42,10 +43,17 @@ export function SyncScreen() {
     };
   }, [storage, queued]);
 
-  async function doExport() {
-    const file = await exporter.exportUnsynced();
+  const [askPass, setAskPass] = useState(false);
+  // Both export buttons (this card's and the sign-out panel's) first ask for the file's password.
+  function doExport(): Promise<void> {
+    setAskPass(true);
+    return Promise.resolve();
+  }
+  async function exportWith(passphrase: string) {
+    const file = await exporter.exportUnsynced(passphrase);
     saveFile(file);
     setExported(file.filename);
+    setAskPass(false);
   }
 
   const nextAt = status.nextAttemptAt !== undefined ? formatTime(status.nextAttemptAt, lng) : undefined;
@@ -85,6 +93,7 @@ export function SyncScreen() {
             {t('sync.export')}
           </button>
         </div>
+        {askPass && <ExportPassForm onExport={exportWith} onCancel={() => setAskPass(false)} />}
         {exported && <p className="alert alert-ok">{t('sync.exportDone', { name: exported })}</p>}
       </section>
 
