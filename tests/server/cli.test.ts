@@ -10,6 +10,8 @@ import { openSqliteStore } from '../../src/server/store/sqlite.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { D1, householdMutation, registration } from './fixtures.ts';
 import { seedFixtures } from './harness.ts';
+import { encryptUnsynced } from '../../src/shared/unsynced-crypto.ts';
+import { PASS, exportDoc as sealedDoc } from './unsynced-fixture.ts';
 
 let dir: string;
 let store: Store;
@@ -84,6 +86,18 @@ describe('admin CLI', () => {
     expect(await run(['add-user', '--username', 'wang', '--name', 'x', '--role', 'enumerator', '--supervisor', 'li'], 'long enough')).toBe(1);
     expect(await run(['add-user', '--username', 'wang', '--name', 'x', '--role', 'enumerator', '--districts', '12'], 'long enough')).toBe(1);
     expect(await store.findUserByUsername('wang')).toBeUndefined();
+  });
+
+it('[CL4c] import-unsynced decrypts with the passphrase on stdin and pushes; a wrong passphrase changes nothing', async () => {
+    await seedFixtures(store);
+    const file = join(dir, 'sealed.json');
+    writeFileSync(file, JSON.stringify(await encryptUnsynced(sealedDoc(), PASS)));
+    const before = await store.countRevisions();
+    expect(await run(['import-unsynced', file], 'not it\n')).toBe(1);
+    expect(err.at(-1)).toMatch(/wrong passphrase/);
+    expect(await store.countRevisions()).toBe(before);
+    expect(await run(['import-unsynced', file], `${PASS}\n`)).toBe(0);
+    expect(out.at(-1)).toBe('import-unsynced: 1 mutation(s): 1 applied, 0 duplicate, 0 conflict, 0 rejected');
   });
 
   it('[CL4] import-unsynced pushes a phone export idempotently; export writes CSV and JSON', async () => {

@@ -4,16 +4,17 @@
 // random nodes sees every (entity, id, version) the database holds in its scope; the per-device
 // push limit and the sign-in delays count across nodes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/server/store/postgres.ts';
 import { D1, D2, householdMutation, registration } from './fixtures.ts';
 import { PASSWORD, seedFixtures } from './harness.ts';
-import { PG_URL, pgAvailableOrSkip } from './pg-test-db.ts';
+import { PG_URL, pgAvailableOrSkip, tempSchemas } from './pg-test-db.ts';
 
 const ok = await pgAvailableOrSkip();
-const schema = `t_${randomBytes(6).toString('hex')}`;
+const schemas = tempSchemas();
+const schema = schemas.fresh();
 const PUSH_LIMIT = 40;
 const BATCHES = 12;
 
@@ -46,11 +47,7 @@ function startNode(): Promise<Node> {
 const nodes: (Node | undefined)[] = [];
 afterAll(async () => {
   for (const n of nodes) n?.child.kill('SIGKILL');
-  if (!ok) return;
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await c.end();
+  if (ok) await schemas.dropAll();
 });
 
 let turn = 0;

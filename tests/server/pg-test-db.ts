@@ -51,3 +51,22 @@ export async function openTempPg(poolSize?: number): Promise<{ store: Store; sch
     },
   };
 }
+
+/** Throw-away schema names for tests that open their own connections or processes; `dropAll` removes them. */
+export function tempSchemas(): { fresh: () => string; dropAll: () => Promise<void> } {
+  const made: string[] = [];
+  return {
+    fresh: () => {
+      const s = `t_${randomBytes(6).toString('hex')}`;
+      made.push(s);
+      return s;
+    },
+    dropAll: async () => {
+      if (made.length === 0) return;
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      for (const s of made.splice(0)) await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+      await client.end();
+    },
+  };
+}

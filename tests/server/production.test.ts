@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore, seedDemo } from '../../src/server/index.ts';
-import { PG_URL, pgAvailableOrSkip } from './pg-test-db.ts';
+import { PG_URL, pgAvailableOrSkip, tempSchemas } from './pg-test-db.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -156,19 +156,9 @@ describe('production start and migrate on SQLite', () => {
 
 describe('several processes at once on PostgreSQL', async () => {
   const ok = await pgAvailableOrSkip();
-  const schemas: string[] = [];
-  afterAll(async () => {
-    if (!ok) return;
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await c.end();
-  });
-  const freshSchema = () => {
-    const s = `t_${randomBytes(6).toString('hex')}`;
-    schemas.push(s);
-    return s;
-  };
+  const schemas = tempSchemas();
+  afterAll(() => schemas.dropAll());
+  const freshSchema = schemas.fresh;
 
   it.runIf(ok)('[PM4] three concurrent admin migrate runs apply each migration exactly once', async () => {
     const env = { NODE_ENV: 'production', DATABASE_URL: PG_URL, PUCHA_PG_SCHEMA: freshSchema() };

@@ -2,7 +2,7 @@
 // locks, and a node frozen in the middle of a push (holding the server_seq row lock) delays the
 // other nodes' writes only until PostgreSQL ends its idle transaction; the frozen push is
 // retried and applied exactly once. A database that stays unavailable is a 503 with Retry-After.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
@@ -11,22 +11,12 @@ import type { SqlDriver, SqlExec } from '../../src/server/store/sql-driver.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { D1, householdMutation, registration } from './fixtures.ts';
 import { PASSWORD, USERS, expectErrorShape, seedFixtures } from './harness.ts';
-import { PG_URL, pgAvailableOrSkip } from './pg-test-db.ts';
+import { PG_URL, pgAvailableOrSkip, tempSchemas } from './pg-test-db.ts';
 
 const ok = await pgAvailableOrSkip();
-const schemas: string[] = [];
-afterAll(async () => {
-  if (!ok) return;
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-  await c.end();
-});
-const freshSchema = () => {
-  const s = `t_${randomBytes(6).toString('hex')}`;
-  schemas.push(s);
-  return s;
-};
+const schemas = tempSchemas();
+afterAll(() => schemas.dropAll());
+const freshSchema = schemas.fresh;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.runIf(ok)('bounded stalls on PostgreSQL', () => {
