@@ -4,6 +4,10 @@
 import { Dexie } from 'dexie';
 import { generateDistrict, type Change, type Registration } from '../../src/domain/index.ts';
 import { applyPulledChanges, getMeta, openDb, outboxEntries, saveRegistration, type PuchaDb } from '../../src/client/db/index.ts';
+import { generateDataKey } from '../../src/client/db/vault.ts';
+
+/** Benches run on the encrypted store, as the app does (opened unlocked: no PIN derivation timed). */
+const BENCH_KEY = generateDataKey();
 import { enqueue, enqueueTables } from '../../src/client/db/write.ts';
 import { SyncEngine, type FetchLike } from '../../src/client/sync/index.ts';
 
@@ -21,7 +25,7 @@ async function rawDb(name: string, stores: Record<string, string>): Promise<Dexi
 
 /** Saves of a 6-person household (draft) interleaved with raw puts of the same row; first `warm` dropped. */
 async function save(n: number, warm: number): Promise<{ ours: number[]; raw: number[] }> {
-  const db = await openDb('bench-save');
+  const db = await openDb('bench-save', { dataKey: await BENCH_KEY });
   await db.districts.put(gen.district);
   await db.listing.bulkPut(gen.listing);
   const raw = await rawDb('bench-raw-save', { registrations: 'id' });
@@ -58,7 +62,7 @@ async function load(runs: number): Promise<{ changes: number; ours: number[]; ra
   const ours: number[] = [];
   const base: number[] = [];
   for (let k = 0; k < runs; k++) {
-    const db = await openDb(`bench-load-${k}`);
+    const db = await openDb(`bench-load-${k}`, { dataKey: await BENCH_KEY });
     let t = performance.now();
     const r = await applyPulledChanges(db, firstPull, 'c1');
     ours.push(performance.now() - t);
@@ -92,7 +96,7 @@ let recording = false;
 
 /** Signs in and runs the first sync of an engine on a fresh store (as main.tsx builds it). */
 async function signedInEngine(): Promise<PuchaDb> {
-  const db = await openDb('bench-drain');
+  const db = await openDb('bench-drain', { dataKey: await BENCH_KEY });
   drainDb = db;
   const record: FetchLike = async (url, init) => {
     if (!recording) return fetch(url, init);

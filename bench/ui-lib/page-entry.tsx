@@ -4,6 +4,10 @@ import { createRoot } from 'react-dom/client';
 import { flushSync } from 'react-dom';
 import { I18nextProvider } from 'react-i18next';
 import { openDb, saveRegistration, type PuchaDb } from '../../src/client/db/index.ts';
+import { generateDataKey } from '../../src/client/db/vault.ts';
+
+/** Benches run on the encrypted store, as the app does (opened unlocked: no PIN derivation timed). */
+const BENCH_KEY = generateDataKey();
 import type { ListingEntry, RegistrationDraft } from '../../src/domain/index.ts';
 import { createI18n } from '../../src/client/i18n/index.ts';
 import { ServicesContext, type AppServices } from '../../src/client/ui/services.ts';
@@ -33,7 +37,7 @@ function household(e: ListingEntry, persons: number): Omit<RegistrationDraft, 'v
 }
 
 async function freshDb(name: string): Promise<PuchaDb> {
-  const db = await openDb(name);
+  const db = await openDb(name, { dataKey: await BENCH_KEY });
   await Promise.all(db.tables.map((t) => t.clear()));
   await db.districts.put({ code: CODE, name: '第003普查小区', enumerators: ['u'] });
   return db;

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   const db = await openDb('pucha');
   performance.mark('pucha:db-open');
   // Read before the first render so the shell does not wait for a live query round trip.
-  const initialSession = (await getSession(db)) ?? null;
+  // Locked (the PIN not yet entered since the start): the session is encrypted, the gate decides.
+  const initialSession = db.vault.state() === 'locked' ? undefined : ((await getSession(db)) ?? null);
   const fetchFn = window.fetch.bind(window);
   const hint = deviceIdHint();
   const engine = new SyncEngine({
@@ -89,7 +90,15 @@ async function main(): Promise<void> {
   performance.mark('pucha:rendered');
   // The engine's start-up writes (device marker, sync log) and its first sync compete with the
   // first screen's reads on a slow phone: start it once the page is idle (or after 1.5 s at most).
-  const startEngine = () => void engine.start();
+  // Not before the store is unlocked: the token and the queue are encrypted (db/encryption.ts).
+  const startEngine = () => {
+    if (db.vault.state() !== 'locked') return void engine.start();
+    const off = db.vault.subscribe(() => {
+      if (db.vault.state() !== 'unlocked') return;
+      off();
+      void engine.start();
+    });
+  };
   if ('requestIdleCallback' in window) requestIdleCallback(startEngine, { timeout: 1500 });
   else setTimeout(startEngine, 200);
 }

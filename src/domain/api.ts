@@ -74,14 +74,25 @@ export const ActivateRequestSchema = z.strictObject({
   password: z.string().min(1).max(256),
   deviceId: IdSchema,
 });
+/** A 256-bit key in base64url (43 characters, no padding). */
+export const DeviceKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
 export const LoginResponseSchema = z.object({
   token: z.string(),
   expiresAt: TimestampSchema,
   user: UserSchema,
   /** Extension: the user's other known devices, most recently seen first. */
   otherDevices: z.array(KnownDeviceSchema).optional(),
+  /**
+   * Extension: this user's key on this device (32 bytes, base64url). The phone wraps its data key
+   * with it so a forgotten app PIN is recovered by signing in again; it is never stored in clear.
+   */
+  deviceKey: DeviceKeySchema.optional(),
 });
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
+/** `GET /auth/device-key`: the same key for a phone already signed in (token of that device). */
+export const DeviceKeyResponseSchema = z.strictObject({ deviceKey: DeviceKeySchema });
+export type DeviceKeyResponse = z.infer<typeof DeviceKeyResponseSchema>;
 
 export const MUTATION_ENTITIES = ['household', 'listing', 'queryAnswer'] as const;
 export const MutationSchema = z.strictObject({

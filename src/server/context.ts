@@ -7,6 +7,7 @@ import { hashToken } from './auth.ts';
 import { HttpError, forbidden } from './errors.ts';
 import { DEFAULT_PUSH_LIMIT, Limiter, type LimitRule, type LoginLimits } from './limiter.ts';
 import { CursorCodec } from './cursor.ts';
+import { DeviceKeys } from './device-key.ts';
 import { prefixCovers, scopeOf, type Scope } from './store/scope.ts';
 import type { Session, Store, StoredUser } from './store/store.ts';
 
@@ -19,6 +20,8 @@ export interface Ctx {
   limiter: Limiter;
   /** Signs pull cursors with the store's shared secret (the same on every node). */
   cursorCodec: () => Promise<CursorCodec>;
+  /** Derives the per-user, per-device key that lets a phone recover its encrypted store (device-key.ts). */
+  deviceKeys: () => Promise<DeviceKeys>;
   /** How long an enumerator who lost a district may still deliver to it. */
   graceMs: number;
 }
@@ -29,9 +32,11 @@ export const DEFAULT_GRACE_MS = 7 * 86_400_000;
 export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minProtocolVersion: number, pushLimit: LimitRule = DEFAULT_PUSH_LIMIT, graceMs = DEFAULT_GRACE_MS): Ctx {
   const clock = () => now().getTime();
   let codec: Promise<CursorCodec> | undefined;
+  let deviceKeys: Promise<DeviceKeys> | undefined;
   return {
     graceMs,
     cursorCodec: () => (codec ??= store.secret('pull-cursor').then((k) => new CursorCodec(k))),
+    deviceKeys: () => (deviceKeys ??= store.secret('device-key').then((k) => new DeviceKeys(k))),
     store,
     now,
     minProtocolVersion,

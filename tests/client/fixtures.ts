@@ -3,12 +3,19 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import type { District, ListingEntry, RegistrationDraft } from '../../src/domain/index.ts';
 import { openDb, type PuchaDb } from '../../src/client/db/index.ts';
+import { generateDataKey } from '../../src/client/db/vault.ts';
 
 export const DISTRICT = '130102003003001';
 
+/**
+ * The data key test stores are opened with (already unlocked, as after a PIN), so every store test
+ * reads and writes through the encryption layer. Tests of the lock itself open stores without it.
+ */
+export const TEST_KEY: CryptoKey = await generateDataKey();
+
 /** A fresh fake IndexedDB per call, so tests never share state. */
-export function freshIdb(): { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange } {
-  return { indexedDB: new IDBFactory(), IDBKeyRange };
+export function freshIdb(): { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange; dataKey: CryptoKey } {
+  return { indexedDB: new IDBFactory(), IDBKeyRange, dataKey: TEST_KEY };
 }
 
 let counter = 0;

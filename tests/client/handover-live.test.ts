@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { getMeta, getSession, listingOfDistrict, openDb, outboxStats, registrationByListingId, saveRegistration, type PuchaDb } from '../../src/client/db/index.ts';
 import { SyncEngine } from '../../src/client/sync/index.ts';
-import { draftFor, fakeClock, idFactory } from './fixtures.ts';
+import { draftFor, fakeClock, idFactory, TEST_KEY } from './fixtures.ts';
 import { ManualTimers } from './fake-server.ts';
 import { LIVE_BASE, LiveServer } from './live-server.ts';
 
@@ -26,7 +26,7 @@ afterAll(async () => server.dispose());
 let n = 0;
 async function device(): Promise<{ db: PuchaDb; engine: SyncEngine }> {
   const clock = fakeClock(Date.now());
-  const db = await openDb(`handover-${++n}`, { indexedDB: new IDBFactory(), IDBKeyRange, now: clock.now, newId: idFactory('ho') });
+  const db = await openDb(`handover-${++n}`, { indexedDB: new IDBFactory(), IDBKeyRange, dataKey: TEST_KEY, now: clock.now, newId: idFactory('ho') });
   const engine = new SyncEngine({ db, fetch: server.fetch, now: clock.now, baseUrl: LIVE_BASE, setTimer: new ManualTimers().setTimer, random: () => 0.5 });
   await engine.start();
   return { db, engine };

@@ -6,7 +6,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { exportUnsynced, syncLog, getMeta, listingOfDistrict, openDb, outboxStats, recordState, registrationByListingId, saveRegistration, type PuchaDb } from '../../src/client/db/index.ts';
 import { SyncEngine } from '../../src/client/sync/index.ts';
 import type { ListingEntry } from '../../src/domain/index.ts';
-import { draftFor, fakeClock, idFactory, listingEntry } from './fixtures.ts';
+import { draftFor, fakeClock, idFactory, listingEntry, TEST_KEY } from './fixtures.ts';
 import { ManualTimers } from './fake-server.ts';
 import { LIVE_BASE, LiveServer } from './live-server.ts';
 import { writeFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ interface Phone {
 let phoneNo = 0;
 async function phone(opts: { idb?: IDBFactory; name?: string; deviceIdHint?: string } = {}): Promise<Phone> {
   const clock = fakeClock(Date.now());
-  const db = await openDb(opts.name ?? `live-phone-${++phoneNo}`, { indexedDB: opts.idb ?? new IDBFactory(), IDBKeyRange, now: clock.now, newId: idFactory('lv') });
+  const db = await openDb(opts.name ?? `live-phone-${++phoneNo}`, { indexedDB: opts.idb ?? new IDBFactory(), IDBKeyRange, dataKey: TEST_KEY, now: clock.now, newId: idFactory('lv') });
   const timers = new ManualTimers();
   const engine = new SyncEngine({ db, fetch: server.fetch, now: clock.now, baseUrl: LIVE_BASE, setTimer: timers.setTimer, random: () => 0.5, ...(opts.deviceIdHint ? { deviceIdHint: opts.deviceIdHint } : {}) });
   await engine.start();
@@ -144,7 +144,7 @@ describe('engine against the real server', () => {
   it('[LK1][LK3] two tabs (two engines on one store) with offline/online flapping: each version once', async () => {
     const idb = new IDBFactory();
     const a = await phone({ idb, name: 'two-tabs' });
-    const dbB = await openDb('two-tabs', { indexedDB: idb, IDBKeyRange, newId: idFactory('tb') });
+    const dbB = await openDb('two-tabs', { indexedDB: idb, IDBKeyRange, dataKey: TEST_KEY, newId: idFactory('tb') });
     const engineB = new SyncEngine({ db: dbB, fetch: server.fetch, now: () => Date.now(), baseUrl: LIVE_BASE, setTimer: new ManualTimers().setTimer });
     await engineB.start();
     const work = (await openWork(a)).slice(0, 10);

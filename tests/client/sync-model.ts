@@ -9,7 +9,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openDb, outboxEntries, recordStates, saveRegistration, setVisitOutcome, type PuchaDb } from '../../src/client/db/index.ts';
 import { SyncEngine, type FetchLike } from '../../src/client/sync/index.ts';
 import type { ListingEntry, VisitStatus } from '../../src/domain/index.ts';
-import { district, draftFor, idFactory, listingEntry } from './fixtures.ts';
+import { district, draftFor, idFactory, listingEntry, TEST_KEY } from './fixtures.ts';
 import { FakeServer, ManualTimers } from './fake-server.ts';
 import { LIVE_BASE, type LiveServer } from './live-server.ts';
 
@@ -139,7 +139,7 @@ export class World {
   }
 
   private open(): Promise<PuchaDb> {
-    return openDb(this.name, { indexedDB: this.idb, IDBKeyRange, now: this.now, newId: idFactory(this.tag) });
+    return openDb(this.name, { indexedDB: this.idb, IDBKeyRange, dataKey: TEST_KEY, now: this.now, newId: idFactory(this.tag) });
   }
 
   private newEngine(): SyncEngine {

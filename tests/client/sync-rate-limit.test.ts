@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { listingOfDistrict, openDb, outboxStats, saveRegistration, syncLog, type PuchaDb } from '../../src/client/db/index.ts';
 import { SyncEngine } from '../../src/client/sync/index.ts';
-import { draftFor, fakeClock, idFactory } from './fixtures.ts';
+import { draftFor, fakeClock, idFactory, TEST_KEY } from './fixtures.ts';
 import { ManualTimers } from './fake-server.ts';
 import { LIVE_BASE, LiveServer } from './live-server.ts';
 
@@ -30,7 +30,7 @@ async function saveNext(db: PuchaDb, taken: Set<string>): Promise<string> {
 
 describe('per-device push limit against the real server', () => {
   it('[RT1][PU7] 429 rate_limited: nothing leaves the outbox, the retry waits Retry-After, then everything arrives once', async () => {
-    const db = await openDb('rate-limit-phone', { indexedDB: new IDBFactory(), IDBKeyRange, now: clock.now, newId: idFactory('rl') });
+    const db = await openDb('rate-limit-phone', { indexedDB: new IDBFactory(), IDBKeyRange, dataKey: TEST_KEY, now: clock.now, newId: idFactory('rl') });
     const timers = new ManualTimers();
     const engine = new SyncEngine({ db, fetch: server.fetch, now: clock.now, baseUrl: LIVE_BASE, setTimer: timers.setTimer, random: () => 0.5 });
     await engine.start();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { getMeta, listingOfDistrict, openDb, outboxStats, registrationByListingId, setVisitOutcome, type PuchaDb } from '../../src/client/db/index.ts';
 import { SyncEngine } from '../../src/client/sync/index.ts';
-import { fakeClock, idFactory } from './fixtures.ts';
+import { fakeClock, idFactory, TEST_KEY } from './fixtures.ts';
 import { ManualTimers } from './fake-server.ts';
 import { LIVE_BASE, LiveServer } from './live-server.ts';
 
@@ -20,7 +20,7 @@ afterAll(async () => {
 
 async function signedInPhone(name: string): Promise<{ db: PuchaDb; engine: SyncEngine }> {
   const clock = fakeClock(Date.now());
-  const db = await openDb(name, { indexedDB: new IDBFactory(), IDBKeyRange, now: clock.now, newId: idFactory(name) });
+  const db = await openDb(name, { indexedDB: new IDBFactory(), IDBKeyRange, dataKey: TEST_KEY, now: clock.now, newId: idFactory(name) });
   const engine = new SyncEngine({ db, fetch: server.fetch, now: clock.now, baseUrl: LIVE_BASE, setTimer: new ManualTimers().setTimer, random: () => 0.5 });
   await engine.start();
   const r = await engine.signIn('demo-enumerator', 'pucha-demo');

@@ -8,7 +8,7 @@ import { listingOfDistrict, openDb, outboxStats, recordState, registrationByList
 import { SyncEngine } from '../../src/client/sync/index.ts';
 import { openSqliteStore } from '../../src/server/index.ts';
 import { runCli } from '../../src/server/cli-commands.ts';
-import { draftFor, fakeClock, idFactory } from './fixtures.ts';
+import { draftFor, fakeClock, idFactory, TEST_KEY } from './fixtures.ts';
 import { ManualTimers } from './fake-server.ts';
 import { LIVE_BASE, LiveServer } from './live-server.ts';
 
@@ -31,7 +31,7 @@ interface Phone {
 let n = 0;
 async function phone(username: string): Promise<Phone> {
   const clock = fakeClock(Date.now());
-  const db = await openDb(`turnover-${++n}`, { indexedDB: new IDBFactory(), IDBKeyRange, now: clock.now, newId: idFactory('to') });
+  const db = await openDb(`turnover-${++n}`, { indexedDB: new IDBFactory(), IDBKeyRange, dataKey: TEST_KEY, now: clock.now, newId: idFactory('to') });
   const engine = new SyncEngine({ db, fetch: server.fetch, now: clock.now, baseUrl: LIVE_BASE, setTimer: new ManualTimers().setTimer, random: () => 0.5 });
   await engine.start();
   const r = await engine.signIn(username, 'pucha-demo');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { browserAvailable, signIn, startServer, tempDir, type ServerHandle } from './harness.ts';
+import { browserAvailable, signIn, startServer, tempDir, unlock, type ServerHandle } from './harness.ts';
 import { killMarked, launchChromium, markedPids, type ChromiumProcess } from './crash-save/chromium-process.ts';
 import { choose, field, fillHouseholdItems, idOf, pickPendingHousehold, type PersonAnswers } from './household-steps.ts';
 
@@ -63,6 +63,7 @@ describe.runIf(browserAvailable())('drafts: the tab killed while typing', () => 
     proc = await launchChromium(profile, mark);
     page = proc.page;
     await page.goto(url);
+    await unlock(page);
     await page.getByTestId('draft-restored').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('draft-restored').innerText()).toMatch(/已恢复上次未保存的输入/);
     const values = async (...ids: (string | number)[][]) => Promise.all(ids.map((p) => field(page, ...p).inputValue()));

@@ -234,9 +234,44 @@ export async function apiGet(baseUrl: string, token: string, path: string): Prom
   return r.json();
 }
 
-/** Signs in through the UI. */
+/** The app PIN the e2e suite chooses after every sign-in. */
+export const E2E_PIN = '482916';
+
+/** Signs in through the UI, then chooses the app PIN as the app asks right after a sign-in. */
 export async function signIn(page: Page, username: string): Promise<void> {
   await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(DEMO_PASSWORD);
+  await page.getByLabel(/^(密码|Password)$/).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
+  await page.locator('#pin-new').waitFor({ timeout: 30_000 });
+  await page.locator('#pin-new').fill(E2E_PIN);
+  await page.locator('#pin-again').fill(E2E_PIN);
+  await page.getByRole('button', { name: /^(设置 PIN|Set PIN)$/ }).click();
+  await page.locator('#pin-new').waitFor({ state: 'detached', timeout: 30_000 });
+}
+
+/** After a reload (or a restart) the store is locked: enters the PIN. */
+export async function unlock(page: Page): Promise<void> {
+  await page.locator('#pin-unlock').waitFor({ timeout: 30_000 });
+  await page.locator('#pin-unlock').fill(E2E_PIN);
+  await page.getByRole('button', { name: /^(解锁|Unlock)$/ }).click();
+  await page.locator('[data-testid="unlock"]').waitFor({ state: 'detached', timeout: 30_000 });
+}
+
+interface PulledChange {
+  entity: string;
+  id: string;
+  data?: Record<string, unknown>;
+}
+/** Everything the server holds in `username`'s scope (the phone's rows are encrypted: tests read the server). */
+export async function serverScope(baseUrl: string, username: string): Promise<PulledChange[]> {
+  const token = await apiLogin(baseUrl, username);
+  const out: PulledChange[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 1000; i++) {
+    const body = (await apiGet(baseUrl, token, `/sync/pull${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`)) as { changes: PulledChange[]; cursor: string; more: boolean };
+    out.push(...body.changes);
+    cursor = body.cursor;
+    if (!body.more) break;
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
 // so the e2e suite reads like the enumerator's work at the door.
 import type { Page } from 'playwright-core';
 import { makeCitizenId } from '../../src/domain/index.ts';
+import { serverScope } from './harness.ts';
 
 const f = (page: Page, ...path: (string | number)[]) => page.locator(`#${['f', ...path].join('-')}`);
 
@@ -63,27 +64,15 @@ export async function fillPerson(page: Page, i: number, p: PersonAnswers, citize
 export const field = f;
 
 /**
- * A short-form, ordinary, unvisited household of the phone's listing (read from its IndexedDB)
- * whose listed counts, if any, fit a 3-person household with no births, deaths or overseas persons.
+ * A short-form, ordinary, unvisited household of the user's listing whose listed counts, if any,
+ * fit a 3-person household with no births, deaths or overseas persons. Read from the server: the
+ * phone's rows are encrypted at rest, and at this point the phone holds exactly the server's listing.
  */
-export async function pickPendingHousehold(page: Page): Promise<string> {
-  return page.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open('pucha');
-        open.onerror = () => reject(new Error('cannot open pucha'));
-        open.onsuccess = () => {
-          const req = open.result.transaction('listing').objectStore('listing').getAll();
-          req.onsuccess = () => {
-            type Row = { id: string; kind: string; longForm: boolean; selfEnumeration: boolean; householdNo: string; visit: { status: string }; expected?: Record<string, number> };
-            const rows = req.result as Row[];
-            const agrees = (e: Row['expected']) => !e || (e.residents === 3 && e.hukouHereAbsent === 0 && e.births === 0 && e.deaths === 0 && e.overseas === 0);
-            const hit = rows.find((r) => r.kind === 'ordinary' && !r.longForm && !r.selfEnumeration && r.householdNo !== '999' && r.visit.status === 'pending' && agrees(r.expected));
-            open.result.close();
-            if (hit) resolve(hit.id);
-            else reject(new Error('no pending short-form household in the listing'));
-          };
-        };
-      }),
-  );
+export async function pickPendingHousehold(page: Page, username = 'demo-enumerator'): Promise<string> {
+  type Row = { id: string; kind: string; longForm: boolean; selfEnumeration: boolean; householdNo: string; visit: { status: string }; expected?: Record<string, number> };
+  const rows = (await serverScope(new URL(page.url()).origin, username)).filter((c) => c.entity === 'listing' && c.data).map((c) => c.data as unknown as Row);
+  const agrees = (e: Row['expected']) => !e || (e.residents === 3 && e.hukouHereAbsent === 0 && e.births === 0 && e.deaths === 0 && e.overseas === 0);
+  const hit = rows.find((r) => r.kind === 'ordinary' && !r.longForm && !r.selfEnumeration && r.householdNo !== '999' && r.visit.status === 'pending' && agrees(r.expected));
+  if (!hit) throw new Error('no pending short-form household in the listing');
+  return hit.id;
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, signIn, startServer, tempDir, type BrowserHandle, type ServerHandle } from './harness.ts';
+import { browserAvailable, launchBrowser, serverScope, signIn, startServer, tempDir, type BrowserHandle, type ServerHandle } from './harness.ts';
 import { field, idOf, pickPendingHousehold, type PersonAnswers } from './household-steps.ts';
 import { Thumb } from './thumb.ts';
 
@@ -111,18 +111,12 @@ describe.runIf(browserAvailable())('fewer taps: a 3-person household at 360 x 74
     await expect.poll(() => status.innerText(), { timeout: 10_000 }).toMatch(/已完成登记|还不能完成/);
     expect(await status.innerText(), await page.locator('#f-findings').innerText()).toMatch(/已完成登记/);
 
-    // What was stored is what an enumerator would have chosen one by one.
-    const stored = await page.evaluate(
-      (id) =>
-        new Promise<{ persons: Record<string, unknown>[] } | undefined>((resolve) => {
-          const open = indexedDB.open('pucha');
-          open.onsuccess = () => {
-            const req = open.result.transaction('registrations').objectStore('registrations').index('listingId').get(id);
-            req.onsuccess = () => (open.result.close(), resolve(req.result as { persons: Record<string, unknown>[] } | undefined));
-          };
-        }),
-      listingId,
-    );
+    // What was stored is what an enumerator would have chosen one by one (read on the server once
+    // synced: the phone's rows are encrypted at rest).
+    type Stored = { listingId: string; persons: Record<string, unknown>[] };
+    const storedOnServer = async () => (await serverScope(server.url, 'demo-enumerator')).map((c) => c.data as Stored | undefined).find((d) => d?.listingId === listingId && Array.isArray(d.persons));
+    await expect.poll(async () => (await storedOnServer()) !== undefined, { timeout: 30_000 }).toBe(true);
+    const stored = await storedOnServer();
     expect(stored?.persons.map((p) => [p.relationship, p.sex, p.birth, p.ethnicity, p.residence, p.hukou, p.leftHukouDuration, p.education, p.literate])).toEqual([
       [0, 1, '1970-05', '01', { code: 1 }, { code: 1 }, 1, 5, 1],
       [1, 2, '1972-03', '01', { code: 1 }, { code: 1 }, 1, 4, 1],

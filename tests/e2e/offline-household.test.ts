@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { apiGet, apiLogin, browserAvailable, launchBrowser, signIn, startServer, tempDir, waitForServiceWorker, type BrowserHandle, type ServerHandle } from './harness.ts';
+import { apiGet, apiLogin, browserAvailable, launchBrowser, signIn, startServer, unlock, tempDir, waitForServiceWorker, type BrowserHandle, type ServerHandle } from './harness.ts';
 import { districtCounts, SupervisionStatusSchema, type SupervisionStatus } from '../../src/client/ui/supervisor/supervision-api.ts';
 import { doneOf } from '../../src/client/ui/progress.ts';
 import { field, fillHouseholdItems, fillPerson, idOf, type, wrongCheck, type PersonAnswers } from './household-steps.ts';
@@ -48,6 +48,7 @@ describe.runIf(browserAvailable())('offline registration and review', () => {
     await server.stop();
     await context.setOffline(true);
     await page.reload();
+    await unlock(page);
     await page.getByTestId('district-link').first().click();
     await page.getByLabel('按走访结果筛选').selectOption('pending');
     await page.getByTestId('hh-row').first().locator('.hh-open').click();
@@ -92,6 +93,7 @@ describe.runIf(browserAvailable())('offline registration and review', () => {
 
     // Reload while still offline: the completed household is still there.
     await page.reload();
+    await unlock(page);
     await field(page, 'persons', 2, 'name').waitFor({ state: 'attached' }); // later cards start collapsed
     expect(await field(page, 'persons', 2, 'name').inputValue()).toBe(CHILD.name);
     expect(await page.locator('#f-persons-0-citizenId').inputValue()).toBe(idOf(HEAD));

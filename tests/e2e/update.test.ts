@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ROOT, browserAvailable, launchBrowser, signIn, startAppServer, tempDir, waitForServiceWorker, type AppServerHandle, type BrowserHandle } from './harness.ts';
+import { ROOT, browserAvailable, launchBrowser, signIn, startAppServer, tempDir, waitForServiceWorker, unlock, type AppServerHandle, type BrowserHandle } from './harness.ts';
 import { field } from './household-steps.ts';
 
 const OUT = join(ROOT, '.tmp/e2e-update');
@@ -135,6 +135,7 @@ describe.runIf(browserAvailable())('service worker update with two real builds',
     const assetsB = recordAssets(b);
     for (const p of [b, c]) {
       await p.goto(server.url);
+      await unlock(p); // a new tab opens on the lock screen: the key lives in each page only
       await p.getByTestId('district-link').first().waitFor();
       await waitForServiceWorker(p);
       expect(await buildOf(p)).toBe('e2e-v1');
@@ -163,6 +164,7 @@ describe.runIf(browserAvailable())('service worker update with two real builds',
     await a.getByRole('button', { name: '保存', exact: true }).click();
     await expect.poll(() => update.isDisabled(), { timeout: 10_000 }).toBe(false);
     await reloadsAfter(a, 'tab A after 更新', () => update.click());
+    await unlock(a);
     await waitForServiceWorker(a);
     expect(await buildOf(a)).toBe('e2e-v2');
     expect(await a.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null)).toBeNull();
@@ -183,6 +185,7 @@ describe.runIf(browserAvailable())('service worker update with two real builds',
     const bannerB = b.getByTestId('update-banner');
     await bannerB.waitFor();
     await reloadsAfter(b, 'tab B after 更新', () => bannerB.getByRole('button', { name: '更新' }).click());
+    await unlock(b);
     await b.getByTestId('district-link').or(field(b, 'persons', 0, 'name')).first().waitFor();
     expect(await buildOf(b)).toBe('e2e-v2');
 
@@ -192,6 +195,7 @@ describe.runIf(browserAvailable())('service worker update with two real builds',
     await reloadsAfter(c, 'tab C after its chunk failed', async () => {
       await c.evaluate((id) => (window.location.hash = `#/h/${encodeURIComponent(id)}`), listingId);
     });
+    await unlock(c);
     await field(c, 'persons', 0, 'name').waitFor({ timeout: 30_000 });
     expect(await buildOf(c)).toBe('e2e-v2');
     expect(await c.evaluate(() => sessionStorage.getItem('pucha.chunkReloadAt'))).toMatch(/^\d+$/);
@@ -220,6 +224,7 @@ describe.runIf(browserAvailable())('service worker update with two real builds',
     const { context } = phone;
     const page = await context.newPage();
     await page.goto(`${server.url}/#/sync`);
+    await unlock(page);
     await page.getByTestId('sync-now').waitFor();
     // Another tab of the same origin (a newer app version) opens the database at a higher version.
     const other = await context.newPage();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorBodySchema, LoginResponseSchema } from '../../src/domain/index.ts';
+import { DeviceKeyResponseSchema, ErrorBodySchema, LoginResponseSchema } from '../../src/domain/index.ts';
+import { buildApp } from '../../src/server/app.ts';
 import { D1, D2, D3, householdMutation, registration } from './fixtures.ts';
 import { expectErrorShape, harness, PASSWORD, type Harness } from './harness.ts';
 
@@ -120,5 +121,35 @@ describe('auth', () => {
     // enum2 sees only its own devices: none besides this one.
     expect((await loginAs('enum2', 'phone-enum2')).otherDevices).toEqual([]);
     expect((await loginAs('enum2', 'phone-enum2-b')).otherDevices?.map((d) => d.deviceId)).toEqual(['phone-enum2']);
+  });
+  it('[AU9] the device key: the same for one user on one device (every login, the token route, a restarted server), different per device and per user, never for a bad token', async () => {
+    h = await harness();
+    const device = randomUUID();
+    const as = async (username: string, deviceId: string) => {
+      const r = await h.req({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: PASSWORD, deviceId } });
+      expect(r.status).toBe(200);
+      return LoginResponseSchema.parse(r.json());
+    };
+    const first = await as('enum', device);
+    expect(first.deviceKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const again = await as('enum', device);
+    expect(again.deviceKey).toBe(first.deviceKey);
+    expect((await as('enum', randomUUID())).deviceKey).not.toBe(first.deviceKey);
+    expect((await as('sup', device)).deviceKey).not.toBe(first.deviceKey);
+    const viaToken = await h.req({ method: 'GET', url: '/api/v1/auth/device-key', headers: { authorization: `Bearer ${first.token}` } });
+    expect(viaToken.status).toBe(200);
+    expect(DeviceKeyResponseSchema.parse(viaToken.json())).toEqual({ deviceKey: first.deviceKey });
+    const bad = await h.req({ method: 'GET', url: '/api/v1/auth/device-key', headers: { authorization: 'Bearer nope' } });
+    expect(bad.status).toBe(401);
+    expectErrorShape(bad.json(), 'unauthorized');
+    expect(bad.body).not.toContain(first.deviceKey ?? 'x');
+    // Derived from a secret the store keeps: another server on the same store gives the same key.
+    const other = await buildApp({ store: h.store, now: () => h.clock.now });
+    try {
+      const r = await other.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'enum', password: PASSWORD, deviceId: device } });
+      expect(LoginResponseSchema.parse(r.json()).deviceKey).toBe(first.deviceKey);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -4,6 +4,8 @@
 // so an installed app never loses its queue when it updates.
 import { Dexie, type Table } from 'dexie';
 import type { District, ListingEntry, RegistrationDraft, ReviewQuery } from '../../domain/index.ts';
+import { encryptionMiddleware } from './encryption.ts';
+import { Vault, VaultRecordSchema } from './vault.ts';
 import { recordKey, type DraftRow, type MetaRow, type NewOutboxRow, type OutboxRow, type RecordStateRow, type SyncLogRow } from './rows.ts';
 
 /** Version 1 (the first shipped schema). Kept verbatim: upgrades start from it. */
@@ -37,6 +39,11 @@ export interface DbOptions {
   /** For tests: an IndexedDB implementation (fake-indexeddb) and its key range. */
   indexedDB?: IDBFactory;
   IDBKeyRange?: typeof IDBKeyRange;
+  /**
+   * Tests and benches: open the store already unlocked with this data key (from
+   * `generateDataKey()`). The app never passes one: it unlocks with the PIN or the device key.
+   */
+  dataKey?: CryptoKey;
 }
 
 export class PuchaDb extends Dexie {
@@ -51,6 +58,8 @@ export class PuchaDb extends Dexie {
   drafts!: Table<DraftRow, string>;
   readonly now: () => number;
   readonly newId: () => string;
+  /** The data key's state; every row with personal data is encrypted with it (encryption.ts). */
+  readonly vault: Vault;
 
   constructor(name: string, options: DbOptions = {}) {
     super(name, {
@@ -61,6 +70,8 @@ export class PuchaDb extends Dexie {
     });
     this.now = options.now ?? (() => Date.now());
     this.newId = options.newId ?? (() => crypto.randomUUID());
+    this.vault = new Vault(options.dataKey);
+    this.use(encryptionMiddleware(this.vault));
     defineVersion1(this);
     this.version(2)
       .stores(SCHEMA_V2)
@@ -90,14 +101,13 @@ export class PuchaDb extends Dexie {
           });
         });
         await meta.put({ key: 'deviceSeq', value: deviceSeq });
-        await tx
-          .table<RegistrationDraft, string>('registrations')
-          .each((reg) => {
-            const key = recordKey('household', reg.id);
-            const queued = states.get(key);
-            if (queued) queued.version = reg.version;
-            else states.set(key, { key, entity: 'household', entityId: reg.id, state: 'synced', version: reg.version, serverVersion: reg.version, updatedAt: at });
-          });
+        // toArray, not each(): value cursors cannot read encrypted rows (encryption.ts).
+        for (const reg of await tx.table<RegistrationDraft, string>('registrations').toArray()) {
+          const key = recordKey('household', reg.id);
+          const queued = states.get(key);
+          if (queued) queued.version = reg.version;
+          else states.set(key, { key, entity: 'household', entityId: reg.id, state: 'synced', version: reg.version, serverVersion: reg.version, updatedAt: at });
+        }
         await tx.table<RecordStateRow, string>('recordState').bulkPut([...states.values()]);
       });
     // Additive: no data moves.
@@ -114,5 +124,13 @@ export function defineVersion1(db: Dexie): void {
 export async function openDb(name = 'pucha', options: DbOptions = {}): Promise<PuchaDb> {
   const db = new PuchaDb(name, options);
   await db.open();
+  await loadVault(db);
   return db;
+}
+
+/** Reads the vault record (wrapped keys only) into `db.vault`; a damaged record reads as none. */
+export async function loadVault(db: PuchaDb): Promise<void> {
+  const row = await db.meta.get('vault');
+  const parsed = VaultRecordSchema.safeParse(row?.value);
+  db.vault.loaded(parsed.success ? parsed.data : undefined);
 }

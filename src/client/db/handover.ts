@@ -11,6 +11,8 @@ import type { PuchaDb } from './database.ts';
 import { getMeta, setMeta, storeSession } from './meta.ts';
 import type { MetaKey, Session } from './rows.ts';
 import { isQuotaError } from './write.ts';
+import { sealExistingRows } from './lock.ts';
+import type { PreparedVault } from './vault.ts';
 
 export interface Owner {
   userId: string;
@@ -26,7 +28,11 @@ export type HandoverRefusal = {
   owner: string | undefined;
 };
 export type Handover = { ok: true; wiped: boolean } | HandoverRefusal;
-export type Claim = Handover | { ok: false; reason: 'storageFull'; message: string };
+export type Claim =
+  | Handover
+  | { ok: false; reason: 'storageFull'; message: string }
+  /** The phone's records are locked with a key this sign-in cannot open (see claimPhone). */
+  | { ok: false; reason: 'vaultKey' };
 
 /** Everything that belongs to the user rather than to the device. */
 const PERSONAL_META: readonly MetaKey[] = ['session', 'pullCursor', 'lastSyncAt', 'dataLoss'];
@@ -39,6 +45,9 @@ const PERSONAL_META: readonly MetaKey[] = ['session', 'pullCursor', 'lastSyncAt'
 export async function phoneOwner(db: PuchaDb): Promise<Owner | undefined> {
   const owner = await getMeta(db, 'owner');
   if (owner) return owner;
+  // The session row is encrypted: while the store is locked it cannot tell, and the phone has
+  // had an owner mark since before encryption existed.
+  if (db.vault.state() === 'locked') return undefined;
   const session = await getMeta(db, 'session');
   return session ? { userId: session.user.id, username: session.user.username } : undefined;
 }
@@ -65,13 +74,26 @@ export async function mayHandOver(db: PuchaDb, username: string): Promise<Handov
  * the login request is seen here, and nothing is half-removed. The database is opened with
  * `chromeTransactionDurability: 'strict'`, like every named operation.
  */
-export async function claimPhone(db: PuchaDb, session: Session): Promise<Claim> {
+export async function claimPhone(db: PuchaDb, session: Session, deviceKey?: string): Promise<Claim> {
   const user = session.user;
+  // The data key first (WebCrypto cannot run inside the transaction below without keeping it
+  // alive): the phone's own key, opened with the device key when the store is locked (a
+  // forgotten PIN), or a new one for a phone with no vault yet or with another user's records.
+  const vault = db.vault;
+  const previous = vault.current();
+  let prepared: PreparedVault | undefined;
+  if (previous && previous.userId === user.id) {
+    if (vault.state() === 'locked' && !(deviceKey && (await vault.unlockWithDeviceKey(deviceKey)))) return { ok: false, reason: 'vaultKey' };
+  } else {
+    prepared = await vault.prepare(user.id, deviceKey, new Date(db.now()));
+  }
+  const restore = prepared ? vault.install(prepared) : undefined;
+  let result: Claim;
   try {
-    return await db.transaction(
+    result = await db.transaction(
       'rw',
       [db.meta, db.outbox, db.districts, db.listing, db.registrations, db.queries, db.recordState, db.syncLog, db.drafts],
-      async (): Promise<Handover> => {
+      async (): Promise<Claim> => {
         const owner = await phoneOwner(db);
         const queued = await db.outbox.count();
         // No stored user (an older version signed out or got a 401, which forgot the session):
@@ -84,19 +106,34 @@ export async function claimPhone(db: PuchaDb, session: Session): Promise<Claim> 
           if (queued > 0) return refusal(queued, owner?.username);
           // Drafts (unsaved input, never queued) hold respondents' answers too: they go with the records.
           await Promise.all([db.districts.clear(), db.listing.clear(), db.registrations.clear(), db.queries.clear(), db.recordState.clear(), db.syncLog.clear(), db.drafts.clear()]);
-          await db.meta.bulkDelete([...PERSONAL_META]);
+          await db.meta.bulkDelete([...PERSONAL_META, 'pinAttempts']);
           wiped = true;
+        } else if (prepared && previous) {
+          // Records of this user sealed under another user's vault: a new key could not read them.
+          return { ok: false, reason: 'vaultKey' };
         }
+        if (prepared) await setMeta(db, 'vault', prepared.record);
         await setMeta(db, 'owner', { userId: user.id, username: user.username });
         await storeSession(db, session);
         return { ok: true, wiped };
       },
     );
   } catch (e) {
+    restore?.();
     // Reliability finding 7: a full disk aborts the transaction; nothing was stored or removed.
     if (isQuotaError(e)) return { ok: false, reason: 'storageFull', message: e instanceof Error ? e.message : 'storage full' };
     throw e;
   }
+  if (!result.ok) {
+    restore?.();
+    return result;
+  }
+  if (prepared) {
+    vault.commit(prepared);
+    // Rows written in clear by a version without encryption (a kept queue, kept records).
+    if (!result.wiped) await sealExistingRows(db);
+  }
+  return result;
 }
 
 function refusal(queued: number, owner: string | undefined): HandoverRefusal {

@@ -62,6 +62,11 @@ export async function getSession(db: PuchaDb): Promise<Session | undefined> {
   return getMeta(db, 'session');
 }
 
+/** Whether a session is stored, readable while the store is locked (the row itself is encrypted). */
+export async function hasSession(db: PuchaDb): Promise<boolean> {
+  return (await db.meta.where('key').equals('session').count()) > 0;
+}
+
 /** Sign-out forgets the token only: the queue and the records stay on the phone. */
 export async function clearSession(db: PuchaDb): Promise<void> {
   await deleteMeta(db, 'session');

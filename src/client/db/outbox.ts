@@ -39,13 +39,21 @@ export async function outboxBatch(db: PuchaDb, afterSeq: number, limit: number):
  * the outbox order (both are given out in the enqueue transaction), so they are the newest rows.
  */
 export async function queuedAbove(db: PuchaDb, deviceSeq: number): Promise<number> {
+  // Pages from the newest down, not a cursor: rows are encrypted, and value cursors cannot
+  // decrypt (encryption.ts). Usually the first page already reaches the server's number.
+  const PAGE = 200;
   let n = 0;
-  await db.outbox
-    .orderBy('seq')
-    .reverse()
-    .until((r) => r.deviceSeq <= deviceSeq)
-    .each(() => void n++);
-  return n;
+  let below = Infinity;
+  for (;;) {
+    const rows = await db.outbox.where('seq').below(below).reverse().limit(PAGE).toArray();
+    for (const r of rows) {
+      if (r.deviceSeq <= deviceSeq) return n;
+      n++;
+    }
+    const last = rows[rows.length - 1];
+    if (rows.length < PAGE || !last) return n;
+    below = last.seq;
+  }
 }
 
 export interface AckSummary {

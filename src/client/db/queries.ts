@@ -121,7 +121,7 @@ export async function queriesWithHouseholds(db: PuchaDb): Promise<QueryWithHouse
   const regs = new Map(parseRegistrations((await db.registrations.bulkGet(ids)).filter((r) => r !== undefined)).map((r) => [r.id, r]));
   const byNo = qs.filter((q) => !regs.has(q.householdId) && q.householdNo !== undefined).map((q) => [q.districtCode, q.householdNo ?? ''] as [string, string]);
   const listingIds = [...new Set([...ids, ...[...regs.values()].map((r) => r.listingId)])];
-  const [direct, numbered] = await Promise.all([db.listing.bulkGet(listingIds), byNo.length ? db.listing.where('[districtCode+householdNo]').anyOf(byNo).toArray() : Promise.resolve([])]);
+  const [direct, numbered] = await Promise.all([db.listing.bulkGet(listingIds), byNo.length ? listingByNumbers(db, byNo) : Promise.resolve([])]);
   const entries = parseAll(ListingEntrySchema, [...direct.filter((e) => e !== undefined), ...numbered]);
   const byId = new Map(entries.map((e) => [e.id, e]));
   const byDistrictNo = new Map(entries.map((e) => [`${e.districtCode}/${e.householdNo}`, e]));
@@ -136,6 +136,12 @@ export async function queriesWithHouseholds(db: PuchaDb): Promise<QueryWithHouse
       listingId: entry?.id,
     };
   });
+}
+
+/** anyOf() reads through a value cursor, which cannot decrypt: keys first, then the rows. */
+async function listingByNumbers(db: PuchaDb, byNo: [string, string][]): Promise<unknown[]> {
+  const keys = await db.listing.where('[districtCode+householdNo]').anyOf(byNo).primaryKeys();
+  return (await db.listing.bulkGet(keys)).filter((e) => e !== undefined);
 }
 
 export interface OutboxStats {

@@ -3,6 +3,7 @@
 // back from IndexedDB is parsed with one of these, because an old app version or a bug may have
 // written it.
 import { z } from 'zod';
+import { VaultRecordSchema } from './vault.ts';
 import { ApiErrorSchema, IdSchema, TimestampSchema, UserSchema, MUTATION_ENTITIES } from '../../domain/index.ts';
 
 export const EntitySchema = z.enum(MUTATION_ENTITIES);
@@ -96,6 +97,12 @@ export const META = {
   dataLoss: DataLossSchema,
   /** Fallback sync lock where Web Locks are missing: owner and expiry (ms since epoch). */
   syncLease: z.strictObject({ owner: z.string(), expiresAt: z.number() }),
+  /** The wrapped data key (vault.ts); in clear: it holds no key the files alone can open. */
+  vault: VaultRecordSchema,
+  /** Wrong PINs in a row and when the next try is allowed (ms since epoch): survives a reload. */
+  pinAttempts: z.strictObject({ failures: z.number().int().min(0), notBefore: z.number() }),
+  /** Minutes of inactivity before the app locks (the user's setting; default in lock.ts). */
+  lockAfterMinutes: z.number().int().min(1).max(60),
 } as const;
 export type MetaKey = keyof typeof META;
 export type MetaValue<K extends MetaKey> = z.infer<(typeof META)[K]>;

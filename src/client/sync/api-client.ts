@@ -2,11 +2,13 @@
 // before use, and every failure becomes a value: `network` (no answer at all), `http` (a non-2xx
 // answer, with its error body and Retry-After) or `invalid_response` (a 2xx we cannot trust).
 import {
+  DeviceKeyResponseSchema,
   ErrorBodySchema,
   LoginResponseSchema,
   PullResponseSchema,
   PushResponseSchema,
   type ApiError,
+  type DeviceKeyResponse,
   type LoginResponse,
   type PullResponse,
   type PushRequest,
@@ -55,6 +57,11 @@ export class ApiClient {
 
   login(body: { username: string; password: string; deviceId: string }): Promise<ApiResult<LoginResponse>> {
     return this.call('POST', '/auth/login', undefined, body, LoginResponseSchema);
+  }
+
+  /** The device key for the token's user and device (a phone upgraded to an encrypted store). */
+  deviceKey(token: string): Promise<ApiResult<DeviceKeyResponse>> {
+    return this.call('GET', '/auth/device-key', token, undefined, DeviceKeyResponseSchema);
   }
 
   push(token: string, body: PushRequest): Promise<ApiResult<PushResponse>> {

@@ -24,6 +24,7 @@ import { describe, failureData, isRetryableStatus, isServerBusy, toMutation, typ
 import { backoffDelay } from './backoff.ts';
 import { leaseLock, webLock, type LockManagerLike, type SyncLock } from './sync-lock.ts';
 import { claimPhone, mayHandOver, type HandoverRefusal } from '../db/handover.ts';
+import { addDeviceKey } from '../db/lock.ts';
 
 export * from './sync-state.ts';
 
@@ -189,11 +190,15 @@ export class SyncEngine {
       const reason = res.kind === 'network' ? 'network' : res.kind === 'http' && res.status === 401 ? 'badCredentials' : res.kind === 'http' && res.status === 429 ? 'rateLimited' : 'server';
       return { ok: false, reason, message: describe(res).message };
     }
-    const { otherDevices, ...session } = res.value;
+    const { otherDevices, deviceKey, ...session } = res.value;
     // Checked again with the session write: a save could have raced the network call.
-    const claimed = await claimPhone(this.db, session);
+    const claimed = await claimPhone(this.db, session, deviceKey);
     if (!claimed.ok) {
       if (claimed.reason === 'storageFull') return { ok: false, reason: 'storageFull', message: claimed.message };
+      if (claimed.reason === 'vaultKey') {
+        await this.api.logout(session.token);
+        return { ok: false, reason: 'vaultKey', message: 'the records on this phone are locked with a key this sign-in cannot open' };
+      }
       // The server issued a token the phone will not use: give it back (best effort).
       await this.api.logout(session.token);
       return this.refused(claimed);
@@ -233,6 +238,8 @@ export class SyncEngine {
 
   private async cycle(): Promise<CycleOutcome> {
     if (this.stopped) return { kind: 'stopped' };
+    // Locked (a restart before the PIN): the token and the queue cannot be read; the unlock starts the engine.
+    if (this.db.vault.state() === 'locked') return { kind: 'stopped' };
     const session = await getSession(this.db);
     if (!session) {
       await this.refresh({ status: 'signedOut', user: undefined });
@@ -252,6 +259,12 @@ export class SyncEngine {
 
   private async runLocked(token: string, renew: () => Promise<boolean>): Promise<CycleOutcome> {
     const { deviceId } = await ensureDevice(this.db);
+    // A store encrypted before its device key was known (upgraded offline): until that wrap
+    // exists, only the PIN opens it, so it is made at the first chance.
+    if (this.db.vault.needsWrap() === 'device') {
+      const key = await this.api.deviceKey(token);
+      if (key.ok) await addDeviceKey(this.db, key.value.deviceKey);
+    }
     const pushed = await this.pushAll(token, deviceId, renew);
     if (!('applied' in pushed)) return pushed;
     // PL1: pull from the stored cursor until the server says there is no more.
@@ -525,7 +538,8 @@ export class SyncEngine {
     const db = this.db;
     const read = await db.transaction('r', [db.outbox, db.recordState, db.meta], async () => ({
       queued: await db.outbox.count(),
-      oldest: (await db.outbox.orderBy('seq').first())?.createdAt,
+      // The row is encrypted: while the app is locked, the count is all there is to show.
+      oldest: db.vault.state() === 'locked' ? undefined : (await db.outbox.orderBy('seq').first())?.createdAt,
       conflicts: await db.recordState.where('state').equals('conflict').count(),
       rejected: await db.recordState.where('state').equals('rejected').count(),
       lastSuccessAt: (await getMeta(db, 'lastSyncAt')) ?? undefined,

@@ -62,7 +62,7 @@ export type CycleOutcome =
 
 export type SignInResult =
   | { ok: true; user: User }
-  | { ok: false; reason: 'badCredentials' | 'rateLimited' | 'network' | 'server' | 'storageFull' | 'otherUserQueued'; message: string };
+  | { ok: false; reason: 'badCredentials' | 'rateLimited' | 'network' | 'server' | 'storageFull' | 'otherUserQueued' | 'vaultKey'; message: string };
 
 /** RT1: network errors, 408, 429 and 5xx are retried with backoff; other 4xx wait for a trigger. */
 export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;

@@ -1,9 +1,10 @@
 // The app shell: sign-in gate, header with the always-visible sync badge, navigation, routes,
 // the update banner and the install hint. Everything concrete arrives through AppServices.
-import { Suspense, lazy, useState } from 'react';
+import { Suspense, lazy, useState, type ReactNode } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from '../i18n/index.ts';
-import { getSession } from '../db/meta.ts';
+import { getSession, hasSession } from '../db/meta.ts';
+import { LockOverlay, SetPinScreen, UnlockScreen, useIdleLock, useVaultView } from './lock/LockScreens.tsx';
 import type { Session } from '../db/rows.ts';
 import type { Role } from '../../domain/index.ts';
 import { useServices } from './services.ts';
@@ -26,18 +27,80 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 // Supervisors only: kept out of the enumerator's start-up bundle.
 const SupervisorScreen = lazy(() => import('./supervisor/SupervisorScreen.tsx').then((m) => ({ default: m.SupervisorScreen })));
 
-export function App(props: { update?: UpdateState; initialSession?: Session | null }) {
+export function App(props: { update?: UpdateState; initialSession?: Session | null | undefined }) {
+  const { db } = useServices();
+  const vault = useVaultView(db.vault);
+  // Whether a session is stored can be read while locked (its row is encrypted, its key is not).
+  const stored = useLiveQuery(() => hasSession(db), [db]);
+  const [forgot, setForgot] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [persist, setPersist] = useState<PersistOutcome | null>(null);
+  const { t } = useTranslation();
+  const signedIn = (p: PersistOutcome) => {
+    setPersist(p);
+    setForgot(false);
+    setNotice(undefined);
+  };
+  let gate: ReactNode = null;
+  if (vault.state === 'locked') {
+    gate =
+      stored === undefined ? null : stored && vault.hasPin && !forgot ? (
+        <UnlockScreen onForgot={() => setForgot(true)} onSignedOut={() => setNotice(t('lock.signedOut'))} />
+      ) : (
+        <LoginScreen onSignedIn={signedIn} notice={notice ?? (stored ? t('lock.signInToOpen') : undefined)} />
+      );
+    if (stored === undefined) return null;
+  } else if (vault.state === 'none' && stored) gate = <SetPinScreen upgrade />;
+  else if (vault.pinRequired) gate = <SetPinScreen reset={vault.hasPin} />;
+  if (gate)
+    return (
+      <div className="app">
+        {gate}
+        {props.update && <UpdateBanner state={props.update} />}
+      </div>
+    );
+  return (
+    <Unlocked
+      update={props.update}
+      initialSession={props.initialSession}
+      hasPin={vault.hasPin}
+      persist={persist}
+      onSignedIn={signedIn}
+      onDismissPersist={() => setPersist(null)}
+      onForgot={() => {
+        // The password instead of the PIN: the key leaves the page; the sign-in brings it back.
+        db.vault.forget();
+        setForgot(true);
+      }}
+      onSignedOut={() => setNotice(t('lock.signedOut'))}
+    />
+  );
+}
+
+function Unlocked(props: {
+  update: UpdateState | undefined;
+  initialSession: Session | null | undefined;
+  hasPin: boolean;
+  persist: PersistOutcome | null;
+  onSignedIn: (p: PersistOutcome) => void;
+  onDismissPersist: () => void;
+  onForgot: () => void;
+  onSignedOut: () => void;
+}) {
   const { db } = useServices();
   // undefined while loading, null when signed out; the composition root may know it already.
   const live = useLiveQuery(async () => (await getSession(db)) ?? null, [db]);
   const session = live === undefined ? props.initialSession : live;
-  const [persist, setPersist] = useState<PersistOutcome | null>(null);
+  const idle = useIdleLock(props.hasPin && !!session);
   if (session === undefined) return null;
   return (
-    <div className="app">
-      {session === null ? <LoginScreen onSignedIn={(p) => setPersist(p)} /> : <Shell session={session} persist={persist} onDismissPersist={() => setPersist(null)} />}
-      {props.update && <UpdateBanner state={props.update} />}
-    </div>
+    <>
+      <div className="app" inert={idle.locked} aria-hidden={idle.locked ? true : undefined}>
+        {session === null ? <LoginScreen onSignedIn={props.onSignedIn} /> : <Shell session={session} persist={props.persist} onDismissPersist={props.onDismissPersist} onLock={props.hasPin ? idle.lockNow : undefined} />}
+        {props.update && <UpdateBanner state={props.update} />}
+      </div>
+      {idle.locked && <LockOverlay onUnlocked={idle.unlock} onForgot={props.onForgot} onSignedOut={props.onSignedOut} />}
+    </>
   );
 }
 
@@ -51,7 +114,7 @@ const NAV: { route: Route; key: 'nav.home' | 'nav.queries' | 'nav.sync' | 'nav.s
 /** Roles with the field screens (NAV's home), whose work lives on the phone: they get the storage banner. */
 const FIELD_ROLES: readonly Role[] = ['enumerator', 'admin'];
 
-function Shell(props: { session: Session; persist: PersistOutcome | null; onDismissPersist: () => void }) {
+function Shell(props: { session: Session; persist: PersistOutcome | null; onDismissPersist: () => void; onLock: (() => void) | undefined }) {
   const { t } = useTranslation();
   useUnsavedGuard(t('unsaved.leave'));
   const route = useRoute();
@@ -63,6 +126,11 @@ function Shell(props: { session: Session; persist: PersistOutcome | null; onDism
         <h1>{t('appName')}</h1>
         <SyncBadge />
         <LanguageSwitch />
+        {props.onLock && (
+          <button type="button" className="btn btn-small" onClick={props.onLock} data-testid="lock-now">
+            {t('lock.lockNow')}
+          </button>
+        )}
       </header>
       <nav className="app-nav" aria-label={t('appName')}>
         {NAV.filter((n) => n.roles.includes(role)).map((n) => (

@@ -7,7 +7,7 @@ import { LanguageSwitch } from './LanguageSwitch.tsx';
 
 export type PersistOutcome = 'granted' | 'denied' | 'unsupported';
 
-export function LoginScreen(props: { onSignedIn: (persist: PersistOutcome) => void }) {
+export function LoginScreen(props: { onSignedIn: (persist: PersistOutcome) => void; notice?: string | undefined }) {
   const { t } = useTranslation();
   const { auth, storage } = useServices();
   const [username, setUsername] = useState('');
@@ -23,7 +23,7 @@ export function LoginScreen(props: { onSignedIn: (persist: PersistOutcome) => vo
     if (!result.ok) {
       setBusy(false);
       setError(
-        result.reason === 'unauthorized' ? t('login.failed') : result.reason === 'rateLimited' ? t('login.rateLimited') : result.reason === 'network' ? t('login.networkError') : result.reason === 'otherUserQueued' ? t('login.otherUserQueued') : t('common.error', { message: result.message ?? '' }),
+        result.reason === 'unauthorized' ? t('login.failed') : result.reason === 'rateLimited' ? t('login.rateLimited') : result.reason === 'network' ? t('login.networkError') : result.reason === 'otherUserQueued' ? t('login.otherUserQueued') : result.reason === 'vaultKey' ? t('lock.vaultKey') : t('common.error', { message: result.message ?? '' }),
       );
       return;
     }
@@ -40,6 +40,11 @@ export function LoginScreen(props: { onSignedIn: (persist: PersistOutcome) => vo
         </h1>
         <LanguageSwitch />
       </div>
+      {props.notice && (
+        <p className="alert alert-warning" role="status" data-testid="login-notice">
+          {props.notice}
+        </p>
+      )}
       {!navigator.onLine && <p className="alert alert-info">{t('login.offline')}</p>}
       <form onSubmit={(e) => void submit(e)} className="card">
         <div className="field">

@@ -66,7 +66,7 @@ export function authPort(engine: SyncEngine, afterSignIn: () => Promise<void>): 
       const r = await engine.signIn(username, password);
       if (!r.ok) {
         const reason =
-          r.reason === 'badCredentials' ? 'unauthorized' : r.reason === 'rateLimited' ? 'rateLimited' : r.reason === 'network' ? 'network' : r.reason === 'otherUserQueued' ? 'otherUserQueued' : 'other';
+          r.reason === 'badCredentials' ? 'unauthorized' : r.reason === 'rateLimited' ? 'rateLimited' : r.reason === 'network' ? 'network' : r.reason === 'otherUserQueued' ? 'otherUserQueued' : r.reason === 'vaultKey' ? 'vaultKey' : 'other';
         return { ok: false, reason, message: r.message };
       }
       await afterSignIn();

@@ -47,7 +47,7 @@ export interface SyncPort {
 
 export type LoginResult =
   | { ok: true }
-  | { ok: false; reason: 'unauthorized' | 'rateLimited' | 'network' | 'otherUserQueued' | 'other'; message?: string };
+  | { ok: false; reason: 'unauthorized' | 'rateLimited' | 'network' | 'otherUserQueued' | 'vaultKey' | 'other'; message?: string };
 export interface AuthPort {
   login: (username: string, password: string) => Promise<LoginResult>;
   /** Forgets the session (the caller has checked that nothing is unsynced). */

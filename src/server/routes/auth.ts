@@ -2,7 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ActivateRequestSchema, LoginRequestSchema, type LoginResponse } from '../../domain/index.ts';
+import { ActivateRequestSchema, LoginRequestSchema, type DeviceKeyResponse, type LoginResponse } from '../../domain/index.ts';
 import { hashActivationCode } from '../activation.ts';
 import { dummyHash, hashPassword, newToken, verifyPassword } from '../auth.ts';
 import { authenticate, type Ctx } from '../context.ts';
@@ -36,6 +36,7 @@ async function signIn(ctx: Ctx, user: StoredUser, deviceId: string): Promise<Log
   return {
     token,
     expiresAt,
+    deviceKey: (await ctx.deviceKeys()).keyFor(user.id, deviceId),
     user: { id: user.id, username: user.username, name: user.name, role: user.role, ...scope, districts: await ctx.store.districtsOf(user) },
     otherDevices: others.map((d) => ({
       deviceId: d.id,
@@ -81,6 +82,13 @@ export function authRoutes(app: FastifyInstance, ctx: Ctx) {
     });
     if (!activated) throw wrongCredentials();
     return signIn(ctx, activated, body.deviceId);
+  });
+
+  // The device key again, for a phone that was signed in before the app encrypted its store: it
+  // asks once with its token, whose device is the one the key is for.
+  app.get('/auth/device-key', async (req): Promise<DeviceKeyResponse> => {
+    const caller = await authenticate(ctx, req);
+    return { deviceKey: (await ctx.deviceKeys()).keyFor(caller.user.id, caller.session.deviceId) };
   });
 
   app.post('/auth/logout', async (req) => {

@@ -7,7 +7,7 @@ import { getSession, openDb, outboxStats, saveRegistration, type Session } from 
 import { App } from '../../../src/client/ui/App.tsx';
 import { LoginScreen } from '../../../src/client/ui/LoginScreen.tsx';
 import { authPort } from '../../../src/client/ui/platform.ts';
-import { draftFor } from '../fixtures.ts';
+import { draftFor, TEST_KEY } from '../fixtures.ts';
 import { rig } from '../sync-helpers.ts';
 import { fakeServices, renderWith } from './render.tsx';
 
@@ -18,7 +18,7 @@ function submit(username: string, password: string): void {
 }
 
 async function attempt(lang: 'zh-CN' | 'en') {
-  const db = await openDb(`login-ho-${lang}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+  const db = await openDb(`login-ho-${lang}`, { indexedDB: new IDBFactory(), IDBKeyRange, dataKey: TEST_KEY });
   let signedIn = false;
   const services = fakeServices(db, { auth: { login: () => Promise.resolve({ ok: false, reason: 'otherUserQueued' }), signOut: () => Promise.resolve() } });
   renderWith(<LoginScreen onSignedIn={() => void (signedIn = true)} />, services, { lang });
@@ -67,7 +67,7 @@ describe('sign-in refused on a handed-over phone', () => {
 
 describe('office users', () => {
   it('[HO6] get the supervisor screens, like a supervisor', async () => {
-    const db = await openDb('office-nav', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const db = await openDb('office-nav', { indexedDB: new IDBFactory(), IDBKeyRange, dataKey: TEST_KEY });
     const session: Session = {
       token: 't-office',
       expiresAt: '2020-12-31T00:00:00.000Z',

@@ -13,7 +13,7 @@ import { apiPort } from '../../../src/client/ui/platform.ts';
 import type { ApiPort, ExportFile } from '../../../src/client/ui/services.ts';
 import { openDb, storeSession, type Session } from '../../../src/client/db/index.ts';
 import type { RegistrationDraft, Role } from '../../../src/domain/index.ts';
-import { DISTRICT, draftFor, listingEntry } from '../fixtures.ts';
+import { DISTRICT, draftFor, listingEntry, TEST_KEY } from '../fixtures.ts';
 import { fakeServices, renderWith } from './render.tsx';
 
 const session = (role: Role): Session => ({
@@ -23,7 +23,7 @@ const session = (role: Role): Session => ({
 });
 
 let n = 0;
-const freshDb = () => openDb(`sup-dash-${++n}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+const freshDb = () => openDb(`sup-dash-${++n}`, { indexedDB: new IDBFactory(), IDBKeyRange, dataKey: TEST_KEY });
 
 afterEach(cleanup);
 

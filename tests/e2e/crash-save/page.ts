@@ -1,11 +1,32 @@
 // In-browser side of R9 (crash mid-save): the REAL phone store (openDb with the app's database
 // name and schema, saveRegistration) on Chromium's IndexedDB. Exposes window.__r9 (see api.ts).
-import { openDb, OutboxRowSchema, getMeta, saveRegistration, type PuchaDb } from '../../../src/client/db/index.ts';
+import { openDb, OutboxRowSchema, getMeta, saveRegistration, setMeta, type PuchaDb } from '../../../src/client/db/index.ts';
+import { choosePin, unlockWithPin } from '../../../src/client/db/lock.ts';
 import { generateDistrict, mulberry32 } from '../../../src/domain/index.ts';
 import { ACK, DISTRICT_CODE, DISTRICT_SEED, FAIL, HOUSEHOLDS, type Ack, type CrashApi, type Snapshot } from './api.ts';
 
 const generated = generateDistrict({ seed: DISTRICT_SEED, code: DISTRICT_CODE, enumerators: ['demo-enumerator'], households: HOUSEHOLDS, registeredShare: 1 });
-const dbPromise: Promise<PuchaDb> = openDb();
+const PIN = '604918';
+
+/**
+ * The store as the app has it: encrypted, its key wrapped by a PIN. The first load makes the
+ * vault (as a sign-in would), every relaunch after a kill unlocks it with the PIN.
+ */
+async function openUnlocked(): Promise<PuchaDb> {
+  const db = await openDb();
+  if (db.vault.state() === 'locked') {
+    const r = await unlockWithPin(db, PIN);
+    if (!r.ok) throw new Error(`unlock: ${JSON.stringify(r)}`);
+  } else if (db.vault.state() === 'none') {
+    const p = await db.vault.prepare('u-crash', 'A'.repeat(43), new Date());
+    await setMeta(db, 'vault', p.record);
+    db.vault.commit(p);
+    const c = await choosePin(db, PIN);
+    if (!c.ok) throw new Error(`PIN: ${c.problem}`);
+  }
+  return db;
+}
+const dbPromise: Promise<PuchaDb> = openUnlocked();
 
 const fail = (what: string) => {
   document.title = 'r9-failed';

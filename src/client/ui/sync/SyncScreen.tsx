@@ -6,6 +6,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from '../../i18n/index.ts';
 import { householdsOf, queueLines } from '../../db/outbox.ts';
 import type { Entity } from '../../db/rows.ts';
+import { LockSetting } from '../lock/LockScreens.tsx';
 import { useServices, type StorageInfo } from '../services.ts';
 import { formatBytes, formatTime } from '../format.ts';
 import { useSyncStatus } from '../useSyncStatus.ts';
@@ -140,6 +141,7 @@ export function SyncScreen() {
         <h2 id="sync-storage">{t('sync.storage')}</h2>
         <p>{t('sync.usage', { used: formatBytes(info?.usage), quota: formatBytes(info?.quota) })}</p>
         <p className={info?.persisted ? '' : 'warning-text'}>{info?.persisted ? t('sync.persisted') : t('sync.notPersisted')}</p>
+        {db.vault.hasPin() && <LockSetting />}
       </section>
 
       <section className="card" aria-labelledby="sync-log">
