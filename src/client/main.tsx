@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     saveFile,
     now: () => Date.now(),
     appVersion: APP_VERSION,
+    backgroundSync: 'serviceWorker' in navigator && 'SyncManager' in window,
   };
 
   window.addEventListener('online', () => engine.onOnline());

@@ -22,6 +22,7 @@ const appEn: Same<AppStrings> = {
     persisted: 'Persistent storage granted: the browser will not clear this data on its own.',
     notPersisted: 'Persistent storage was not granted. Add the app to the home screen and sign in again so the data is not cleared.',
     persistUnknown: 'This browser cannot request persistent storage.',
+    persistUnanswered: 'The browser is asking whether this app may keep its data: choose "Allow" in the browser\'s prompt. Until then it may clear this data when space runs low.',
   },
   signOut: {
     title: 'Sign out',
@@ -53,7 +54,8 @@ const appEn: Same<AppStrings> = {
     lastSync: 'Last sync: {{when}}', never: 'Never synced', nextAttempt: 'Next attempt: {{when}}',
     queue: 'Queue', queueEmpty: 'The queue is empty: everything is uploaded.', log: 'Sync log', logEmpty: 'Nothing yet',
     syncNow: 'Sync now', export: 'Export unsynced data', exportDone: 'Saved file {{name}}',
-    storage: 'Storage', usage: 'Used {{used}} of {{quota}}', persisted: 'Persistent storage: on',
+    storage: 'Storage', usage: 'Used {{used}} of {{quota}}', usageUnknown: 'This browser does not report storage use.',
+    noBackgroundSync: 'This browser cannot upload in the background: queued data goes up only while the app is open. When you have signal, open the app and keep it open until the queue is empty.', persisted: 'Persistent storage: on',
     notPersisted: 'Persistent storage: off', attempts: '{{count}} attempts', rejected: 'Rejected, needs attention',
     signInAgain: 'Your session expired. Sign in again (the data stays on this device).',
     entity: { household: 'Household', listing: 'Listing entry', queryAnswer: 'Query answer' },

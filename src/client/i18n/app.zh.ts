@@ -19,6 +19,7 @@ const appZh = {
     persisted: '已启用持久存储：浏览器不会自动清除本机数据。',
     notPersisted: '浏览器未授予持久存储。请将本应用“添加到主屏幕”后再登录，以免数据被清除。',
     persistUnknown: '此浏览器不支持持久存储请求。',
+    persistUnanswered: '浏览器正在询问是否允许本应用长期保存数据，请在浏览器的提示中选择“允许”；未允许时，浏览器可能在空间不足时清除本机数据。',
   },
   signOut: {
     title: '退出登录',
@@ -50,7 +51,8 @@ const appZh = {
     lastSync: '上次同步：{{when}}', never: '从未同步', nextAttempt: '下次尝试：{{when}}',
     queue: '待同步队列', queueEmpty: '队列为空，所有数据已上传。', log: '同步日志', logEmpty: '暂无记录',
     syncNow: '立即同步', export: '导出未同步数据', exportDone: '已保存文件 {{name}}',
-    storage: '存储', usage: '已用 {{used}} / 配额 {{quota}}', persisted: '持久存储：已启用',
+    storage: '存储', usage: '已用 {{used}} / 配额 {{quota}}', usageUnknown: '此浏览器不报告存储用量。',
+    noBackgroundSync: '此浏览器不能在后台上传：待同步的数据只在本应用打开时上传。有网络时请打开本应用，直到队列为空。', persisted: '持久存储：已启用',
     notPersisted: '持久存储：未启用', attempts: '尝试 {{count}} 次', rejected: '被拒绝，需要处理',
     signInAgain: '登录已过期，请重新登录（数据仍保留在本机）。',
     entity: { household: '住户登记', listing: '摸底记录', queryAnswer: '复查回复' },

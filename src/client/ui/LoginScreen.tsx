@@ -5,9 +5,13 @@ import { useTranslation } from '../i18n/index.ts';
 import { useServices } from './services.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
-export type PersistOutcome = 'granted' | 'denied' | 'unsupported';
+/** `unanswered`: the browser asks the user (Firefox) and the prompt is still open. */
+export type PersistOutcome = 'granted' | 'denied' | 'unsupported' | 'unanswered';
 
-export function LoginScreen(props: { onSignedIn: (persist: PersistOutcome) => void; notice?: string | undefined }) {
+/** How long the sign-in waits for the browser's answer before it says the prompt is open. */
+export const PERSIST_WAIT_MS = 5000;
+
+export function LoginScreen(props: { onSignedIn: (persist: PersistOutcome) => void; notice?: string | undefined; persistWaitMs?: number }) {
   const { t } = useTranslation();
   const { auth, storage } = useServices();
   const [username, setUsername] = useState('');
@@ -27,9 +31,14 @@ export function LoginScreen(props: { onSignedIn: (persist: PersistOutcome) => vo
       );
       return;
     }
-    const granted = await storage.persist().catch(() => undefined);
+    // Firefox answers with a permission prompt and leaves the promise pending until the user
+    // answers: the sign-in goes on and says so instead of waiting for ever.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unanswered = new Promise<'unanswered'>((resolve) => (timer = setTimeout(() => resolve('unanswered'), props.persistWaitMs ?? PERSIST_WAIT_MS)));
+    const granted = await Promise.race([storage.persist().catch(() => undefined), unanswered]);
+    clearTimeout(timer);
     setBusy(false);
-    props.onSignedIn(granted === undefined ? 'unsupported' : granted ? 'granted' : 'denied');
+    props.onSignedIn(granted === 'unanswered' ? 'unanswered' : granted === undefined ? 'unsupported' : granted ? 'granted' : 'denied');
   }
 
   return (
@@ -69,6 +78,6 @@ export function LoginScreen(props: { onSignedIn: (persist: PersistOutcome) => vo
 }
 
 /** The message shown once after sign-in about persistent storage. */
-export function persistMessageKey(p: PersistOutcome): 'login.persisted' | 'login.notPersisted' | 'login.persistUnknown' {
-  return p === 'granted' ? 'login.persisted' : p === 'denied' ? 'login.notPersisted' : 'login.persistUnknown';
+export function persistMessageKey(p: PersistOutcome): 'login.persisted' | 'login.notPersisted' | 'login.persistUnknown' | 'login.persistUnanswered' {
+  return p === 'granted' ? 'login.persisted' : p === 'denied' ? 'login.notPersisted' : p === 'unanswered' ? 'login.persistUnanswered' : 'login.persistUnknown';
 }

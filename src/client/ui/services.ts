@@ -97,6 +97,8 @@ export interface AppServices {
   saveFile: (file: ExportFile) => void;
   now: () => number;
   appVersion: string;
+  /** False where the browser has no Background Sync (Firefox, Safari): queued data goes up only while the app is open. */
+  backgroundSync?: boolean;
 }
 
 export const ServicesContext = createContext<AppServices | null>(null);

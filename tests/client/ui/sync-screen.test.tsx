@@ -151,3 +151,27 @@ describe('queue lines', () => {
     expect(queue.textContent).toContain('复查回复');
   });
 });
+
+describe('what the browser cannot do, said on the sync screen', () => {
+  it('without Background Sync and with a queue: uploads happen only while the app is open', async () => {
+    await saveRegistration(db, draftFor(listingEntry(1)));
+    renderWith(<SyncScreen />, fakeServices(db, { backgroundSync: false }));
+    expect((await screen.findByTestId('no-background-sync')).textContent).toBe('此浏览器不能在后台上传：待同步的数据只在本应用打开时上传。有网络时请打开本应用，直到队列为空。');
+  });
+
+  it('not where the browser has Background Sync, nor with an empty queue', async () => {
+    renderWith(<SyncScreen />, fakeServices(db, { backgroundSync: false }));
+    await screen.findByTestId('queue');
+    expect(screen.queryByTestId('no-background-sync')).toBeNull();
+    cleanup();
+    await saveRegistration(db, draftFor(listingEntry(1)));
+    renderWith(<SyncScreen />, fakeServices(db, { backgroundSync: true }));
+    await waitFor(() => expect(screen.getByRole('heading', { name: /待同步|队列/ }).textContent).toMatch(/\(1\)/));
+    expect(screen.queryByTestId('no-background-sync')).toBeNull();
+  });
+
+  it('a browser that does not report storage use says so, never "? / ?"', async () => {
+    renderWith(<SyncScreen />, fakeServices(db, { storage: { persist: () => Promise.resolve(undefined), info: () => Promise.resolve({}) } }));
+    await waitFor(() => expect(screen.getByText('此浏览器不报告存储用量。')).toBeTruthy());
+  });
+});

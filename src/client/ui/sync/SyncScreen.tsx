@@ -19,7 +19,7 @@ const LOG_SHOWN = 50;
 
 export function SyncScreen() {
   const { t, i18n } = useTranslation();
-  const { db, sync, storage, exporter, saveFile } = useServices();
+  const { db, sync, storage, exporter, saveFile, backgroundSync } = useServices();
   const status = useSyncStatus();
   const lng = i18n.language;
   const queue = useLiveQuery(() => queueLines(db, QUEUE_SHOWN), [db]);
@@ -102,6 +102,11 @@ export function SyncScreen() {
         <h2 id="sync-queue">
           {t('sync.queue')} ({queued ?? 0})
         </h2>
+        {backgroundSync === false && (queued ?? 0) > 0 && (
+          <p className="alert alert-info" data-testid="no-background-sync">
+            {t('sync.noBackgroundSync')}
+          </p>
+        )}
         {problems && problems.rows.length > 0 && (
           <ul className="list sync-list" data-testid="sync-problems">
             {problems.rows.map((p) => (
@@ -139,7 +144,7 @@ export function SyncScreen() {
 
       <section className="card" aria-labelledby="sync-storage">
         <h2 id="sync-storage">{t('sync.storage')}</h2>
-        <p>{t('sync.usage', { used: formatBytes(info?.usage), quota: formatBytes(info?.quota) })}</p>
+        <p>{info && info.usage === undefined ? t('sync.usageUnknown') : t('sync.usage', { used: formatBytes(info?.usage), quota: formatBytes(info?.quota) })}</p>
         <p className={info?.persisted ? '' : 'warning-text'}>{info?.persisted ? t('sync.persisted') : t('sync.notPersisted')}</p>
         {db.vault.hasPin() && <LockSetting />}
       </section>
