@@ -182,6 +182,10 @@ async function drain(): Promise<{
   pushWaitMs: number;
   /** The pull requests after the pushes (first start to last answer). */
   pullMs: number;
+  pullPages: number;
+  /** Median of one pull page's request-to-answer time, and from one page's answer to the next request (the phone's apply). */
+  pullWaitMedianMs: number;
+  pullGapMedianMs: number;
   /** The engine's push results over the drain. */
   pushed: Record<string, number>;
   /** Median of one push's request-to-answer time. */
@@ -208,6 +212,9 @@ async function drain(): Promise<{
     pushWaitMedianMs: median(pushes.map((r) => r.end - r.start)),
     gapMedianMs: median(pushes.slice(1).map((r, i) => r.start - (pushes[i]?.end ?? r.start))),
     pullMs: pulls.length ? pulls.at(-1)!.end - pulls[0]!.start : 0,
+    pullPages: pulls.length,
+    pullWaitMedianMs: median(pulls.map((r) => r.end - r.start)),
+    pullGapMedianMs: median(pulls.slice(1).map((r, i) => r.start - (pulls[i]?.end ?? r.start))),
     pushed: out.kind === 'ok' ? { ...out.pushed, pulled: out.pulled } : {},
     left,
     status: engine.getState().status,

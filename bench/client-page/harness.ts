@@ -46,7 +46,8 @@ export async function harness(): Promise<Harness> {
     configFile: false,
     root: join(ROOT, 'bench/client-page'),
     logLevel: 'warn',
-    build: { outDir: pageDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 },
+    // Profiling (BENCH_PROFILE) wants the functions' own names in the page's profile.
+    build: { outDir: pageDir, emptyOutDir: true, chunkSizeWarningLimit: 4096, ...(process.env.BENCH_PROFILE ? { minify: false } : {}) },
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'pucha-bench-chromium-'));
   const running = new Set<BenchServer>();

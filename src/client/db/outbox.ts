@@ -7,31 +7,123 @@ import type { MutationResult } from '../../domain/index.ts';
 import type { PuchaDb } from './database.ts';
 import { OutboxRowSchema, recordKey, type Entity, type OutboxRow, type RecordStateRow, type SyncEvent, type SyncLogData } from './rows.ts';
 import { SYNC_LOG_LIMIT } from './queries.ts';
+import { ENCRYPTED_TABLES, decryptRow, isEncryptedRow } from './encryption.ts';
+import { VaultLockedError } from './vault.ts';
+
+/**
+ * What a reader of the outbox knows of the queue past its last batch: `stored` rows are stored in
+ * (the batch's last seq, `upTo`]. Only acknowledgements remove outbox rows, and they go in push
+ * order behind the reader, so this stays true while one engine drains; rows queued meanwhile
+ * get seqs above `upTo` (IndexedDB's key generator only grows).
+ */
+export interface QueueTail {
+  upTo: number;
+  stored: number;
+}
 
 /** The next batch to push: up to `limit` rows after `afterSeq` in push order, and how many are queued from there on. */
 export interface OutboxBatch {
   rows: OutboxRow[];
   /** Queued mutations from this batch on (this batch included): the device report of its push. */
   pending: number;
+  /** The last seq read (rows left out included): the next batch starts after it. */
+  lastSeq: number;
+  /** For the next batch's read (see QueueTail). */
+  tail: QueueTail;
 }
 
 /**
- * Reads the batch after `afterSeq` (one read-only transaction). The engine reads the next batch
- * while the previous one is still in flight, so rows whose answer is not yet written are skipped
- * by their `seq`, not by their absence. Rows that fail the schema are left out (as in outboxEntries).
+ * Reads the batch after `afterSeq`. The engine reads the next batch while the previous one is
+ * still in flight, so rows whose answer is not yet written are skipped by their `seq`, not by
+ * their absence. Rows that fail the schema are left out (as in outboxEntries), and so are rows
+ * that no longer decrypt (tampered or damaged: they stay queued, counted, never pushed).
+ *
+ * The rows are read as stored, in one short read-only transaction of IndexedDB itself, and
+ * decrypted after it has ended. Read through Dexie, the encryption middleware has to keep the
+ * transaction busy while WebCrypto works (encryption.ts, keepAlive): a stream of requests that
+ * costs the browser CPU, and a transaction on the outbox that the acknowledgement of the
+ * previous answer (a read-write one) must wait for. Here the read holds the store ~3 ms per 100.
+ *
+ * `pending` needs a count of the rows after the batch, and IndexedDB counts a key range by
+ * walking it: over a 10,000-row queue that is ~10x the batch read itself, at every batch. With
+ * `known` (the previous batch's `tail`) only the rows queued since are counted; a batch that
+ * reaches the end of the queue counts nothing (pending is its own size).
  */
-export async function outboxBatch(db: PuchaDb, afterSeq: number, limit: number): Promise<OutboxBatch> {
-  return db.transaction('r', db.outbox, async () => {
-    const after = db.outbox.where('seq').above(afterSeq);
-    const raw = await after.clone().limit(limit).toArray();
-    const pending = raw.length < limit ? raw.length : await after.count();
-    const rows: OutboxRow[] = [];
-    for (const r of raw) {
-      const p = OutboxRowSchema.safeParse(r);
-      if (p.success) rows.push(p.data);
-    }
-    return { rows, pending };
+export async function outboxBatch(db: PuchaDb, afterSeq: number, limit: number, known?: QueueTail): Promise<OutboxBatch> {
+  const read = await readStored(db, afterSeq, limit, known);
+  const key = db.vault.dataKey();
+  const rows: OutboxRow[] = [];
+  for (const r of await Promise.all(read.stored.map((s) => openRow(key, s)))) {
+    const p = OutboxRowSchema.safeParse(r);
+    if (p.success) rows.push(p.data);
+  }
+  return { rows, pending: read.pending, lastSeq: read.lastSeq, tail: read.tail };
+}
+
+/**
+ * How many rows are queued, for a reader that has handed out batches up to `lastSeq` with
+ * `tail` known past it: the rows up to `lastSeq` (handed out, not yet acknowledged: few), the
+ * tail's, and rows queued since. The same number as `db.outbox.count()` without walking the
+ * whole queue (inside a transaction holding the outbox, or on its own).
+ */
+export async function countQueued(db: PuchaDb, lastSeq: number, tail: QueueTail): Promise<number> {
+  const [upToHere, since] = await Promise.all([db.outbox.where('seq').belowOrEqual(lastSeq).count(), db.outbox.where('seq').above(tail.upTo).count()]);
+  return upToHere + tail.stored + since;
+}
+
+/** A stored outbox row in clear; undefined when it does not decrypt. Without the key (locked), throws. */
+async function openRow(key: CryptoKey | undefined, stored: unknown): Promise<unknown> {
+  if (!key && isEncryptedRow(stored)) throw new VaultLockedError('cannot read outbox');
+  try {
+    return await decryptRow(key, 'outbox', stored);
+  } catch {
+    return undefined;
+  }
+}
+
+const seqOf = (row: unknown): number | undefined => {
+  const seq: unknown = typeof row === 'object' && row !== null && 'seq' in row ? row.seq : undefined;
+  return typeof seq === 'number' ? seq : undefined;
+};
+
+/** Resolves with a request's result from inside its success callback (its transaction still active). */
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
   });
+}
+
+/** Up to `limit` stored rows after `afterSeq` in seq order, how many are stored after it, and what is known past them. */
+async function readStored(db: PuchaDb, afterSeq: number, limit: number, known: QueueTail | undefined): Promise<{ stored: unknown[]; pending: number; lastSeq: number; tail: QueueTail }> {
+  if (!db.isOpen()) await db.open();
+  const tx = db.backendDB().transaction('outbox', 'readonly');
+  const done = new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new Error('outbox read aborted'));
+  });
+  const store = tx.objectStore('outbox');
+  const read = async () => {
+    const stored = await request(store.getAll(IDBKeyRange.lowerBound(afterSeq, true), limit));
+    const lastSeq = seqOf(stored.at(-1)) ?? afterSeq;
+    // The end of the queue: nothing after it (rows queued from now on come after lastSeq).
+    if (stored.length < limit) return { stored, pending: stored.length, lastSeq, tail: { upTo: lastSeq, stored: 0 } };
+    if (known && known.upTo >= lastSeq) {
+      const since = await request(store.count(IDBKeyRange.lowerBound(known.upTo, true)));
+      return { stored, pending: Math.max(stored.length, known.stored + since), lastSeq, tail: { upTo: known.upTo, stored: Math.max(0, known.stored - stored.length) } };
+    }
+    if (known) {
+      // The batch reached past what was known: count what lies beyond it (rows queued meanwhile, few).
+      const beyond = await request(store.count(IDBKeyRange.lowerBound(lastSeq, true)));
+      return { stored, pending: stored.length + beyond, lastSeq, tail: { upTo: lastSeq, stored: 0 } };
+    }
+    // First batch of a drain: one full count, and the highest seq it covers.
+    const [pending, top] = await Promise.all([request(store.count(IDBKeyRange.lowerBound(afterSeq, true))), request(store.openKeyCursor(null, 'prev'))]);
+    const upTo = typeof top?.key === 'number' ? top.key : lastSeq;
+    return { stored, pending, lastSeq, tail: { upTo, stored: Math.max(0, pending - stored.length) } };
+  };
+  const [out] = await Promise.all([read(), done]);
+  return out;
 }
 
 /**
@@ -78,44 +170,61 @@ export async function applyPushResults(db: PuchaDb, rows: readonly OutboxRow[], 
     if (results[i]?.id !== row.id) throw new Error('applyPushResults: results out of order');
   });
   if (rows.length === 0) return { applied: 0, duplicate: 0, conflict: 0, rejected: 0 };
-  return db.transaction('rw', [db.outbox, db.recordState, db.syncLog], async () => {
+  return db.transaction('rw', [db.outbox, db.recordState, db.syncLog], async (tx) => {
     const sum: AckSummary = { applied: 0, duplicate: 0, conflict: 0, rejected: 0 };
     const at = new Date(db.now()).toISOString();
     const seqs = rows.map((r) => r.seq);
-    const pairs = [...new Map(rows.map((r) => [recordKey(r.entity, r.entityId), [r.entity, r.entityId] as [string, string]])).values()];
-    const keys = pairs.map(([e, id]) => `${e}:${id}`);
-    // The record states are read while the outbox is worked on (another table, the same transaction).
-    const statesRead = db.recordState.bulkGet(keys);
-    // Rows another tab already acknowledged are gone: their record state is that tab's to set. A
-    // seq is never given out twice (IndexedDB's key generator only grows), so the keys of the
-    // batch's seq range say which rows are still here, without reading their payloads.
+    const perRecord = new Map<string, { pair: [Entity, string]; n: number }>();
+    for (const r of rows) {
+      const k = recordKey(r.entity, r.entityId);
+      const e = perRecord.get(k);
+      if (e) e.n++;
+      else perRecord.set(k, { pair: [r.entity, r.entityId], n: 1 });
+    }
+    const keys = [...perRecord.keys()];
+    // The reads, all issued at once on the transaction itself: keys and small clear rows, so no
+    // decryption is involved, and one request each without a Dexie collection around it (that
+    // halves their cost in Chromium). The writes below go through Dexie, so live queries see them.
+    const idb = tx.idbtrans;
+    const outbox = idb.objectStore('outbox');
+    const byRecord = outbox.index('[entity+entityId]');
+    const lo = Math.min(...seqs);
+    const hi = Math.max(...seqs);
+    const [inRange, stateRows, recordSeqs] = await Promise.all([
+      // Rows another tab already acknowledged are gone: their record state is that tab's to set. A
+      // seq is never given out twice (IndexedDB's key generator only grows), so the keys of the
+      // batch's seq range say which rows are still here, without reading their payloads.
+      request(outbox.getAllKeys(IDBKeyRange.bound(lo, hi))),
+      'recordState' in ENCRYPTED_TABLES ? db.recordState.bulkGet(keys) : Promise.all(keys.map((k) => request<unknown>(idb.objectStore('recordState').get(k)))),
+      // Each record's queued rows, at most one more than the batch has: a row beyond the batch's means still queued.
+      Promise.all([...perRecord.values()].map(({ pair, n }) => request(byRecord.getAllKeys(IDBKeyRange.bound(pair, pair), n + 1)))),
+    ]);
     const wanted = new Set(seqs);
-    const range = () => db.outbox.where('seq').between(Math.min(...seqs), Math.max(...seqs), true, true);
-    const inRange = await range().primaryKeys();
-    const present = new Set(inRange.filter((k) => wanted.has(k)));
-    // Usually every row in the batch's seq range is the batch's: one range delete instead of one per row.
-    if (present.size === inRange.length) await range().delete();
-    else await db.outbox.bulkDelete([...present]);
-    // Records with mutations still queued after this batch (one index lookup each, all at once).
+    const present = new Set(inRange.filter((k): k is number => typeof k === 'number' && wanted.has(k)));
+    // Records with mutations still queued after this batch: a queued row that this batch does not remove.
     const stillQueued = new Set<string>();
-    await Promise.all(
-      pairs.map(async ([e, id], i) => {
-        if ((await db.outbox.where('[entity+entityId]').equals([e, id]).limit(1).primaryKeys()).length > 0) stillQueued.add(keys[i] ?? '');
-      }),
-    );
+    recordSeqs.forEach((found, i) => {
+      if (found.some((k) => typeof k !== 'number' || !present.has(k))) stillQueued.add(keys[i] ?? '');
+    });
+    // Usually every row in the batch's seq range is the batch's: one range delete instead of one per row.
+    const deleted = present.size === inRange.length ? db.outbox.where('seq').between(lo, hi, true, true).delete() : db.outbox.bulkDelete([...present]);
     const states = new Map<string, RecordStateRow>();
-    for (const [i, st] of (await statesRead).entries()) if (st) states.set(keys[i] ?? '', st);
+    // As Dexie's bulkGet handed them out before: the rows this module and enqueue write.
+    stateRows.forEach((st, i) => {
+      if (typeof st === 'object' && st !== null) states.set(keys[i] ?? '', st as RecordStateRow);
+    });
     const changed = new Map<string, RecordStateRow>();
     for (const [i, row] of rows.entries()) {
       const result = results[i];
       if (!result) continue;
       sum[result.status]++;
-      if (!present.has(row.seq)) continue;
       const key = recordKey(row.entity, row.entityId);
+      const rec = perRecord.get(key);
+      if (rec) rec.n--; // now: this record's rows after this one in the batch
+      if (!present.has(row.seq)) continue;
       const prev = states.get(key);
       // Later mutations of the same record in this batch count as still queued until their own result.
-      const laterInBatch = rows.slice(i + 1).some((r) => r.entity === row.entity && r.entityId === row.entityId);
-      const queued = stillQueued.has(key) || laterInBatch;
+      const queued = stillQueued.has(key) || (rec?.n ?? 0) > 0;
       const base: RecordStateRow = {
         key,
         entity: row.entity,
@@ -146,7 +255,7 @@ export async function applyPushResults(db: PuchaDb, rows: readonly OutboxRow[], 
       states.set(key, next);
       changed.set(key, next);
     }
-    await db.recordState.bulkPut([...changed.values()]);
+    const put = db.recordState.bulkPut([...changed.values()]);
     const entries: SyncLogEntry[] = [{ event: 'push', data: { sent: rows.length, ...sum } }];
     for (const [i, r] of results.entries()) {
       const row = rows[i];
@@ -154,7 +263,7 @@ export async function applyPushResults(db: PuchaDb, rows: readonly OutboxRow[], 
         entries.push({ event: r.status, data: { entity: row.entity, entityId: row.entityId, ...(r.error ? { code: r.error.code } : {}) } });
       }
     }
-    await appendLog(db, entries);
+    await Promise.all([deleted, put, appendLog(db, entries)]);
     return sum;
   });
 }

@@ -171,16 +171,29 @@ class Writes {
     }
   }
 
+  /**
+   * Only the tables with something to write: a page of the phone's own versions coming back
+   * writes nothing, and an empty bulk call on an encrypted table still costs the encryption
+   * middleware a round of keep-alive requests.
+   */
   async flush(db: PuchaDb): Promise<void> {
-    await db.districts.bulkPut([...this.puts.districts.values()]);
-    await db.listing.bulkPut([...this.puts.listing.values()]);
-    await db.registrations.bulkPut([...this.puts.registrations.values()]);
-    await db.queries.bulkPut([...this.puts.queries.values()]);
-    await db.districts.bulkDelete([...this.deletes.districts]);
-    await db.listing.bulkDelete([...this.deletes.listing]);
-    await db.registrations.bulkDelete([...this.deletes.registrations]);
-    await db.queries.bulkDelete([...this.deletes.queries]);
-    await db.recordState.bulkPut([...this.states.values()]);
-    await db.recordState.bulkDelete([...this.stateDeletes]);
+    const put = async <T>(t: { bulkPut: (rows: T[]) => Promise<unknown> }, rows: Iterable<T>) => {
+      const list = [...rows];
+      if (list.length > 0) await t.bulkPut(list);
+    };
+    const del = async (t: { bulkDelete: (keys: string[]) => Promise<unknown> }, keys: Iterable<string>) => {
+      const list = [...keys];
+      if (list.length > 0) await t.bulkDelete(list);
+    };
+    await put(db.districts, this.puts.districts.values());
+    await put(db.listing, this.puts.listing.values());
+    await put(db.registrations, this.puts.registrations.values());
+    await put(db.queries, this.puts.queries.values());
+    await del(db.districts, this.deletes.districts);
+    await del(db.listing, this.deletes.listing);
+    await del(db.registrations, this.deletes.registrations);
+    await del(db.queries, this.deletes.queries);
+    await put(db.recordState, this.states.values());
+    await del(db.recordState, this.stateDeletes);
   }
 }

@@ -9,7 +9,7 @@ import { json, marks, num, optNum, optStr, str, type SqlExec } from './sql-drive
 import type { ChangeRow, EntityState, PushBatch, PushSnapshot, StoredResult } from './store.ts';
 import { ApiErrorSchema, ListingEntrySchema, type ListingEntry } from '../../domain/index.ts';
 import { scopeSql, type Scope } from './scope.ts';
-import { ProgressDelta, applyProgress, birthsDeaths } from './sql-progress.ts';
+import { ProgressDelta, applyProgress, birthsDeaths, type RegCounted } from './sql-progress.ts';
 
 /** Reserves `n` sequence numbers; returns the first. */
 export async function nextSeq(q: SqlExec, n: number): Promise<number> {
@@ -31,8 +31,19 @@ export async function insertRows(q: SqlExec, table: string, cols: readonly strin
 
 const upsertSet = (cols: readonly string[]) => cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
 
-async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: readonly string[]): Promise<PushSnapshot> {
+/**
+ * The current rows' counted columns as read with the snapshot: the progress counters' deltas
+ * start from them, so the write step needs no second read of the same rows.
+ */
+interface Prior {
+  registrations: Map<string, { districtCode: string; counted: RegCounted }>;
+  listing: Map<string, { districtCode: string; visitStatus: string }>;
+  queries: Map<string, { districtCode: string; status: string }>;
+}
+
+async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: readonly string[]): Promise<{ snapshot: PushSnapshot; prior: Prior }> {
   const snapshot: PushSnapshot = { mutations: new Map<string, StoredResult>(), entities: new Map<string, EntityState>(), listings: new Map<string, { districtCode: string; entry?: ListingEntry }>() };
+  const prior: Prior = { registrations: new Map(), listing: new Map(), queries: new Map() };
   const ids = [...new Set(keys.map((k) => k.mutationId))];
   if (ids.length > 0) {
     for (const r of await q.all(`SELECT id, status, version, error, device_id FROM mutations WHERE id IN (${marks(ids.length)})`, ids)) {
@@ -55,20 +66,26 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: rea
     snapshot.listings.set(str(r, 'id'), { districtCode: str(r, 'district_code'), ...(entry.success ? { entry: entry.data } : {}) });
   }
   const tables = { household: 'registrations', listing: 'listing', query: 'queries' } as const;
+  const extra = { household: ', status, persons, errors, warnings, births, deaths', listing: ', visit_status', query: ', status' } as const;
   for (const entity of ['household', 'listing', 'query'] as const) {
     const eids = [...new Set(keys.filter((k) => k.entity === entity).map((k) => k.entityId))];
     if (eids.length === 0) continue;
-    const extra = entity === 'query' ? ', status' : '';
-    for (const r of await q.all(`SELECT id, version, district_code${extra} FROM ${tables[entity]} WHERE id IN (${marks(eids.length)})`, eids)) {
+    for (const r of await rowsById(q, (l) => `SELECT id, version, district_code${extra[entity]} FROM ${tables[entity]} WHERE id IN (${l})`, eids)) {
+      const id = str(r, 'id');
+      const districtCode = str(r, 'district_code');
       const queryStatus = entity === 'query' ? str(r, 'status') : undefined;
-      snapshot.entities.set(`${entity}:${str(r, 'id')}`, {
+      snapshot.entities.set(`${entity}:${id}`, {
         version: num(r, 'version'),
-        districtCode: str(r, 'district_code'),
+        districtCode,
         ...(queryStatus !== undefined ? { queryStatus } : {}),
       });
+      if (entity === 'household') {
+        prior.registrations.set(id, { districtCode, counted: { status: str(r, 'status'), persons: num(r, 'persons'), errors: num(r, 'errors'), warnings: num(r, 'warnings'), births: num(r, 'births'), deaths: num(r, 'deaths') } });
+      } else if (entity === 'listing') prior.listing.set(id, { districtCode, visitStatus: str(r, 'visit_status') });
+      else prior.queries.set(id, { districtCode, status: str(r, 'status') });
     }
   }
-  return snapshot;
+  return { snapshot, prior };
 }
 
 const REG_COLS = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'births', 'deaths', 'data', 'seq', 'updated_at'] as const;
@@ -89,7 +106,7 @@ function lastById<T extends { id: string }>(rows: T[]): T[] {
   return [...new Map(rows.map((r) => [r.id, r])).values()];
 }
 
-async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: PushPlan }[]): Promise<void> {
+async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: PushPlan }[], prior: Prior): Promise<void> {
   // Serialise each record once: the revision and the current row carry the same text.
   const text = new Map<unknown, string>();
   const jsonOf = (v: unknown) => {
@@ -123,22 +140,23 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   const lists = lastById(items.flatMap(({ plan }) => plan.listing));
   const queries = lastById(items.flatMap(({ plan }) => plan.queries));
   const changed = regs.length + lists.length + queries.length;
-  // Counter deltas: the current rows before this group's writes, then the rows it writes.
+  // Counter deltas: the current rows before this group's writes (read with the snapshot, in this
+  // transaction), then the rows it writes.
   const delta = new ProgressDelta();
-  if (regs.length > 0) {
-    for (const o of await rowsById(q, (l) => `SELECT district_code, status, persons, errors, warnings, births, deaths FROM registrations WHERE id IN (${l})`, regs.map((r) => r.id))) {
-      delta.registration(str(o, 'district_code'), { status: str(o, 'status'), persons: num(o, 'persons'), errors: num(o, 'errors'), warnings: num(o, 'warnings'), births: num(o, 'births'), deaths: num(o, 'deaths') }, -1);
-    }
+  for (const r of regs) {
+    const o = prior.registrations.get(r.id);
+    if (o) delta.registration(o.districtCode, o.counted, -1);
   }
-  if (lists.length > 0) {
-    for (const o of await rowsById(q, (l) => `SELECT district_code, visit_status FROM listing WHERE id IN (${l})`, lists.map((r) => r.id))) delta.listing(str(o, 'district_code'), str(o, 'visit_status'), -1);
-    for (const l of lists) delta.listing(l.districtCode, l.visitStatus, 1);
+  for (const l of lists) {
+    const o = prior.listing.get(l.id);
+    if (o) delta.listing(o.districtCode, o.visitStatus, -1);
+    delta.listing(l.districtCode, l.visitStatus, 1);
   }
-  if (queries.length > 0) {
-    for (const o of await rowsById(q, (l) => `SELECT district_code, status FROM queries WHERE id IN (${l})`, queries.map((r) => r.id))) {
-      delta.query(str(o, 'district_code'), str(o, 'status'), -1);
-      delta.query(str(o, 'district_code'), 'answered', 1);
-    }
+  for (const w of queries) {
+    const o = prior.queries.get(w.id);
+    if (!o) continue;
+    delta.query(o.districtCode, o.status, -1);
+    delta.query(o.districtCode, 'answered', 1);
   }
   // Taken even when nothing needs a number: the server_seq row lock is always the last lock a
   // push transaction takes before the device rows, so concurrent ones cannot deadlock.
@@ -194,7 +212,7 @@ export type PushOutcome = { ok: true; results: MutationResult[] } | { ok: false;
  * applies the pushes one by one).
  */
 export async function applyGroup(q: SqlExec, items: readonly { batch: PushBatch; planner: PushPlanner }[]): Promise<PushOutcome[]> {
-  const snapshot = await readSnapshot(
+  const { snapshot, prior } = await readSnapshot(
     q,
     items.flatMap((i) => i.batch.keys),
     items.flatMap((i) => i.batch.listingIds ?? []),
@@ -224,14 +242,15 @@ export async function applyGroup(q: SqlExec, items: readonly { batch: PushBatch;
     planned.push({ batch: it.batch, plan });
     outcomes.push({ ok: true, results: plan.results });
   }
-  await writePlans(q, planned);
+  await writePlans(q, planned, prior);
   return outcomes;
 }
 
 /** Apply one push inside a transaction that already holds the locks of its keys (see drain). */
 export async function applyPush(q: SqlExec, batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
-  const plan = planner(await readSnapshot(q, batch.keys, batch.listingIds ?? []));
-  await writePlans(q, [{ batch, plan }]);
+  const { snapshot, prior } = await readSnapshot(q, batch.keys, batch.listingIds ?? []);
+  const plan = planner(snapshot);
+  await writePlans(q, [{ batch, plan }], prior);
   return plan.results;
 }
 
