@@ -5,6 +5,10 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
@@ -51,8 +55,78 @@ function buildVariant(): Plugin | undefined {
   };
 }
 
+/**
+ * src/domain is pure (eslint forbids platform globals there; its modules only declare schemas,
+ * code lists and functions), but the bundler cannot know that its top-level `z.object(...)` calls
+ * have no side effects, so the barrel src/domain/index.ts would keep every module it re-exports
+ * in the start-up chunk (the edit checks, the generator) even where only a code list is used.
+ * Declaring the modules side-effect free lets a module no start-up code uses leave the start-up
+ * path (issue 10); tests/e2e still run the built app.
+ */
+function pureDomain(): Plugin {
+  return {
+    name: 'pucha-pure-domain',
+    apply: 'build',
+    transform: {
+      filter: { id: /[\\/]src[\\/]domain[\\/].*\.ts$/ },
+      handler: () => ({ moduleSideEffects: false }),
+    },
+  };
+}
+
+/** Files worth compressing: text formats (images and fonts are compressed already). */
+const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|webmanifest|txt|xml|map)$/;
+
+/**
+ * Issue 16: writes `<file>.br` (brotli, quality 11) and `<file>.gz` (gzip, level 9) beside every
+ * compressible file of the build, served by @fastify/static's `preCompressed` (src/server/app.ts),
+ * so the server spends nothing per request on the app's files and the phone gets the smallest
+ * bytes. A sibling is written only when it is smaller than the file. Runs last, after
+ * vite-plugin-pwa has built sw.js in its own closeBundle, so the worker is covered too; the
+ * worker's precache globs (`injectManifest.globPatterns` below) end in .js/.css/..., so the
+ * .br/.gz files are never precached (tests/e2e/pwa.test.ts reads the manifest).
+ */
+function precompress(): Plugin {
+  const br = promisify(brotliCompress);
+  const gz = promisify(gzip);
+  let outDir = '';
+  const files = async (dir: string): Promise<string[]> => {
+    const out: string[] = [];
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) out.push(...(await files(join(dir, e.name))));
+      else out.push(join(dir, e.name));
+    }
+    return out;
+  };
+  return {
+    name: 'pucha-precompress',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle: {
+      sequential: true,
+      order: 'post',
+      async handler(error?: Error) {
+        if (error) return;
+        for (const file of (await files(outDir)).filter((f) => COMPRESSIBLE.test(f))) {
+          const body = await readFile(file);
+          const [b, g] = await Promise.all([
+            br(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+            gz(body, { level: 9 }),
+          ]);
+          if (b.length < body.length) await writeFile(`${file}.br`, b);
+          if (g.length < body.length) await writeFile(`${file}.gz`, g);
+        }
+      },
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
+    pureDomain(),
     buildVariant(),
     react(),
     VitePWA({
@@ -83,6 +157,7 @@ export default defineConfig({
       },
       devOptions: { enabled: false },
     }),
+    precompress(),
   ],
   define: { __PUCHA_BUILD_ID__: JSON.stringify(buildId()) },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },

@@ -3,6 +3,7 @@
 // fallback to index.html for every non-API GET.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PROTOCOL_VERSION } from '../domain/index.ts';
@@ -81,6 +82,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // JSON only: any other body (text/plain included, which Fastify parses by default) is a 415.
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', securityHeaders);
+  // Issue 16: answers compressed for a client that asks (brotli, else gzip), registered before
+  // every route (it hooks each route as it is added). Bodies under 1 KB go as they are (the bytes
+  // saved do not pay for the work); streamed exports are compressed as they stream; files that
+  // are compressed already (a precompressed app file, an XLSX export) are left alone. Request
+  // bodies are not decompressed: the API's contract is plain JSON under BODY_LIMIT.
+  await app.register(fastifyCompress, { global: true, globalDecompression: false, encodings: ['br', 'gzip'], threshold: 1024 });
 
   await app.register(
     (api, _o, done) => {
@@ -104,6 +111,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await app.register(fastifyStatic, {
       root: staticDir,
       wildcard: false,
+      // The build writes <file>.br and <file>.gz (vite.config.ts, precompress): sent as they are
+      // to a client that accepts them, with Vary: Accept-Encoding. They are not files of their own.
+      preCompressed: true,
+      allowedPath: (pathName) => !/\.(?:br|gz)$/.test(pathName),
       setHeaders: (res, path) => {
         // The shell and the worker are revalidated (or an update never reaches the phones), hashed assets immutable.
         const cacheControl = staticCacheControl(staticDir, path);

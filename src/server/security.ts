@@ -76,12 +76,14 @@ export function applySecurityHeaders(req: FastifyRequest, reply: FastifyReply): 
  * Cache-Control of a file of the built app: the shell (index.html) and the worker (sw.js) are
  * revalidated every time, or an update never reaches the phones; Vite's hashed /assets/ never
  * change under their name; anything else (icons, manifest, robots.txt) keeps @fastify/static's
- * default (revalidate).
+ * default (revalidate). `path` may be the precompressed sibling that is sent instead
+ * (`index.html.br`, `assets/x.js.gz`): it gets the policy of the file it stands for.
  */
 export function staticCacheControl(root: string, path: string): string | undefined {
-  const name = basename(path);
+  const file = path.replace(/\.(?:br|gz)$/, '');
+  const name = basename(file);
   if (name === 'sw.js' || name === 'index.html') return 'no-cache';
   const assets = `${root.endsWith(sep) ? root : root + sep}assets${sep}`;
-  if (path.startsWith(assets)) return 'public, max-age=31536000, immutable';
+  if (file.startsWith(assets)) return 'public, max-age=31536000, immutable';
   return undefined;
 }

@@ -5,12 +5,10 @@
 import {
   ListingEntrySchema,
   ReviewQuerySchema,
-  blockingFindings,
   QueryAnswerDataSchema,
   RegistrationDraftSchema,
   RegistrationSchema,
   VisitSchema,
-  validateRegistration,
   type Finding,
   type ListingEntry,
   type QueryOutcomeSchema,
@@ -40,6 +38,9 @@ export type RegistrationInput = Omit<RegistrationDraft, 'version' | 'updatedAt'>
  * leaves no stale draft behind, and one that fails or is refused keeps it.
  */
 export async function saveRegistration(db: PuchaDb, input: RegistrationInput): Promise<SaveResult> {
+  // The edit checks (~12 KB gzip) only a save needs: loaded before the transaction (awaiting a
+  // non-Dexie promise inside it would end it), so they stay out of the start-up bundle.
+  const [{ validateRegistration }, { blockingFindings }] = await Promise.all([import('../../domain/validate.ts'), import('../../domain/findings.ts')]);
   return guardQuota(() =>
     db.transaction('rw', [db.registrations, db.listing, db.drafts, ...enqueueTables(db)], async (): Promise<SaveResult> => {
       const listing = await readRow(db.listing.get(input.listingId), ListingEntrySchema);

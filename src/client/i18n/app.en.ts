@@ -164,6 +164,15 @@ const appEn: Same<AppStrings> = {
     head: 'Head {{name}}', openHousehold: 'Open household', notOnPhone: 'This household is not on the phone; sync first.',
     unanswered: '{{count}} to answer', homeLink: 'Review queries: {{count}} to answer',
   },
+  supDash: {
+    downloadXlsx: 'Download Excel (XLSX)', preparing: 'Preparing the file…',
+    filesHint: 'The Excel file is for reading and counting: ID numbers, household numbers and codes are text, each code with its label. The CSV is for importing into programs.',
+    totals: 'Totals', districts: 'Districts', listing: 'Listed households', complete: 'Complete', draft: 'Drafts',
+    persons: 'Persons registered', births: 'Births', deaths: 'Deaths', withErrors: 'Households with errors', withWarnings: 'Households with unconfirmed warnings',
+    queriesOpen: 'Queries waiting for an answer', queriesAnswered: 'answered', queriesResolved: 'resolved', devicesWithQueue: 'Phones with unsynced data',
+    loadHouseholds: 'Households and warnings', reloadHouseholds: 'Reload households', loadingHouseholds: 'Loading households…',
+    householdsHint: 'The household list and the warnings are read from the server only when you open them.', enumTable: 'Enumerators\' sync table (scrolls sideways)',
+  },
   warned: {
     warnings: '{{count}} warnings', open: 'View household', person: 'Person {{n}} {{name}}', persons: 'Members',
     household: 'No. {{no}} · {{name}}', query: 'Send a review query on it',

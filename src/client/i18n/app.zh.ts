@@ -161,6 +161,15 @@ const appZh = {
     head: '户主 {{name}}', openHousehold: '打开住户', notOnPhone: '本机没有这户的记录，请先同步。',
     unanswered: '{{count}} 条待回复', homeLink: '复查问题：{{count}} 条待回复',
   },
+  supDash: {
+    downloadXlsx: '下载 Excel（XLSX）', preparing: '正在准备文件…',
+    filesHint: 'Excel 文件供查看和统计：身份证号、户编号和代码均为文本，代码旁附名称。CSV 供程序导入使用。',
+    totals: '合计', districts: '普查小区', listing: '底册户数', complete: '已完成登记', draft: '草稿',
+    persons: '登记人数', births: '出生', deaths: '死亡', withErrors: '有错误的住户', withWarnings: '有未确认提示的住户',
+    queriesOpen: '待回复问题', queriesAnswered: '已回复', queriesResolved: '已解决', devicesWithQueue: '有待同步数据的手机',
+    loadHouseholds: '查看住户和提示', reloadHouseholds: '重新加载住户', loadingHouseholds: '正在加载住户…',
+    householdsHint: '住户名单和提示内容在查看时才从服务器读取。', enumTable: '普查员同步情况表（可左右滚动）',
+  },
   warned: {
     warnings: '{{count}} 条提示', open: '查看住户', person: '第 {{n}} 人 {{name}}', persons: '住户成员',
     household: '户 {{no}} · {{name}}', query: '就此户发起复查',

@@ -1,5 +1,6 @@
 // Strings of the household form (namespace `household`), owned by the household-form engineer.
-// Registered in ./index.ts; household.en.ts must have the same keys (its type enforces it).
+// Loaded by ./index.ts on first use, as a chunk of its own (not in the start-up bundle);
+// household.en.ts must have the same keys (its type enforces it).
 // Code labels are not here: they come from src/domain/codes.ts.
 const householdZh = {
   title: '户编号 {{no}} · {{head}}',

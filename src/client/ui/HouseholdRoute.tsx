@@ -1,16 +1,26 @@
-// Route to the household screen (household/HouseholdPage.tsx). The page is loaded lazily, so the
-// district list (the cold-start path) does not parse the form's code; its chunk is precached by
-// the service worker like every other built file, so it loads offline too. The route reports the
-// form's unsaved input to the one tracker (dirty.ts), so the update prompt never reloads over it.
+// Route to the household screen (household/HouseholdPage.tsx). The page and its strings (the
+// `household` i18n namespace) are loaded lazily and together, so the district list (the
+// cold-start path) parses neither; their chunks are precached by the service worker like every
+// other built file, so they load offline too. A chunk that cannot be loaded throws to the page's
+// error boundary (reload), never a form of raw keys. The route reports the form's unsaved input
+// to the one tracker (dirty.ts), so the update prompt never reloads over it.
 import { Suspense, lazy, useCallback, useState } from 'react';
-import { useTranslation } from '../i18n/index.ts';
+import { DEFAULT_LANGUAGE, preloadNamespace, storedLanguage, useTranslation } from '../i18n/index.ts';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from './services.ts';
 import { useDirtyTracker, useUnsavedInput } from './dirty.ts';
 import { navigate } from './router.ts';
 
 export type { HouseholdPageProps } from './household/HouseholdPage.tsx';
-const HouseholdPage = lazy(() => import('./household/HouseholdPage.tsx').then((m) => ({ default: m.HouseholdPage })));
+/**
+ * The page's chunk and its strings (the user's language and the fallback), fetched in parallel:
+ * no waterfall, and the form renders at once without suspending again on its strings. A failed
+ * load stays failed (React.lazy keeps the error, which is the import's own): the error boundary
+ * gets it and reloads into the current build.
+ */
+const HouseholdPage = lazy(() =>
+  Promise.all([import('./household/HouseholdPage.tsx'), preloadNamespace('household', [storedLanguage(), DEFAULT_LANGUAGE])]).then(([m]) => ({ default: m.HouseholdPage })),
+);
 
 export function HouseholdRoute(props: { listingId: string }) {
   const { t } = useTranslation();

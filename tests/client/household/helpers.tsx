@@ -3,10 +3,14 @@
 import { configure, render, within, fireEvent, type RenderResult } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import type { ReactElement } from 'react';
-import { createI18n, type Language } from '../../../src/client/i18n/index.ts';
+import { createI18n, preloadNamespace, type Language } from '../../../src/client/i18n/index.ts';
 import type { PuchaDb } from '../../../src/client/db/index.ts';
 import type { ListingEntry, RegistrationDraft } from '../../../src/domain/index.ts';
 import { seedAssignment, testDb } from '../fixtures.ts';
+
+// The form's strings are a lazy chunk in the app (issue 10): imported once here, so every
+// instance createI18n makes below has them at once and the form renders without suspending.
+await preloadNamespace('household');
 
 // The form re-checks after a debounce and jsdom renders a long form slowly on a busy machine.
 configure({ asyncUtilTimeout: 5000 });
