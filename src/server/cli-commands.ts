@@ -2,7 +2,8 @@
 // an output sink (so tests run them in-process). Exit codes: 0 done, 1 refused (bad input,
 // nothing changed), 2 usage error.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { resolve as resolvePath } from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ import { parseListingCsv } from './listing-csv.ts';
 import { checkPassword } from './password-policy.ts';
 import { runPush } from './push-service.ts';
 import { decodeUtf8Text } from './text-encoding.ts';
-import { exportCsv, exportJson } from './routes/export.ts';
+import { exportCsv, exportJson, exportXlsxStream } from './routes/export.ts';
 import type { Scope } from './store/scope.ts';
 import type { Store } from './store/store.ts';
 import { importUsersFile, reassign, resetPassword, revoke, setDisabled, type AdminResult } from './user-admin.ts';
@@ -43,7 +44,7 @@ export const USAGE = `Usage: npm run admin -- <command>
   reset-password --username <u> [--out <file.csv>]   (a new one-time activation code; tokens revoked)
   revoke --user <u> [--device <deviceId>]
   rebuild-progress
-  export --format csv|json [--district <code>] [--out <file>]
+  export --format xlsx|csv|json [--district <code>] [--out <file>]   (xlsx for people, needs --out; csv (default) and json for machines)
   import-unsynced <file.json> [--user <username>]   (an encrypted export: passphrase on stdin)
 Store: DATABASE_URL (PostgreSQL) or PUCHA_DB (SQLite file, default data/pucha.sqlite).`;
 
@@ -152,9 +153,19 @@ async function addUser(store: Store, args: string[], io: CliIo): Promise<number>
 }
 
 async function exportCmd(store: Store, args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'csv' }, district: { type: 'string' }, out: { type: 'string' } } });
-  if (values.format !== 'csv' && values.format !== 'json') {
-    io.err('--format csv|json');
+  let values: { format: string; district?: string | undefined; out?: string | undefined };
+  try {
+    values = parseArgs({ args, options: { format: { type: 'string', default: 'csv' }, district: { type: 'string' }, out: { type: 'string' } } }).values;
+  } catch (e) {
+    io.err(e instanceof Error ? e.message : String(e));
+    return 2;
+  }
+  if (values.format !== 'xlsx' && values.format !== 'csv' && values.format !== 'json') {
+    io.err('--format xlsx|csv|json');
+    return 2;
+  }
+  if (values.format === 'xlsx' && !values.out) {
+    io.err('export --format xlsx needs --out <file.xlsx> (a workbook is binary, not lines on stdout)');
     return 2;
   }
   let scope: Scope = ALL;
@@ -164,6 +175,20 @@ async function exportCmd(store: Store, args: string[], io: CliIo): Promise<numbe
       return 1;
     }
     scope = { kind: 'district', code: values.district };
+  }
+  if (values.format === 'xlsx' && values.out) {
+    // Streamed sheet by sheet, page by page, with the file's backpressure.
+    const file = createWriteStream(values.out);
+    try {
+      await pipeline(exportXlsxStream(store, scope, io.now()), file);
+    } catch (e) {
+      // A half-written workbook does not open: leave no file that looks like an export.
+      rmSync(values.out, { force: true });
+      io.err(`export failed: ${e instanceof Error ? e.message : String(e)}; nothing written`);
+      return 1;
+    }
+    io.err(`${file.bytesWritten} bytes written to ${values.out}`);
+    return 0;
   }
   const chunks = values.format === 'csv' ? exportCsv(store, scope) : exportJson(store, scope);
   if (values.out) {

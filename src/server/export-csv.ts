@@ -1,7 +1,11 @@
-// The CSV export: one row per person with the household's columns repeated, headers are the
-// data-model field names (nested ones dotted: `household.births.male`, `person.residence.code`),
-// UTF-8 with a BOM so spreadsheet programs show Chinese. Deaths and overseas persons are in the
-// JSON export only.
+// The CSV export, for machines (scripts, database loads; people get the XLSX, export-xlsx.ts):
+// one row per person with the household's columns repeated, headers are the data-model field
+// names (nested ones dotted: `household.births.male`, `person.residence.code`), values as stored
+// (codes "01", "003", 18-digit IDs as digits). A spreadsheet that opens it with default settings
+// guesses types and destroys IDs and leading zeros, which is why it is not the office's file.
+// UTF-8 with a BOM in every copy (route, CLI, the dashboard's download keeps the bytes), so a
+// program that honours it reads Chinese correctly. Deaths and overseas persons are in the JSON
+// and XLSX exports only.
 import { HouseholdDraftSchema, PersonDraftSchema, type RegistrationDraft } from '../domain/index.ts';
 
 const REG_COLS = ['id', 'listingId', 'districtCode', 'householdNo', 'form', 'source', 'status', 'version', 'updatedAt'] as const;

@@ -133,6 +133,7 @@ describe.runIf(browserAvailable())('offline registration and review', () => {
       await panel.getByText(`已登记 ${doneOf(districtCounts(was!)) + 1} / ${was!.listingSize}`).waitFor();
 
       // A review query on the household just registered.
+      await panel.getByRole('button', { name: '查看住户和提示' }).click(); // households load on demand
       const select = panel.getByLabel('住户');
       const value = await select.locator('option', { hasText: HEAD.name }).first().getAttribute('value');
       expect(value).toBeTruthy();

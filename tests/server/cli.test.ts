@@ -12,6 +12,7 @@ import { D1, householdMutation, registration } from './fixtures.ts';
 import { seedFixtures } from './harness.ts';
 import { encryptUnsynced } from '../../src/shared/unsynced-crypto.ts';
 import { PASS, exportDoc as sealedDoc } from './unsynced-fixture.ts';
+import { readWorkbook, sheetOf } from './export-xlsx-read.ts';
 
 let dir: string;
 let store: Store;
@@ -135,6 +136,37 @@ it('[CL4c] import-unsynced decrypts with the passphrase on stdin and pushes; a w
     expect(await run(['export', '--format', 'xml'])).toBe(2);
     expect(await run(['export', '--district', '999999999999999'])).toBe(1);
     expect(await run(['frobnicate'])).toBe(2);
+  });
+
+  it('[CL4x] export --format xlsx --out writes a workbook with the IDs as text; without a format it is still the CSV', async () => {
+    await seedFixtures(store);
+    const id = '130102193305065368';
+    const reg = registration(D1, { householdNo: '002', listingId: `L-${D1}-002`, status: 'draft' });
+    reg.persons[0] = { ...reg.persons[0]!, sex: 2, birth: '1933-05', citizenId: id };
+    const file = join(dir, 'unsynced.json');
+    const doc: UnsyncedExport = { format: UNSYNCED_FORMAT, formatVersion: UNSYNCED_FORMAT_VERSION, exportedAt: '2020-11-04T12:00:00.000Z', deviceId: randomUUID(), userId: 'u-enum', mutations: [householdMutation(reg)], records: { registrations: [reg], listing: [], queries: [] }, issues: [] };
+    writeFileSync(file, JSON.stringify(doc));
+    expect(await run(['import-unsynced', file])).toBe(0);
+    expect(out.at(-1)).toMatch(/1 applied/);
+
+    const xlsx = join(dir, 'out.xlsx');
+    expect(await run(['export', '--format', 'xlsx', '--district', D1, '--out', xlsx])).toBe(0);
+    expect(err.at(-1)).toMatch(/bytes written to .*out\.xlsx$/);
+    const persons = sheetOf(await readWorkbook(readFileSync(xlsx)), '人口').rows;
+    expect(persons.map((p) => [p['户编号'], p['D3 公民身份号码']])).toEqual([['002', id], ['002', undefined]]);
+
+    // A workbook is not lines on stdout.
+    expect(await run(['export', '--format', 'xlsx'])).toBe(2);
+    expect(err.at(-1)).toMatch(/--out/);
+    expect(await run(['export', '--format', 'xlsx', '--district', '999999999999999', '--out', join(dir, 'none.xlsx')])).toBe(1);
+    expect(await run(['export', '--frobnicate'])).toBe(2);
+
+    // No --format: the CSV, as before, BOM first.
+    const csv = join(dir, 'default.csv');
+    expect(await run(['export', '--district', D1, '--out', csv])).toBe(0);
+    const bytes = readFileSync(csv);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8')).toContain(`,${id},`);
   });
 
   it('[CL5] npm run admin works as a process (password on stdin, store from PUCHA_DB)', () => {

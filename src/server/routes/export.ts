@@ -1,18 +1,21 @@
-// GET /export?format=csv|json&district=<code>: the registrations of the caller's scope, streamed
-// page by page on the export index (district, household number, id), so a county's export never
-// sits in memory. The CSV header is the union of the columns the households use, so the CSV is
-// read twice: once for the columns, once for the rows.
-import { Readable } from 'node:stream';
+// GET /export?format=xlsx|csv|json&district=<code>: the registrations of the caller's scope,
+// streamed page by page on the export index (district, household number, id), so a county's
+// export never sits in memory. XLSX is the file for people (export-xlsx.ts: one sheet per form,
+// read once per sheet); CSV and JSON are for machines. The CSV header is the union of the columns
+// the households use, so the CSV is read twice: once for the columns, once for the rows.
+import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DistrictCodeSchema, RegistrationDraftSchema, type RegistrationDraft } from '../../domain/index.ts';
 import { authenticate, requireDistrict, type Ctx } from '../context.ts';
 import { parseOr400 } from '../errors.ts';
 import { CSV_BOM, CsvColumns, registrationCsvLines } from '../export-csv.ts';
+import { XLSX_CONTENT_TYPE, writeXlsx } from '../export-xlsx.ts';
 import type { Scope } from '../store/scope.ts';
 import type { ExportKey, Store } from '../store/store.ts';
 
-const ExportQuerySchema = z.strictObject({ format: z.enum(['csv', 'json']).default('json'), district: DistrictCodeSchema.optional() });
+// JSON stays the default: it is what existing clients get without a format.
+const ExportQuerySchema = z.strictObject({ format: z.enum(['xlsx', 'csv', 'json']).default('json'), district: DistrictCodeSchema.optional() });
 
 const PAGE = 500;
 
@@ -61,6 +64,36 @@ export async function* exportJson(store: Store, scope: Scope): AsyncGenerator<st
   yield ']}';
 }
 
+/** What the "说明" sheet says was exported (codes only: no personal data). */
+export function scopeLabel(scope: Scope): string {
+  switch (scope.kind) {
+    case 'district':
+      return `普查小区 ${scope.code}`;
+    case 'prefix':
+      return `区划代码 ${scope.prefix} 下的全部普查小区`;
+    case 'all':
+      return '全部普查小区';
+    case 'supervisor':
+      return '本指导员负责的普查小区';
+    case 'enumerator':
+      return '本普查员的普查小区';
+    case 'none':
+      return '无';
+  }
+}
+
+/**
+ * The XLSX export as a stream. A failure after the first byte can only cut the download short
+ * (a truncated zip never opens as a complete workbook); a reader that goes away stops the reads.
+ */
+export function exportXlsxStream(store: Store, scope: Scope, exportedAt: Date): PassThrough {
+  const out = new PassThrough();
+  writeXlsx(out, () => exportRegistrations(store, scope), { scopeLabel: scopeLabel(scope), exportedAt }).catch((e: unknown) => {
+    if (!out.destroyed) out.destroy(e instanceof Error ? e : new Error(String(e)));
+  });
+  return out;
+}
+
 export function exportRoutes(app: FastifyInstance, ctx: Ctx) {
   app.get('/export', async (req, reply) => {
     const caller = await authenticate(ctx, req);
@@ -72,6 +105,12 @@ export function exportRoutes(app: FastifyInstance, ctx: Ctx) {
     }
     const name = `pucha-${q.district ?? 'all'}`;
     void reply.header('Cache-Control', 'no-store');
+    if (q.format === 'xlsx') {
+      return reply
+        .type(XLSX_CONTENT_TYPE)
+        .header('Content-Disposition', `attachment; filename="${name}.xlsx"`)
+        .send(exportXlsxStream(ctx.store, scope, ctx.now()));
+    }
     if (q.format === 'csv') {
       return reply
         .type('text/csv; charset=utf-8')

@@ -85,6 +85,8 @@ describe('households with unconfirmed warnings', () => {
   async function panel(lang: 'zh-CN' | 'en') {
     const db = await freshDb();
     renderWith(<DistrictPanel api={api} district={district} queries={[]} onChanged={() => undefined} />, fakeServices(db), { lang });
+    // The households are read when the supervisor opens them (never on load: supervisor-exports.test.tsx).
+    fireEvent.click(await screen.findByRole('button', { name: lang === 'en' ? 'Households and warnings 第001普查小区' : '查看住户和提示 第001普查小区' }));
     return { item: await screen.findByTestId('warned-household'), db };
   }
 

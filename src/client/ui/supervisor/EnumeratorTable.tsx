@@ -12,7 +12,9 @@ export function EnumeratorTable(props: { enumerators: readonly EnumeratorStatus[
   return (
     <section className="card" aria-labelledby="sup-enum">
       <h2 id="sup-enum">{t('supervisor.enumerators')}</h2>
-      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="sup-enum">
+      {/* The scroll container is focusable, so it is a region too; its own name keeps the two
+          landmarks apart (the section is already "普查员"). */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('supDash.enumTable')}>
         <table className="data cards-narrow">
           <thead>
             <tr>

@@ -66,7 +66,11 @@ export async function resolveQuery(api: ApiPort, id: string): Promise<ApiResult<
   return api.send('PATCH', `/queries/${encodeURIComponent(id)}`, { status: 'resolved' });
 }
 
-/** The registrations of a district (JSON export); rows that do not parse are skipped, not trusted. */
+/**
+ * The registrations of ONE district (its JSON export), for the household list and warnings the
+ * supervisor asks for. Only ever called on that request, never when the dashboard loads: the
+ * counts come from the status and progress answers. Rows that do not parse are skipped.
+ */
 export async function fetchRegistrations(api: ApiPort, district: string): Promise<ApiResult<RegistrationDraft[]>> {
   const r = parsed(await api.get(`/export?format=json&district=${encodeURIComponent(district)}`), ExportJsonSchema);
   if (!r.ok) return r;
@@ -78,9 +82,37 @@ export async function fetchRegistrations(api: ApiPort, district: string): Promis
   return { ok: true, value: regs };
 }
 
-/** The CSV export as the server sent it: bytes, so its UTF-8 BOM (which Excel needs) is kept. */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The XLSX export (for people: IDs, household numbers and codes are text cells), as bytes. */
+export async function fetchXlsx(api: ApiPort, district?: string): Promise<ApiResult<Blob>> {
+  return api.getBlob(`/export?format=xlsx${district ? `&district=${encodeURIComponent(district)}` : ''}`);
+}
+
+/** The CSV export (for machines) as the server sent it: bytes, so its UTF-8 BOM is kept. */
 export async function fetchCsv(api: ApiPort, district?: string): Promise<ApiResult<Blob>> {
   return api.getBlob(`/export?format=csv${district ? `&district=${encodeURIComponent(district)}` : ''}`);
+}
+
+const ProgressTotalsSchema = z.object({
+  districts: count.default(0),
+  listing: count.default(0),
+  registrations: z.object({ complete: count.default(0), draft: count.default(0) }).default({ complete: 0, draft: 0 }),
+  persons: count.default(0),
+  births: count.default(0),
+  deaths: count.default(0),
+  withErrors: count.default(0),
+  withWarnings: count.default(0),
+  queries: z.object({ open: count.default(0), answered: count.default(0), resolved: count.default(0) }).default({ open: 0, answered: 0, resolved: 0 }),
+  devicesWithQueue: count.default(0),
+});
+export type ProgressTotals = z.infer<typeof ProgressTotalsSchema>;
+const ProgressSchema = z.object({ totals: ProgressTotalsSchema, asOf: z.string().optional() });
+
+/** The caller's own node of GET /progress (api.md "Offices and progress"): the totals of its scope. */
+export async function fetchProgress(api: ApiPort): Promise<ApiResult<ProgressTotals>> {
+  const r = parsed(await api.get('/progress'), ProgressSchema);
+  return r.ok ? { ok: true, value: r.value.totals } : r;
 }
 
 /** At risk: no contact for a day, or many items queued on the phone (sorted first on the dashboard). */
