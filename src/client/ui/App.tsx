@@ -23,6 +23,7 @@ import { useUnsavedGuard } from './useUnsavedGuard.ts';
 import type { UpdateState } from './UpdateBanner.tsx';
 import { UpdateBanner } from './UpdateBanner.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { HEADER_HEIGHT, usePublishedHeight } from './sticky-bars.ts';
 
 // Supervisors only: kept out of the enumerator's start-up bundle.
 const SupervisorScreen = lazy(() => import('./supervisor/SupervisorScreen.tsx').then((m) => ({ default: m.SupervisorScreen })));
@@ -119,10 +120,11 @@ function Shell(props: { session: Session; persist: PersistOutcome | null; onDism
   useUnsavedGuard(t('unsaved.leave'));
   const route = useRoute();
   const role = props.session.user.role;
+  const publishHeader = usePublishedHeight<HTMLElement>(HEADER_HEIGHT);
   const effective: Route = route.name === 'home' && (role === 'supervisor' || role === 'office') ? { name: 'supervisor' } : route;
   return (
     <>
-      <header className="app-header">
+      <header className="app-header" ref={publishHeader}>
         <h1>{t('appName')}</h1>
         <SyncBadge />
         <LanguageSwitch />

@@ -2,8 +2,10 @@
 // while any form has unsaved input, so an update never reloads over typed answers.
 // It sits at the bottom of the screen and publishes its height as the CSS variable
 // --update-banner-h on <html>; the other bottom bars (.banner in app.css: the household form's
-// save bar) stand on top of it, so it never covers 保存.
-import { useCallback, useState, useSyncExternalStore } from 'react';
+// save bar) stand on top of it, so it never covers 保存, and the page's scroll padding (app.css)
+// keeps a focused control clear of it (WCAG 2.4.11).
+import { useState, useSyncExternalStore } from 'react';
+import { BANNER_HEIGHT, usePublishedHeight } from './sticky-bars.ts';
 import { useTranslation } from '../i18n/index.ts';
 import { useDirtyTracker } from './dirty.ts';
 
@@ -19,8 +21,6 @@ export interface UpdateState {
   apply: () => void;
 }
 
-/** The CSS variable with the banner's height while it is shown (app.css). */
-export const BANNER_HEIGHT = '--update-banner-h';
 
 export function UpdateBanner(props: { state: UpdateState }) {
   const { t } = useTranslation();
@@ -29,21 +29,10 @@ export function UpdateBanner(props: { state: UpdateState }) {
   const replaced = useSyncExternalStore(props.state.subscribe, props.state.replaced, props.state.replaced);
   const isDirty = useSyncExternalStore(dirty.subscribe, () => dirty.any(), () => false);
   const [later, setLater] = useState(false);
-  const publishHeight = useCallback((el: HTMLDivElement | null) => {
-    if (!el) return;
-    const root = document.documentElement;
-    const set = () => root.style.setProperty(BANNER_HEIGHT, `${Math.ceil(el.getBoundingClientRect().height)}px`);
-    set();
-    const observer = typeof ResizeObserver === 'function' ? new ResizeObserver(set) : undefined;
-    observer?.observe(el);
-    return () => {
-      observer?.disconnect();
-      root.style.removeProperty(BANNER_HEIGHT);
-    };
-  }, []);
+  const publish = usePublishedHeight<HTMLDivElement>(BANNER_HEIGHT);
   if (!(available || replaced) || (later && !replaced)) return null;
   return (
-    <div className="update-banner" role="status" data-testid="update-banner" ref={publishHeight}>
+    <div className="update-banner" role="status" data-testid="update-banner" ref={publish}>
       <span className="grow">{isDirty ? t('update.blocked') : replaced ? t('update.replaced') : t('update.available')}</span>
       <button type="button" className="btn btn-primary" disabled={isDirty} onClick={() => !dirty.any() && props.state.apply()}>
         {t('update.reload')}

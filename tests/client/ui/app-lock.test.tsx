@@ -26,8 +26,6 @@ async function lockedPhone(opts: { pin?: boolean } = {}): Promise<{ db: PuchaDb;
   const name = `app-lock-${++n}`;
   const first = await openDb(name, { indexedDB: idb, IDBKeyRange });
   const prepared = await first.vault.prepare(SESSION.user.id, 'A'.repeat(43), new Date());
-  const undo = first.vault.install(prepared);
-  void undo;
   await setMeta(first, 'vault', prepared.record);
   first.vault.commit(prepared);
   await storeSession(first, SESSION);
@@ -66,6 +64,8 @@ describe('app lock', () => {
     fireEvent.submit(screen.getByTestId('unlock'));
     await waitFor(() => expect(screen.getByText('首页')).toBeTruthy(), { timeout: 5000 });
     expect(db.vault.state()).toBe('unlocked');
+    // the shell's header publishes its height for the scroll padding (sticky-bars.ts)
+    expect(document.documentElement.style.getPropertyValue('--app-header-h')).toMatch(/^\d+px$/);
     db.close();
   });
 
@@ -131,6 +131,9 @@ describe('app lock', () => {
     renderWith(<App />, fakeServices(db));
     await waitFor(() => expect(screen.getByText('首页')).toBeTruthy());
     expect(screen.queryByTestId('lock-overlay')).toBeNull();
+    // the idle lock listens from a passive effect: let React run it before the tab is hidden
+    await waitFor(() => expect(screen.getByTestId('lock-now')).toBeTruthy());
+    await act(async () => {});
     const hidden = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
     act(() => void document.dispatchEvent(new Event('visibilitychange')));
     hidden.mockRestore();

@@ -6,7 +6,8 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import { createI18n } from '../../../src/client/i18n/index.ts';
 import { DirtyContext, DirtyTracker } from '../../../src/client/ui/dirty.ts';
-import { BANNER_HEIGHT, UpdateBanner, type UpdateState } from '../../../src/client/ui/UpdateBanner.tsx';
+import { UpdateBanner, type UpdateState } from '../../../src/client/ui/UpdateBanner.tsx';
+import { BANNER_HEIGHT } from '../../../src/client/ui/sticky-bars.ts';
 
 afterEach(() => cleanup());
 

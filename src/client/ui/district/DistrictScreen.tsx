@@ -49,6 +49,9 @@ export function DistrictScreen(props: { code: string }) {
   const [todayOnly, setTodayOnly] = useState(false);
   const [outcomeFor, setOutcomeFor] = useState<ListingEntry | null>(null);
   const [adding, setAdding] = useState(false);
+  // The control that opened the sheet: focus goes back to it on close (a tap does not focus a
+  // button in every browser, so it is passed rather than read from document.activeElement).
+  const [opener, setOpener] = useState<HTMLElement | null>(null);
   const [error, setError] = useState<string | null>(null);
   const deferredQuery = useDeferredValue(query);
 
@@ -91,7 +94,14 @@ export function DistrictScreen(props: { code: string }) {
         <button type="button" className="btn" aria-pressed={todayOnly} onClick={() => setTodayOnly(!todayOnly)} data-testid="callbacks-today">
           {t('daily.callbacksToday', { count: dueToday.length })}
         </button>
-        <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={(e) => {
+            setOpener(e.currentTarget);
+            setAdding(true);
+          }}
+        >
           + {t('district.addMissed')}
         </button>
       </div>
@@ -112,13 +122,24 @@ export function DistrictScreen(props: { code: string }) {
           height="calc(100vh - 280px)"
           itemKey={(r) => r.entry.id}
           label={todayOnly ? t('daily.callbacksTitle') : (data.district?.name ?? props.code)}
-          renderRow={(r) => <HouseholdRow row={r} now={now} onOpen={() => navigate({ name: 'household', listingId: r.entry.id })} onOutcome={() => setOutcomeFor(r.entry)} />}
+          renderRow={(r) => (
+            <HouseholdRow
+              row={r}
+              now={now}
+              onOpen={() => navigate({ name: 'household', listingId: r.entry.id })}
+              onOutcome={(el) => {
+                setOpener(el);
+                setOutcomeFor(r.entry);
+              }}
+            />
+          )}
         />
       )}
-      {outcomeFor && <OutcomeSheet entry={outcomeFor} onClose={() => setOutcomeFor(null)} onChoose={(s, cb) => void choose(outcomeFor, s, cb)} />}
+      {outcomeFor && <OutcomeSheet entry={outcomeFor} opener={opener} onClose={() => setOutcomeFor(null)} onChoose={(s, cb) => void choose(outcomeFor, s, cb)} />}
       {adding && (
         <MissedHouseholdSheet
           districtCode={props.code}
+          opener={opener}
           onClose={() => setAdding(false)}
           onAdded={(id) => {
             setAdding(false);

@@ -1,4 +1,5 @@
-// One row of the district list: tap the row to register, tap the outcome button to mark a visit.
+// One row of the district list: tap the row to register, tap the outcome button to mark a visit
+// (the button is handed on as the sheet's opener: focus comes back to it when the sheet closes).
 // An open callback is shown first on the second line, in a short format, so the address is what
 // gets cut at 360 px and never the time.
 import { memo } from 'react';
@@ -27,7 +28,7 @@ export function useStatusLabel(): (s: ListStatus) => string {
   return (s) => (s === 'draft' ? t('daily.draft') : label(VISIT_STATUS, s));
 }
 
-export const HouseholdRow = memo(function HouseholdRow(props: { row: ListRow; now: number; onOpen: () => void; onOutcome: () => void }) {
+export const HouseholdRow = memo(function HouseholdRow(props: { row: ListRow; now: number; onOpen: () => void; onOutcome: (opener: HTMLElement) => void }) {
   const { t, i18n } = useTranslation();
   const statusLabel = useStatusLabel();
   const { entry, shown, draft } = props.row;
@@ -51,7 +52,7 @@ export const HouseholdRow = memo(function HouseholdRow(props: { row: ListRow; no
           <span className="hh-address">{entry.address}</span>
         </span>
       </button>
-      <button type="button" className={`btn btn-small hh-outcome badge ${TONE[shown]}`} onClick={props.onOutcome} aria-label={`${t('district.setOutcome')}: ${entry.householdNo}, ${statusLabel(shown)}`}>
+      <button type="button" className={`btn btn-small hh-outcome badge ${TONE[shown]}`} onClick={(e) => props.onOutcome(e.currentTarget)} aria-label={`${t('district.setOutcome')}: ${entry.householdNo}, ${statusLabel(shown)}`}>
         {statusLabel(shown)}
       </button>
     </div>

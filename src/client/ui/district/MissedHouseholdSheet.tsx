@@ -1,20 +1,31 @@
 // Adds a household found in the field (遗漏户) through the db's addFieldHousehold operation,
-// which gives it the next free household number.
+// which gives it the next free household number. What is typed here and not yet added is unsaved
+// input (dirty.ts): the update prompt does not reload over it and leaving the page asks. Closing
+// the sheet discards it (the enumerator's choice); once added it is stored, and the report ends
+// before onAdded navigates to the new household, so that navigation does not ask.
 import { useState, type FormEvent } from 'react';
 import { useTranslation, useCodeLabel } from '../../i18n/index.ts';
 import { HOUSEHOLD_TYPE } from '../../../domain/index.ts';
 import { addFieldHousehold } from '../../db/operations.ts';
 import { useServices } from '../services.ts';
 import { Sheet } from '../Sheet.tsx';
+import { useDirtyTracker, useUnsavedInput } from '../dirty.ts';
 import { opFailureText } from '../op-failure.ts';
 
-export function MissedHouseholdSheet(props: { districtCode: string; onAdded: (listingId: string) => void; onClose: () => void }) {
+const EMPTY = { buildingNo: '', unitNo: '', address: '', headName: '', householdType: 1 as 1 | 2 };
+
+export function MissedHouseholdSheet(props: { districtCode: string; onAdded: (listingId: string) => void; onClose: () => void; opener?: HTMLElement | null | undefined }) {
   const { t } = useTranslation();
   const label = useCodeLabel();
   const { db } = useServices();
-  const [form, setForm] = useState({ buildingNo: '', unitNo: '', address: '', headName: '', householdType: 1 as 1 | 2 });
+  const [form, setForm] = useState(EMPTY);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [added, setAdded] = useState(false);
+  const key = `missed:${props.districtCode}`;
+  const typed = form.householdType !== EMPTY.householdType || (['buildingNo', 'unitNo', 'address', 'headName'] as const).some((k) => form[k].trim() !== '');
+  useUnsavedInput(key, typed && !added);
+  const tracker = useDirtyTracker();
   const set = (k: 'buildingNo' | 'unitNo' | 'address' | 'headName') => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
 
   async function submit(e: FormEvent) {
@@ -29,16 +40,20 @@ export function MissedHouseholdSheet(props: { districtCode: string; onAdded: (li
       householdType: form.householdType,
     });
     setBusy(false);
-    if (r.ok) props.onAdded(r.entry.id);
-    else setError(opFailureText(r, t));
+    if (r.ok) {
+      // Stored: clean now, not at unmount, which comes after the navigation's unsaved-input check.
+      setAdded(true);
+      tracker.set(key, false);
+      props.onAdded(r.entry.id);
+    } else setError(opFailureText(r, t));
   }
 
   return (
-    <Sheet title={t('missed.title')} onClose={props.onClose}>
+    <Sheet title={t('missed.title')} onClose={props.onClose} opener={props.opener}>
       <form onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor="m-building">{t('missed.buildingNo')}</label>
-          <input id="m-building" value={form.buildingNo} onChange={set('buildingNo')} required maxLength={20} />
+          <input id="m-building" data-autofocus value={form.buildingNo} onChange={set('buildingNo')} required maxLength={20} />
         </div>
         <div className="field">
           <label htmlFor="m-unit">{t('missed.unitNo')}</label>

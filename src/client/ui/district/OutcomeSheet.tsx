@@ -2,18 +2,24 @@
 // records the visit. The callback time (约定回访时间) comes first, so it is entered before the
 // outcome and saved with it; 无人在家 with no time asks for one once more (with a skip) instead of
 // closing without a callback, because "not at home" is exactly when one is agreed.
+// A callback time typed but not yet saved with an outcome is unsaved input (dirty.ts): the update
+// prompt does not reload over it. Choosing an outcome (saved with it) or closing the sheet (the
+// enumerator's own discard) ends the report: the sheet unmounts.
 import { useState } from 'react';
 import { useTranslation, useCodeLabel } from '../../i18n/index.ts';
 import { VISIT_STATUS, type ListingEntry, type VisitStatus } from '../../../domain/index.ts';
 import { Sheet } from '../Sheet.tsx';
+import { useUnsavedInput } from '../dirty.ts';
 import { CALLBACK_OUTCOMES, fromLocalInput, toLocalInput } from './callbacks.ts';
 
 export const SETTABLE_OUTCOMES: readonly VisitStatus[] = ['notAtHome', 'refused', 'vacant', 'demolished', 'pending'];
 
-export function OutcomeSheet(props: { entry: ListingEntry; onChoose: (status: VisitStatus, callbackAt?: string) => void; onClose: () => void }) {
+export function OutcomeSheet(props: { entry: ListingEntry; onChoose: (status: VisitStatus, callbackAt?: string) => void; onClose: () => void; opener?: HTMLElement | null | undefined }) {
   const { t } = useTranslation();
   const label = useCodeLabel();
-  const [callback, setCallback] = useState(() => toLocalInput(props.entry.visit.callbackAt));
+  const [stored] = useState(() => toLocalInput(props.entry.visit.callbackAt));
+  const [callback, setCallback] = useState(stored);
+  useUnsavedInput(`outcome:${props.entry.id}`, callback !== stored);
   const [askCallback, setAskCallback] = useState(false);
   const callbackIso = fromLocalInput(callback);
   const title = `${t('district.setOutcome')} · ${t('district.household', { no: props.entry.householdNo })} ${props.entry.headName}`;
@@ -35,7 +41,7 @@ export function OutcomeSheet(props: { entry: ListingEntry; onChoose: (status: Vi
 
   if (askCallback)
     return (
-      <Sheet title={`${label(VISIT_STATUS, 'notAtHome')} · ${t('district.household', { no: props.entry.householdNo })} ${props.entry.headName}`} onClose={props.onClose}>
+      <Sheet title={`${label(VISIT_STATUS, 'notAtHome')} · ${t('district.household', { no: props.entry.householdNo })} ${props.entry.headName}`} onClose={props.onClose} opener={props.opener}>
         <div className="stack" key="ask" data-testid="ask-callback">
           {field}
           <button type="button" className="btn btn-primary btn-block" disabled={!callbackIso} onClick={() => props.onChoose('notAtHome', callbackIso)}>
@@ -49,7 +55,7 @@ export function OutcomeSheet(props: { entry: ListingEntry; onChoose: (status: Vi
     );
 
   return (
-    <Sheet title={title} onClose={props.onClose}>
+    <Sheet title={title} onClose={props.onClose} opener={props.opener}>
       <div className="stack" key="choose">
         {field}
         <div className="stack" role="group" aria-label={t('district.outcome')}>

@@ -2,8 +2,14 @@
 // said. "NOT saved" (storage full) is a blocking dialog: the enumerator must not walk away
 // believing the household is stored. A save the store did not finish in time (Chromium's
 // IndexedDB hangs on a full disk instead of failing) says "not saved" here, as an alert.
-import { useState } from 'react';
+// Keyboard focus is never hidden under the bar (WCAG 2.4.11): it publishes its height (and, while
+// the form is open, the sticky app header's) for app.css's scroll padding, so the browser scrolls
+// a focused control clear of both.
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SAVEBAR_HEIGHT, usePublishedHeight } from '../sticky-bars.ts';
+import { useModalFocus } from '../Sheet.tsx';
+
 
 export type Notice =
   | { kind: 'saved'; version: number }
@@ -29,22 +35,11 @@ export function SaveBar(p: SaveBarProps) {
   const { t } = useTranslation('household');
   const [leaving, setLeaving] = useState(false);
   const n = p.notice;
+  const publishBar = usePublishedHeight<HTMLDivElement>(SAVEBAR_HEIGHT);
   return (
     <>
-      {n?.kind === 'storageFull' && (
-        <div className="sheet-backdrop">
-          <div className="sheet" role="alertdialog" aria-modal="true" aria-labelledby="hh-not-saved-title" aria-describedby="hh-not-saved-text">
-            <h2 id="hh-not-saved-title" className="error-text">
-              {t('save.notSavedTitle')}
-            </h2>
-            <p id="hh-not-saved-text">{t('save.notSavedText')}</p>
-            <button type="button" className="btn btn-primary btn-block" onClick={p.onDismiss} autoFocus>
-              {t('save.understood')}
-            </button>
-          </div>
-        </div>
-      )}
-      <div className="banner hh-savebar">
+      {n?.kind === 'storageFull' && <NotSavedDialog onDismiss={p.onDismiss} />}
+      <div className="banner hh-savebar" ref={publishBar}>
         <div className="hh-notice" role="status" aria-live="polite">
           {n?.kind === 'saved' && t('save.saved', { version: n.version })}
           {n?.kind === 'completed' && t('save.completed', { version: n.version })}
@@ -79,5 +74,25 @@ export function SaveBar(p: SaveBarProps) {
         )}
       </div>
     </>
+  );
+}
+
+/** Blocking: only 知道了 closes it (no Escape), and focus stays in it until then. */
+function NotSavedDialog(props: { onDismiss: () => void }) {
+  const { t } = useTranslation('household');
+  const ref = useRef<HTMLDivElement>(null);
+  useModalFocus(ref);
+  return (
+    <div className="sheet-backdrop">
+      <div className="sheet" role="alertdialog" aria-modal="true" aria-labelledby="hh-not-saved-title" aria-describedby="hh-not-saved-text" ref={ref} tabIndex={-1}>
+        <h2 id="hh-not-saved-title" className="error-text">
+          {t('save.notSavedTitle')}
+        </h2>
+        <p id="hh-not-saved-text">{t('save.notSavedText')}</p>
+        <button type="button" className="btn btn-primary btn-block" onClick={props.onDismiss} autoFocus>
+          {t('save.understood')}
+        </button>
+      </div>
+    </div>
   );
 }
