@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dexie } from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { getMeta, getSession, hasSession, listingOfDistrict, openDb, outboxStats, saveRegistration, type PuchaDb } from '../../src/client/db/index.ts';
+import { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from '../../src/client/db/database.ts';
 import { choosePin, createVaultWithPin, unlockWithPin } from '../../src/client/db/lock.ts';
 import { VaultLockedError } from '../../src/client/db/vault.ts';
 import { SyncEngine } from '../../src/client/sync/index.ts';
@@ -44,6 +45,16 @@ async function rawRows(p: Phone, table: string): Promise<Record<string, unknown>
   } finally {
     raw.close();
   }
+}
+
+/** The phone's store as the version before encryption opened it: the same schema, no encryption layer. */
+async function previousVersionStore(p: Phone): Promise<Dexie> {
+  const old = new Dexie(p.name, { indexedDB: p.idb, IDBKeyRange });
+  old.version(1).stores(SCHEMA_V1);
+  old.version(2).stores(SCHEMA_V2);
+  old.version(3).stores(SCHEMA_V3);
+  await old.open();
+  return old;
 }
 
 describe('app lock and encryption at rest', () => {
@@ -183,13 +194,7 @@ describe('app lock and encryption at rest', () => {
 
   it('[LK4] a store written in clear by the version before encryption is sealed at the next sign-in, queue included', async () => {
     const p = newPhone();
-    // The previous version: the same schema, no encryption layer.
-    const { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } = await import('../../src/client/db/database.ts');
-    const old = new Dexie(p.name, { indexedDB: p.idb, IDBKeyRange });
-    old.version(1).stores(SCHEMA_V1);
-    old.version(2).stores(SCHEMA_V2);
-    old.version(3).stores(SCHEMA_V3);
-    await old.open();
+    const old = await previousVersionStore(p);
     const boot = await start(newPhone()); // a throwaway phone only to fetch a real listing entry
     expect((await boot.engine.signIn('demo-enumerator', 'pucha-demo')).ok).toBe(true);
     await boot.engine.syncNow();
@@ -264,12 +269,7 @@ describe('app lock and encryption at rest', () => {
     boot.engine.stop();
     boot.db.close();
     const p = newPhone();
-    const { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } = await import('../../src/client/db/database.ts');
-    const old = new Dexie(p.name, { indexedDB: p.idb, IDBKeyRange });
-    old.version(1).stores(SCHEMA_V1);
-    old.version(2).stores(SCHEMA_V2);
-    old.version(3).stores(SCHEMA_V3);
-    await old.open();
+    const old = await previousVersionStore(p);
     await old.table('listing').put(entry);
     await old.table('meta').bulkPut([
       { key: 'session', value: session },

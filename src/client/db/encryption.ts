@@ -14,7 +14,7 @@ import type { DBCore, DBCoreCursor, DBCoreTable, DBCoreTransaction, Middleware }
 import { VaultLockedError, type Vault } from './vault.ts';
 
 /** The tables with personal data, each with the fields kept in clear (primary key first, then index fields). */
-export const ENCRYPTED_TABLES: Readonly<Record<string, { clear: readonly string[]; id: string; only?: (row: Record<string, unknown>) => boolean }>> = {
+export const ENCRYPTED_TABLES: Readonly<Record<string, { clear: readonly string[]; id: string; sealsRow?: (row: Record<string, unknown>) => boolean }>> = {
   listing: { clear: ['id', 'districtCode', 'householdNo'], id: 'id' },
   registrations: { clear: ['id', 'listingId', 'districtCode'], id: 'id' },
   outbox: { clear: ['seq', 'id', 'entity', 'entityId'], id: 'id' },
@@ -22,7 +22,7 @@ export const ENCRYPTED_TABLES: Readonly<Record<string, { clear: readonly string[
   drafts: { clear: ['listingId', 'districtCode'], id: 'listingId' },
   // Only the session (the bearer token and the user's name); the rest of meta is device bookkeeping
   // the app needs before it is unlocked (device id, wipe marker, the vault record itself).
-  meta: { clear: ['key'], id: 'key', only: (row) => ENCRYPTED_META.has(String(row.key)) },
+  meta: { clear: ['key'], id: 'key', sealsRow: (row) => ENCRYPTED_META.has(String(row.key)) },
 };
 export const ENCRYPTED_META: ReadonlySet<string> = new Set(['session']);
 
@@ -42,7 +42,7 @@ function aad(table: string, row: Row, idField: string): Uint8Array<ArrayBuffer> 
 
 export async function encryptRow(key: CryptoKey, table: string, row: Row): Promise<Row> {
   const spec = ENCRYPTED_TABLES[table];
-  if (!spec || (spec.only && !spec.only(row))) return row;
+  if (!spec || (spec.sealsRow && !spec.sealsRow(row))) return row;
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const body = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(table, row, spec.id) }, key, enc.encode(JSON.stringify(row))));
   const sealed = new Uint8Array(12 + body.length);
@@ -122,7 +122,7 @@ function encryptingTable(t: DBCoreTable, vault: Vault): DBCoreTable {
         // version (all in clear); any other write of personal data without the key is refused.
         const idb = req.trans as unknown as IDBTransaction;
         const spec = ENCRYPTED_TABLES[name];
-        const personal = req.values.some((v) => isRow(v) && !(spec?.only && !spec.only(v)));
+        const personal = req.values.some((v) => isRow(v) && (spec?.sealsRow?.(v) ?? true));
         if (personal && !(idb.mode === 'versionchange' && vault.state() === 'none')) throw new VaultLockedError(`cannot write ${name}`);
         return t.mutate(req);
       }
