@@ -4,7 +4,7 @@ import react from '@vitejs/plugin-react';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { chromium, type BrowserContext } from 'playwright-core';
 
@@ -24,6 +24,7 @@ export function summary(label: string, xs: readonly number[]): string {
 /** Builds bench/ui-lib/index.html (the real modules, production mode) into a temp dir. */
 export async function buildBenchPage(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'pucha-bench-page-'));
+  process.once('exit', () => rmSync(outDir, { recursive: true, force: true, maxRetries: 5 }));
   await build({ configFile: false, root: join(ROOT, 'bench/ui-lib'), plugins: [react()], logLevel: 'warn', build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 } });
   return outDir;
 }
@@ -42,6 +43,29 @@ export function serveDir(dir: string): Promise<{ url: string; server: Server }> 
   }));
 }
 
-export async function browser(userDataDir = mkdtempSync(join(tmpdir(), 'pucha-bench-profile-'))): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 360, height: 740 } });
+/**
+ * A persistent Chromium context. A profile made here (4-23 MB) is removed when the context
+ * closes and, should the bench die first, when the process exits; a profile the caller passed in
+ * is the caller's.
+ */
+export async function browser(userDataDir?: string): Promise<BrowserContext> {
+  const own = userDataDir === undefined;
+  const dir = userDataDir ?? mkdtempSync(join(tmpdir(), 'pucha-bench-profile-'));
+  const remove = () => {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch (e) {
+      console.warn(`could not remove the bench profile ${dir}: ${String(e)}`);
+    }
+  };
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 360, height: 740 } });
+  if (!own) return context;
+  process.once('exit', remove);
+  // after close() resolves the browser has exited, so the profile is no longer being written
+  const close = context.close.bind(context);
+  context.close = async (options) => {
+    await close(options);
+    remove();
+  };
+  return context;
 }
