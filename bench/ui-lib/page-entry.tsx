@@ -2,14 +2,13 @@
 // code (Dexie on Chromium's IndexedDB, the DistrictScreen in React) and return timings in ms.
 import { createRoot } from 'react-dom/client';
 import { flushSync } from 'react-dom';
-import { I18nextProvider } from 'react-i18next';
 import { openDb, saveRegistration, type PuchaDb } from '../../src/client/db/index.ts';
 import { generateDataKey } from '../../src/client/db/vault.ts';
 
 /** Benches run on the encrypted store, as the app does (opened unlocked: no PIN derivation timed). */
 const BENCH_KEY = generateDataKey();
 import type { ListingEntry, RegistrationDraft } from '../../src/domain/index.ts';
-import { createI18n } from '../../src/client/i18n/index.ts';
+import { createI18n, I18nProvider } from '../../src/client/i18n/index.ts';
 import { ServicesContext, type AppServices } from '../../src/client/ui/services.ts';
 import { DistrictScreen } from '../../src/client/ui/district/DistrictScreen.tsx';
 
@@ -80,11 +79,11 @@ async function renderDistrict(size: number, keys: string[]): Promise<{ renderMs:
   const t0 = performance.now();
   const r = createRoot(root);
   r.render(
-    <I18nextProvider i18n={i18n}>
+    <I18nProvider i18n={i18n}>
       <ServicesContext.Provider value={services}>
         <DistrictScreen code={CODE} />
       </ServicesContext.Provider>
-    </I18nextProvider>,
+    </I18nProvider>,
   );
   const t1 = await until(() => root.querySelectorAll('[data-testid="hh-row"]').length > 0);
   const renderMs = t1 - t0;

@@ -3,10 +3,9 @@
 // worker (workbox-window) to it, and renders the React app with its ports.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
+import { createI18n, I18nProvider } from './i18n/index.ts';
 import { Workbox } from 'workbox-window';
 import { liveQuery } from 'dexie';
-import { createI18n } from './i18n/index.ts';
 import { openDb, type PuchaDb } from './db/database.ts';
 import { ensureDevice, getSession } from './db/meta.ts';
 import { SyncEngine } from './sync/sync-engine.ts';
@@ -77,7 +76,7 @@ async function main(): Promise<void> {
 
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
-      <I18nextProvider i18n={i18n}>
+      <I18nProvider i18n={i18n}>
         <ServicesContext.Provider value={services}>
           <DirtyContext.Provider value={dirty}>
             <ErrorBoundary scope="app">
@@ -85,7 +84,7 @@ async function main(): Promise<void> {
             </ErrorBoundary>
           </DirtyContext.Provider>
         </ServicesContext.Provider>
-      </I18nextProvider>
+      </I18nProvider>
     </StrictMode>,
   );
   performance.mark('pucha:rendered');

@@ -1,10 +1,10 @@
-// i18n for the field app: i18next + react-i18next, Simplified Chinese by default, English switch.
+// i18n for the field app: a small translator of our own (see I18n below), Simplified Chinese by
+// default, English switch.
 // Namespaces: `app` (shell, lists, sync, supervisor), bundled with the start-up code, and
 // `household` (the household form, owned by the form's engineer), loaded on first use from its own
 // chunk per language so the cold start to the district list does not parse the form's strings
 // (issue 10). Code-list labels are not here: they come from src/domain/codes.ts (zh/en).
-import i18next, { type BackendModule, type i18n as I18n, type ResourceKey } from 'i18next';
-import { initReactI18next, useTranslation } from 'react-i18next';
+import { createContext, createElement, useCallback, useContext, useSyncExternalStore, type ReactNode } from 'react';
 import type { Code } from '../../domain/index.ts';
 import appZh from './app.zh.ts';
 import appEn from './app.en.ts';
@@ -13,6 +13,11 @@ export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';
 const STORAGE_KEY = 'pucha.lang';
+
+/** A namespace's strings: nested objects whose leaves are strings with `{{name}}` placeholders. */
+export interface Strings {
+  readonly [key: string]: string | Strings;
+}
 
 /** The strings bundled with the start-up code. */
 export const resources = {
@@ -24,22 +29,50 @@ export const resources = {
  * Namespaces kept out of the start-up bundle: each language's strings are a chunk of their own
  * (precached by the service worker like every built file, so they load offline too).
  */
-const LAZY_NAMESPACES: Readonly<Record<string, Readonly<Record<Language, () => Promise<{ default: ResourceKey }>>>>> = {
+const LAZY_NAMESPACES: Readonly<Record<string, Readonly<Record<Language, () => Promise<{ default: Strings }>>>>> = {
   household: { 'zh-CN': () => import('./household.zh.ts'), en: () => import('./household.en.ts') },
 };
 export type LazyNamespace = 'household';
 
+/** Values put into `{{name}}` placeholders; `ns` picks the namespace (default `app`). */
+export type TOptions = { readonly ns?: string } & Readonly<Record<string, unknown>>;
+/** A translation function of one language and default namespace. */
+export type TFunction<_Ns extends string = 'app'> = (key: string, options?: TOptions) => string;
+
+/**
+ * The app's translator. It replaces i18next + react-i18next (17.6 KB gzip of the start-up
+ * bundle, issue 10) with what the app uses: nested keys, `{{name}}` interpolation, a fallback
+ * language, lazily imported namespaces and a subscription for React.
+ */
+export interface I18n {
+  /** The current language. */
+  readonly language: Language;
+  /** The current language, then the fallback: where a key is looked up, in order. */
+  readonly languages: readonly Language[];
+  /** Translates in the current language (`options.ns`, default `app`); a missing key is returned as is. */
+  readonly t: TFunction;
+  /** Loads the lazy namespaces in use for `language`, then switches (remembered in localStorage). */
+  changeLanguage(language: Language): Promise<void>;
+  hasResourceBundle(language: Language, ns: string): boolean;
+  addResourceBundle(language: Language, ns: string, strings: Strings): void;
+  /** `t` with `ns` as its default namespace: the same function until the language or the strings change. */
+  getFixedT(ns: string): TFunction;
+  /** Called after every language switch or added bundle; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** Changes whenever what `t` returns may change (useSyncExternalStore's snapshot). */
+  readonly revision: number;
+}
+
 /** Lazy namespaces already imported in this page: an instance created later starts with them. */
-const imported: { [L in Language]: Record<string, ResourceKey> } = { 'zh-CN': {}, en: {} };
+const imported: { [L in Language]: Record<string, Strings> } = { 'zh-CN': {}, en: {} };
 /** The instances createI18n made (weakly held): an imported namespace is added to each at once. */
 const instances = new Set<WeakRef<I18n>>();
 
 /** The last failed import of each lazy namespace: what loadNamespace rejects with. */
 const importErrors = new Map<string, unknown>();
 
-async function importNamespace(language: Language, ns: string): Promise<ResourceKey> {
+async function importNamespace(language: Language, ns: string): Promise<Strings> {
   const load = LAZY_NAMESPACES[ns]?.[language];
-  // Bundled namespaces never get here (i18next asks only for what its store lacks).
   if (!load) return {};
   try {
     const strings = (await load()).default;
@@ -66,21 +99,6 @@ export async function preloadNamespace(ns: LazyNamespace, languages: readonly La
   await Promise.all([...new Set(languages)].map((l) => importNamespace(l, ns)));
 }
 
-/** i18next backend that imports a lazy namespace's chunk; a failed import is an error, not a retry. */
-const lazyBackend: BackendModule = {
-  type: 'backend',
-  callbackApi: true,
-  init: () => undefined,
-  read(language, namespace, callback) {
-    if (!isLanguage(language)) return callback(null, {});
-    // data `false` with the error: i18next retries only errors that come with data.
-    importNamespace(language, namespace).then(
-      (strings) => callback(null, strings),
-      (e: unknown) => callback(e instanceof Error ? e : String(e), false),
-    );
-  },
-};
-
 function isLanguage(x: unknown): x is Language {
   return typeof x === 'string' && (LANGUAGES as readonly string[]).includes(x);
 }
@@ -95,39 +113,117 @@ export function storedLanguage(): Language {
   }
 }
 
-/**
- * Create and initialise an i18next instance (the `app` strings are bundled, so init is
- * synchronous; `household` arrives through loadNamespace, or when a component first asks for it:
- * react-i18next then suspends until it is loaded). Tests create their own instance; main.tsx
- * creates the app's one.
- */
-export function createI18n(lng: Language = storedLanguage()): I18n {
-  const inst = i18next.createInstance();
-  void inst.use(lazyBackend).use(initReactI18next).init({
-    lng,
-    fallbackLng: DEFAULT_LANGUAGE,
-    supportedLngs: [...LANGUAGES],
-    ns: ['app'],
-    defaultNS: 'app',
-    resources: { 'zh-CN': { ...imported['zh-CN'], ...resources['zh-CN'] }, en: { ...imported.en, ...resources.en } },
-    partialBundledLanguages: true, // bundled `app`, the other namespaces from lazyBackend
-    initAsync: false,
-    interpolation: { escapeValue: false }, // React escapes already
-    returnNull: false,
+function lookup(strings: Strings | undefined, key: string): string | undefined {
+  let node: string | Strings | undefined = strings;
+  for (const part of key.split('.')) {
+    if (node === undefined || typeof node === 'string') return undefined;
+    node = node[part];
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
+
+function interpolate(text: string, options: TOptions | undefined): string {
+  if (!text.includes('{{')) return text;
+  // A value not given becomes empty, as i18next did: never raw braces on the screen.
+  return text.replace(PLACEHOLDER, (_, name: string) => {
+    const v = options?.[name];
+    if (v === undefined || v === null) return '';
+    if (typeof v === 'string') return v;
+    return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
   });
-  instances.add(new WeakRef(inst));
-  inst.on('languageChanged', (l) => {
-    if (typeof document !== 'undefined') document.documentElement.lang = l;
+}
+
+class Translator implements I18n {
+  private lang: Language;
+  private readonly bundles: { [L in Language]: Map<string, Strings> } = { 'zh-CN': new Map(), en: new Map() };
+  private readonly listeners = new Set<() => void>();
+  revision = 0;
+
+  constructor(language: Language) {
+    this.lang = language;
+    for (const l of LANGUAGES) {
+      for (const [ns, strings] of Object.entries(imported[l])) this.bundles[l].set(ns, strings);
+      this.bundles[l].set('app', resources[l].app);
+    }
+  }
+
+  get language(): Language {
+    return this.lang;
+  }
+
+  get languages(): readonly Language[] {
+    return this.lang === DEFAULT_LANGUAGE ? [this.lang] : [this.lang, DEFAULT_LANGUAGE];
+  }
+
+  readonly t: TFunction = (key, options) => {
+    const ns = options?.ns ?? 'app';
+    for (const l of this.languages) {
+      const text = lookup(this.bundles[l].get(ns), key);
+      if (text !== undefined) return interpolate(text, options);
+    }
+    return key;
+  };
+
+  private fixed = new Map<string, TFunction>();
+
+  getFixedT(ns: string): TFunction {
+    let t = this.fixed.get(ns);
+    if (!t) this.fixed.set(ns, (t = (key, options) => this.t(key, options?.ns ? options : { ...options, ns })));
+    return t;
+  }
+
+  async changeLanguage(language: Language): Promise<void> {
+    if (!isLanguage(language)) throw new Error(`unknown language ${String(language)}`);
+    // The lazy namespaces in use come along first, so no screen shows raw keys for a moment.
+    const inUse = Object.keys(LAZY_NAMESPACES).filter((ns) => LANGUAGES.some((l) => this.bundles[l].has(ns)));
+    const wanted = language === DEFAULT_LANGUAGE ? [language] : [language, DEFAULT_LANGUAGE];
+    await Promise.all(inUse.flatMap((ns) => wanted.filter((l) => !this.bundles[l].has(ns)).map((l) => importNamespace(l, ns))));
+    this.lang = language;
+    if (typeof document !== 'undefined') document.documentElement.lang = language;
     try {
-      globalThis.localStorage?.setItem(STORAGE_KEY, l);
+      globalThis.localStorage?.setItem(STORAGE_KEY, language);
     } catch {
       // storage blocked: the switch still works for this session
     }
-  });
+    this.changed();
+  }
+
+  hasResourceBundle(language: Language, ns: string): boolean {
+    return this.bundles[language]?.has(ns) ?? false;
+  }
+
+  addResourceBundle(language: Language, ns: string, strings: Strings): void {
+    this.bundles[language].set(ns, strings);
+    this.changed();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    this.revision++;
+    this.fixed = new Map(); // new functions: effects that depend on t run again
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+/**
+ * Create an i18n instance with the `app` strings and every lazy namespace this page already
+ * imported; `household` arrives through loadNamespace, or when a component first asks for it
+ * (useTranslation then suspends until it is loaded). Tests create their own instance; main.tsx
+ * creates the app's one.
+ */
+export function createI18n(lng: Language = storedLanguage()): I18n {
+  const inst = new Translator(isLanguage(lng) ? lng : DEFAULT_LANGUAGE);
+  instances.add(new WeakRef(inst));
   return inst;
 }
 
-const namespaceLoads = new WeakMap<object, Map<LazyNamespace, Promise<void>>>();
+const namespaceLoads = new WeakMap<I18n, Map<LazyNamespace, Promise<void>>>();
 
 /**
  * Loads a lazy namespace for the current language and its fallback (once per instance; a language
@@ -137,19 +233,15 @@ const namespaceLoads = new WeakMap<object, Map<LazyNamespace, Promise<void>>>();
  * is forgotten, so a later call tries again.
  */
 export function loadNamespace(i18n: I18n, ns: LazyNamespace): Promise<void> {
-  // Keyed by the store: react-i18next hands out per-language wrappers of one instance.
-  let loads = namespaceLoads.get(i18n.store);
-  if (!loads) namespaceLoads.set(i18n.store, (loads = new Map<LazyNamespace, Promise<void>>()));
+  let loads = namespaceLoads.get(i18n);
+  if (!loads) namespaceLoads.set(i18n, (loads = new Map<LazyNamespace, Promise<void>>()));
   const known = loads.get(ns);
   if (known) return known;
-  const loaded = () => i18n.languages.every((l) => i18n.hasResourceBundle(l, ns));
   const p = (async () => {
-    await i18n.loadNamespaces(ns);
-    // i18next settles a load that failed once without trying again: only a reload asks again.
-    if (!loaded()) await i18n.reloadResources([...i18n.languages], [ns]);
-    if (!loaded()) {
-      const e = i18n.languages.map((l) => importErrors.get(`${l}|${ns}`)).find((x) => x !== undefined);
-      throw e instanceof Error ? e : new Error(`the strings of ${ns} could not be loaded`);
+    const missing = i18n.languages.filter((l) => !i18n.hasResourceBundle(l, ns));
+    for (const l of missing) {
+      const strings = await importNamespace(l, ns);
+      if (!i18n.hasResourceBundle(l, ns)) i18n.addResourceBundle(l, ns, strings);
     }
   })();
   loads.set(ns, p);
@@ -157,15 +249,38 @@ export function loadNamespace(i18n: I18n, ns: LazyNamespace): Promise<void> {
   return p;
 }
 
+const I18nContext = createContext<I18n | null>(null);
+
+/** Provides the i18n instance to every useTranslation below it. */
+export function I18nProvider({ i18n, children }: { i18n: I18n; children?: ReactNode }) {
+  return createElement(I18nContext.Provider, { value: i18n }, children);
+}
+
+/**
+ * The translation hook: `t` in the current language with `ns` (default `app`) as its namespace;
+ * re-renders on a language switch. A lazy namespace not loaded yet suspends the component (a
+ * Suspense boundary shows its fallback) until it is; a chunk that cannot be loaded throws to the
+ * error boundary.
+ */
+export function useTranslation(ns: 'app' | LazyNamespace = 'app'): { t: TFunction; i18n: I18n } {
+  const i18n = useContext(I18nContext);
+  if (!i18n) throw new Error('useTranslation needs an I18nProvider');
+  const subscribe = useCallback((l: () => void) => i18n.subscribe(l), [i18n]);
+  useSyncExternalStore(subscribe, () => i18n.revision);
+  if (ns !== 'app' && !i18n.languages.every((l) => i18n.hasResourceBundle(l, ns))) {
+    // Thrown, as react-i18next did, rather than handed to `use`: React retries a thrown promise
+    // when it settles even after a synchronous act() in tests, where `use` waits for an awaited act.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw loadNamespace(i18n, ns);
+  }
+  return { t: i18n.getFixedT(ns), i18n };
+}
+
 /** Label of a domain code in the current language (zh for Chinese, en otherwise). */
 export function codeLabel<V extends number | string>(code: Code<V> | undefined, lng: string): string {
   if (!code) return '';
   return lng.startsWith('zh') ? code.zh : code.en;
 }
-
-/** The translation hook, re-exported so screens import i18n from one place. */
-export { useTranslation };
-export type { I18n };
 
 /** A function that labels a code of a domain list in the current language. */
 export function useCodeLabel(): <V extends number | string>(list: readonly Code<V>[], value: V | undefined) => string {

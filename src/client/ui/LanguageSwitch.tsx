@@ -1,4 +1,4 @@
-// The Chinese / English switch (i18next changeLanguage; the choice is remembered).
+// The Chinese / English switch (the translator's changeLanguage; the choice is remembered).
 import { useTranslation } from '../i18n/index.ts';
 
 export function LanguageSwitch() {

@@ -1,5 +1,5 @@
 // The one place that words the db operations' expected failures for the user.
-import type { TFunction } from 'i18next';
+import type { TFunction } from '../i18n/index.ts';
 import type { OpFailure } from '../db/operations.ts';
 
 export function opFailureText(f: OpFailure, t: TFunction<'app'>): string {

@@ -1,9 +1,8 @@
 // Shared set-up of the household form tests: a fresh fake IndexedDB per test with one district and
 // its listing, the page rendered in English (or Chinese) through the app's own i18n set-up.
 import { configure, render, within, fireEvent, type RenderResult } from '@testing-library/react';
-import { I18nextProvider } from 'react-i18next';
 import type { ReactElement } from 'react';
-import { createI18n, preloadNamespace, type Language } from '../../../src/client/i18n/index.ts';
+import { createI18n, I18nProvider, preloadNamespace, type Language } from '../../../src/client/i18n/index.ts';
 import type { PuchaDb } from '../../../src/client/db/index.ts';
 import type { ListingEntry, RegistrationDraft } from '../../../src/domain/index.ts';
 import { seedAssignment, testDb } from '../fixtures.ts';
@@ -26,7 +25,7 @@ export async function setup(patch: Partial<ListingEntry> = {}): Promise<{ db: Pu
 
 /** Render with the app's i18n; without `lang`, the app's default language (Simplified Chinese). */
 export function renderIn(ui: ReactElement, lang?: Language): RenderResult {
-  return render(<I18nextProvider i18n={createI18n(lang)}>{ui}</I18nextProvider>);
+  return render(<I18nProvider i18n={createI18n(lang)}>{ui}</I18nProvider>);
 }
 
 /** The card of person `i` (0-based). */

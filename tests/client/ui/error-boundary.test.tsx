@@ -3,8 +3,7 @@
 // reloads the page once by itself, and a second failure soon after shows the message (no loop).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { I18nextProvider } from 'react-i18next';
-import { createI18n, type Language } from '../../../src/client/i18n/index.ts';
+import { createI18n, I18nProvider, type Language } from '../../../src/client/i18n/index.ts';
 import { CHUNK_RELOAD_GUARD_MS, CHUNK_RELOAD_KEY, ErrorBoundary, isChunkLoadError, reloadOnceForChunkError, type ReloadDeps } from '../../../src/client/ui/ErrorBoundary.tsx';
 
 afterEach(() => {
@@ -29,11 +28,11 @@ function renderBoundary(child: React.ReactNode, opts: { lang?: Language; reload?
   vi.spyOn(console, 'error').mockImplementation(() => undefined); // React reports every caught error
   const i18n = createI18n(opts.lang ?? 'zh-CN');
   const ui = (key: string | undefined, c: React.ReactNode) => (
-    <I18nextProvider i18n={i18n}>
+    <I18nProvider i18n={i18n}>
       <ErrorBoundary scope="page" {...(key !== undefined ? { resetKey: key } : {})} {...(opts.reload ? { reloadDeps: opts.reload } : {})}>
         {c}
       </ErrorBoundary>
-    </I18nextProvider>
+    </I18nProvider>
   );
   const r = render(ui(opts.resetKey, child));
   return { ...r, rerenderWith: (key: string, c: React.ReactNode) => r.rerender(ui(key, c)) };

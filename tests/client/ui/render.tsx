@@ -1,8 +1,7 @@
 // Renders a screen with the app's providers and fake ports (fake-indexeddb db, scripted sync).
 import type { ReactElement } from 'react';
 import { render } from '@testing-library/react';
-import { I18nextProvider } from 'react-i18next';
-import { createI18n, type Language } from '../../../src/client/i18n/index.ts';
+import { createI18n, I18nProvider, type Language } from '../../../src/client/i18n/index.ts';
 import { ServicesContext, type AppServices, type SyncStatus } from '../../../src/client/ui/services.ts';
 import { DirtyContext, DirtyTracker } from '../../../src/client/ui/dirty.ts';
 import type { PuchaDb } from '../../../src/client/db/index.ts';
@@ -55,10 +54,10 @@ export function fakeServices(db: PuchaDb, over: Partial<AppServices> = {}): AppS
 export function renderWith(ui: ReactElement, services: AppServices, opts: { lang?: Language; dirty?: DirtyTracker } = {}) {
   const i18n = createI18n(opts.lang ?? 'zh-CN');
   return render(
-    <I18nextProvider i18n={i18n}>
+    <I18nProvider i18n={i18n}>
       <ServicesContext.Provider value={services}>
         <DirtyContext.Provider value={opts.dirty ?? new DirtyTracker()}>{ui}</DirtyContext.Provider>
       </ServicesContext.Provider>
-    </I18nextProvider>,
+    </I18nProvider>,
   );
 }

@@ -8,8 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useState } from 'react';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { I18nextProvider } from 'react-i18next';
-import { createI18n } from '../../../src/client/i18n/index.ts';
+import { createI18n, I18nProvider } from '../../../src/client/i18n/index.ts';
 import { DistrictScreen } from '../../../src/client/ui/district/DistrictScreen.tsx';
 import { MissedHouseholdSheet } from '../../../src/client/ui/district/MissedHouseholdSheet.tsx';
 import { Sheet, tabStops } from '../../../src/client/ui/Sheet.tsx';
@@ -134,7 +133,7 @@ describe('sheets are modal dialogs', () => {
       const [open, setOpen] = useState(false);
       const [gone, setGone] = useState(false);
       return (
-        <I18nextProvider i18n={createI18n('zh-CN')}>
+        <I18nProvider i18n={createI18n('zh-CN')}>
           <div tabIndex={-1} data-testid="region">
             {!gone && (
               <button type="button" onClick={() => setOpen(true)}>
@@ -149,7 +148,7 @@ describe('sheets are modal dialogs', () => {
               </button>
             </Sheet>
           )}
-        </I18nextProvider>
+        </I18nProvider>
       );
     }
     render(<Host />);
@@ -165,7 +164,7 @@ describe('sheets are modal dialogs', () => {
     function Host() {
       const [open, setOpen] = useState(true);
       return (
-        <I18nextProvider i18n={createI18n('zh-CN')}>
+        <I18nProvider i18n={createI18n('zh-CN')}>
           <textarea aria-label="message" id="msg" />
           {open && (
             <Sheet title="t" onClose={() => setOpen(false)}>
@@ -180,7 +179,7 @@ describe('sheets are modal dialogs', () => {
               </button>
             </Sheet>
           )}
-        </I18nextProvider>
+        </I18nProvider>
       );
     }
     render(<Host />);
@@ -290,9 +289,9 @@ describe('the household save bar', () => {
 
   it('publishes its height for the scroll padding while mounted, and takes it back', async () => {
     const { unmount } = render(
-      <I18nextProvider i18n={createI18n('zh-CN')}>
+      <I18nProvider i18n={createI18n('zh-CN')}>
         <SaveBar {...props()} />
-      </I18nextProvider>,
+      </I18nProvider>,
     );
     await screen.findByRole('button', { name: '保存' }); // the form's strings load on first use
     const style = document.documentElement.style;
@@ -311,9 +310,9 @@ describe('the household save bar', () => {
       );
     }
     render(
-      <I18nextProvider i18n={createI18n('zh-CN')}>
+      <I18nProvider i18n={createI18n('zh-CN')}>
         <Host />
-      </I18nextProvider>,
+      </I18nProvider>,
     );
     const save = await screen.findByRole('button', { name: '保存' });
     save.focus();

@@ -3,8 +3,7 @@
 // takes the height back. The browser check of the layout is tests/e2e/update.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { I18nextProvider } from 'react-i18next';
-import { createI18n } from '../../../src/client/i18n/index.ts';
+import { createI18n, I18nProvider } from '../../../src/client/i18n/index.ts';
 import { DirtyContext, DirtyTracker } from '../../../src/client/ui/dirty.ts';
 import { UpdateBanner, type UpdateState } from '../../../src/client/ui/UpdateBanner.tsx';
 import { BANNER_HEIGHT } from '../../../src/client/ui/sticky-bars.ts';
@@ -21,11 +20,11 @@ describe('UpdateBanner', () => {
     const dirty = new DirtyTracker();
     const s = state();
     render(
-      <I18nextProvider i18n={createI18n('zh-CN')}>
+      <I18nProvider i18n={createI18n('zh-CN')}>
         <DirtyContext.Provider value={dirty}>
           <UpdateBanner state={s} />
         </DirtyContext.Provider>
-      </I18nextProvider>,
+      </I18nProvider>,
     );
     expect(screen.getByTestId('update-banner').className).toBe('update-banner');
     expect(document.documentElement.style.getPropertyValue(BANNER_HEIGHT)).toMatch(/^\d+px$/);

@@ -1,5 +1,5 @@
 // C27 births in the last year (2019-11 .. 2020-10): "none", or one row per baby (month + sex).
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import { SEX, type FindingPath } from '../../../domain/index.ts';
 import { useFormEnv } from './context.ts';
 import { FieldFrame } from './Field.tsx';

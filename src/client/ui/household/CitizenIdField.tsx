@@ -3,7 +3,7 @@
 // characters it is checked at once; a valid number fills D5 birth month and D4 sex. 17 of its 18
 // characters are digits, so the field opens the numeric keypad and an X key sits beside it for
 // the check character (numeric keypads have no letters).
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import { checkCitizenId, normalizeCitizenId, type CitizenIdResult, type FindingPath } from '../../../domain/index.ts';
 import { FieldFrame } from './Field.tsx';
 import { str, useRawInput } from './useRawInput.ts';

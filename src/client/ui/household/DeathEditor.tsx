@@ -1,6 +1,6 @@
 // One record of the death form (deaths 2019-11 .. 2020-10 of this household).
 import { memo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import * as C from '../../../domain/index.ts';
 import { deathApplicability, DeathDraftSchema, type DeathDraft } from '../../../domain/index.ts';
 import { answerSetter, visible } from './answers.ts';

@@ -2,7 +2,7 @@
 // (the native picker is the easiest to use one-handed on a phone). The groups already answered in
 // the household, and 01 汉 (91% nationally), are one-press buttons above it.
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import { ETHNICITY, type FindingPath } from '../../../domain/index.ts';
 import { useFormEnv } from './context.ts';
 import { FieldFrame } from './Field.tsx';

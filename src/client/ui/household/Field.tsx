@@ -1,7 +1,7 @@
 // The frame of one question: its label (with the item number printed on the paper form), the
 // control, an input error (typed text that was not taken) and the findings that point at it.
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import type { FindingPath } from '../../../domain/index.ts';
 import { useFormEnv } from './context.ts';
 import { FindingItem } from './FindingItem.tsx';

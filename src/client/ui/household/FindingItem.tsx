@@ -1,7 +1,7 @@
 // One finding: its message, and for a warning the confirmation (reason + note) that turns it into
 // an Override. Used beside the field and in the summary list.
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import { OVERRIDE_REASON, OverrideReasonSchema, type Finding, type OverrideReason } from '../../../domain/index.ts';
 import { useFormEnv } from './context.ts';
 import { overrideFor } from './paths.ts';

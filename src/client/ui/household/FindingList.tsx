@@ -1,6 +1,6 @@
 // The summary of all findings: errors first, then warnings still to confirm, then confirmed ones.
 // "Go to" opens the section and record that hold the field and focuses it.
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import type { Finding } from '../../../domain/index.ts';
 import { useFormEnv } from './context.ts';
 import { FindingItem } from './FindingItem.tsx';

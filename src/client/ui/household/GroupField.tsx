@@ -1,6 +1,6 @@
 // Several inputs answered together as one item (H3/H4 by sex, C26 children, C20 industry): one
 // frame, one finding path, the first input carries the field's id so "go to" focuses it.
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import type { FindingPath } from '../../../domain/index.ts';
 import { FieldFrame } from './Field.tsx';
 import type { Parsed } from './parse.ts';

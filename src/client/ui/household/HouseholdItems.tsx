@@ -1,7 +1,7 @@
 // Household items H1-H7 (and H8-H19 on the long form), only those that apply: H5 other than
 // "ordinary dwelling" skips H6 onwards; H18 only for rented dwellings.
 import { memo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import * as C from '../../../domain/index.ts';
 import { householdApplicability, HouseholdDraftSchema, type CodeList, type HouseholdDraft, type HouseholdField } from '../../../domain/index.ts';
 import { answerSetter, visible } from './answers.ts';

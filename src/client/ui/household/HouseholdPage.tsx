@@ -3,7 +3,7 @@
 // real edit checks, the store's save and the drafts table. HouseholdForm is the four census forms
 // of one household with every dependency passed in, so tests may wire them to anything.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import {
   staleOverrides,
   validateRegistration,

@@ -1,6 +1,6 @@
 // One record of the HK / Macao / Taiwan residents and foreign nationals form.
 import { memo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import * as C from '../../../domain/index.ts';
 import { overseasApplicability, OverseasPersonDraftSchema, type OverseasPersonDraft } from '../../../domain/index.ts';
 import { answerSetter, visible } from './answers.ts';

@@ -4,7 +4,7 @@
 // press copies them from the previous person and folds them into one line, which opens again on
 // "change" and stays open while any of them has a finding.
 import { memo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import * as C from '../../../domain/index.ts';
 import { personApplicability, PersonDraftSchema, type CodeList, type PersonDraft } from '../../../domain/index.ts';
 import { answerSetter, visible } from './answers.ts';

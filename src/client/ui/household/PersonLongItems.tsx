@@ -1,6 +1,6 @@
 // Long-form person items C11-C29 (C15 / C17 are D11 / D12 renumbered).
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import * as C from '../../../domain/index.ts';
 import type { Applicability, CodeList, PersonDraft, PersonField } from '../../../domain/index.ts';
 import { visible } from './answers.ts';

@@ -1,7 +1,7 @@
 // The persons of the household, one at a time: a card per person, the open one with its questions
 // and "previous / next person" at its end (next on the last person adds one), the others folded
 // to a summary line (name, relationship, sex, birth, and how many errors they still hold).
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import { RELATIONSHIP, SEX, type Finding, type PersonDraft } from '../../../domain/index.ts';
 import { isMissingAnswer } from './completion.ts';
 import { PersonEditor } from './PersonEditor.tsx';

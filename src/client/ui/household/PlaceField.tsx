@@ -1,5 +1,5 @@
 // Province / city / county where D7=5, D8=4, C14=2 (and province only for C13=3).
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import type { FindingPath, Place } from '../../../domain/index.ts';
 import { FieldFrame } from './Field.tsx';
 import { parsePlace } from './parse.ts';

@@ -3,7 +3,7 @@
 // collapsed card shows its summary line (`title`); an open one may end with a `footer` (the
 // roster's previous / next person).
 import { useState, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 
 export interface RecordListProps<T extends { id: string }> {
   /** DOM id prefix, also the path head ("persons"): cards get `f-persons-2`. */

@@ -1,7 +1,7 @@
 // "Restored unsaved input": the form opened with a kept draft (useKeepDraft). Discarding it is
 // asked first: it takes every answer typed since the last save along.
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 
 /** When a draft was kept, in the UI's language. */
 const keptAt = (at: number, lang: string) =>

@@ -6,7 +6,7 @@
 // the form is open, the sticky app header's) for app.css's scroll padding, so the browser scrolls
 // a focused control clear of both.
 import { useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n/index.ts';
 import { SAVEBAR_HEIGHT, usePublishedHeight } from '../sticky-bars.ts';
 import { useModalFocus } from '../Sheet.tsx';
 

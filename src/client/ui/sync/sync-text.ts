@@ -1,7 +1,7 @@
 // The one place that words sync state for the user: failures, the structured sync log entries
 // (db/rows.ts SyncLogData: an event and its numbers) and the records a queue line is about, in
 // the UI's language. Nothing the engine or the server wrote in English reaches the screen.
-import type { TFunction } from 'i18next';
+import type { TFunction } from '../../i18n/index.ts';
 import { ERROR_CODES, type ErrorCode } from '../../../domain/index.ts';
 import type { HouseholdRef } from '../../db/outbox.ts';
 import type { Entity, SyncFailureData, SyncLogRow } from '../../db/rows.ts';
