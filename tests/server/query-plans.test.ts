@@ -15,11 +15,12 @@ import type { SqlDriver, SqlExec } from '../../src/server/store/sql-driver.ts';
 import { openPostgresStore } from '../../src/server/store/postgres.ts';
 import { openSqliteStore } from '../../src/server/store/sqlite.ts';
 import type { Store } from '../../src/server/store/store.ts';
+import { makeCitizenId } from '../../src/domain/index.ts';
 import { householdMutation, listingEntry, registration } from './fixtures.ts';
 import { PG_URL, pgAvailableOrSkip } from './pg-test-db.ts';
 import pg from 'pg';
 
-const BIG = ['users', 'devices', 'listing', 'registrations', 'revisions', 'district_enumerators', 'queries', 'quarantine', 'sessions', 'districts', 'progress', 'mutations', 'scope_events', 'district_grace'];
+const BIG = ['users', 'devices', 'listing', 'registrations', 'revisions', 'district_enumerators', 'queries', 'quarantine', 'sessions', 'districts', 'progress', 'mutations', 'scope_events', 'district_grace', 'citizen_ids', 'citizen_id_counts'];
 
 interface Recorded {
   sql: string;
@@ -78,7 +79,11 @@ function plansFor(kind: 'sqlite' | 'postgres', open: (rec: Recorder) => Promise<
       const reg = registration(code);
       const push = (mutations: unknown[], pending = 3) =>
         app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: { authorization: `Bearer ${tokens.e0}` }, payload: { deviceId: 'dev-e0', mutations, device: { pending, appVersion: '1' } } });
-      await push([householdMutation(reg), householdMutation(registration(code)), householdMutation(registration(CODES[1] ?? ''))]);
+      // Two households sharing a head's citizen ID (the duplicate index and its read).
+      const shared = makeCitizenId('130102', '1960-05-10', 1, 1);
+      const withId = (r: ReturnType<typeof registration>) => ({ ...r, persons: r.persons.map((p, i) => (i === 0 ? { ...p, citizenId: shared } : p)) });
+      await push([householdMutation(withId(reg)), householdMutation(withId(registration(code))), householdMutation(registration(CODES[1] ?? ''))]);
+      expect((await store.listDuplicates({ kind: 'all' }, 0, 5)).groups.map((g) => g.citizenId)).toEqual([shared]);
       await push([householdMutation(reg, 0)]);
       await app.inject({ method: 'POST', url: '/api/v1/queries', headers: { authorization: `Bearer ${tokens.sup0}` }, payload: { householdId: reg.id, message: '核对' } });
     }, 120_000);
@@ -98,6 +103,9 @@ function plansFor(kind: 'sqlite' | 'postgres', open: (rec: Recorder) => Promise<
       ['sup0', 'GET', '/api/v1/queries?status=open'],
       ['sup0', 'GET', '/api/v1/supervision/conflicts'],
       ['sup0', 'GET', '/api/v1/supervision/rejected'],
+      ['sup0', 'GET', '/api/v1/supervision/duplicates'],
+      ['office', 'GET', '/api/v1/supervision/duplicates'],
+      ['admin', 'GET', '/api/v1/supervision/duplicates?after=0&limit=5'],
       ['sup0', 'GET', '/api/v1/sync/pull'],
       ['office', 'GET', '/api/v1/progress'],
       ['office', 'GET', `/api/v1/progress?area=${(CODES[0] ?? '').slice(0, 12)}`],

@@ -173,6 +173,13 @@ const appEn: Same<AppStrings> = {
     loadHouseholds: 'Households and warnings', reloadHouseholds: 'Reload households', loadingHouseholds: 'Loading households…',
     householdsHint: 'The household list and the warnings are read from the server only when you open them.', enumTable: 'Enumerators\' sync table (scrolls sideways)',
   },
+  dupIds: {
+    title: 'Duplicate citizen ID numbers', hint: 'One ID number is registered in more than one household: check whether the number was mistyped or the same person was registered twice.',
+    none: 'No duplicate ID numbers.', id: '{{id}}: {{count}} households', where: 'district {{district}} household {{no}}',
+    by: 'enumerator {{name}}', byOffice: 'imported by the office', person: 'person {{n}} {{name}}', outOfScope: 'outside your scope',
+    ask: 'Send a review query', askLabel: 'Send a review query on {{where}}', more: 'Show more',
+    queryText: 'The citizen ID {{id}} of person {{n}} {{name}} is also registered in {{others}}; please check the number or whether the person was registered twice.',
+  },
   warned: {
     warnings: '{{count}} warnings', open: 'View household', person: 'Person {{n}} {{name}}', persons: 'Members',
     household: 'No. {{no}} · {{name}}', query: 'Send a review query on it',

@@ -170,6 +170,13 @@ const appZh = {
     loadHouseholds: '查看住户和提示', reloadHouseholds: '重新加载住户', loadingHouseholds: '正在加载住户…',
     householdsHint: '住户名单和提示内容在查看时才从服务器读取。', enumTable: '普查员同步情况表（可左右滚动）',
   },
+  dupIds: {
+    title: '重复的公民身份号码', hint: '同一个身份号码登记在不止一户中：请核实是号码填错，还是同一人重复登记。',
+    none: '没有重复的身份号码。', id: '{{id}}：{{count}} 户', where: '小区 {{district}} 户 {{no}}',
+    by: '普查员 {{name}}', byOffice: '普查机构导入', person: '第 {{n}} 人 {{name}}', outOfScope: '不在您负责的范围内',
+    ask: '发起复查', askLabel: '就{{where}}发起复查', more: '显示更多',
+    queryText: '第 {{n}} 人 {{name}} 的公民身份号码 {{id}} 也登记在{{others}}，请核实号码或是否重复登记。',
+  },
   warned: {
     warnings: '{{count}} 条提示', open: '查看住户', person: '第 {{n}} 人 {{name}}', persons: '住户成员',
     household: '户 {{no}} · {{name}}', query: '就此户发起复查',

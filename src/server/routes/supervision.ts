@@ -48,6 +48,16 @@ export function supervisionRoutes(app: FastifyInstance, ctx: Ctx) {
     return { conflicts, ...(next !== undefined ? { next } : {}) };
   });
 
+  // Citizen IDs held by more than one household (issue 11), from the index kept with every write.
+  // The cursor is a group number, never an ID: no personal data in URLs.
+  app.get('/supervision/duplicates', async (req) => {
+    const caller = await authenticate(ctx, req);
+    requireRole(caller, ...OVERSIGHT_ROLES);
+    const q = parseOr400(PageQuerySchema, req.query);
+    const { groups, next } = await ctx.store.listDuplicates(caller.scope, q.after, Math.min(q.limit, 200));
+    return { duplicates: groups, ...(next !== undefined ? { next } : {}) };
+  });
+
   app.get('/supervision/rejected', async (req) => {
     const caller = await authenticate(ctx, req);
     requireRole(caller, ...OVERSIGHT_ROLES);

@@ -111,6 +111,23 @@ CREATE TABLE limits (
 CREATE INDEX limits_expires ON limits (expires_at)
 `,
   },
+  {
+    // Citizen IDs across households (sql-duplicates.ts): one row per (registration, ID), the
+    // number of registrations per ID, and a partial index on the duplicated rows so a scoped
+    // read starts from the few duplicates of its districts. Filled from the stored
+    // registrations when applied.
+    version: 4,
+    sql: `
+CREATE TABLE citizen_id_counts (
+  id {serial}, citizen_id TEXT NOT NULL UNIQUE, households INTEGER NOT NULL);
+CREATE TABLE citizen_ids (
+  citizen_id TEXT NOT NULL, registration_id TEXT NOT NULL, district_code TEXT NOT NULL, household_no TEXT NOT NULL,
+  person_index INTEGER NOT NULL, person_name TEXT, user_id TEXT, dup INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (registration_id, citizen_id));
+CREATE INDEX citizen_ids_id ON citizen_ids (citizen_id);
+CREATE INDEX citizen_ids_dup ON citizen_ids (district_code, citizen_id) WHERE dup = 1
+`,
+  },
 ];
 
 export function migrationsFor(kind: StoreKind): { version: number; statements: string[] }[] {

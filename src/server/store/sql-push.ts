@@ -9,6 +9,7 @@ import { json, marks, num, optNum, optStr, str, type SqlExec } from './sql-drive
 import type { ChangeRow, EntityState, PushBatch, PushSnapshot, StoredResult } from './store.ts';
 import { ApiErrorSchema, ListingEntrySchema, type ListingEntry } from '../../domain/index.ts';
 import { scopeSql, type Scope } from './scope.ts';
+import { indexCitizenIds } from './sql-duplicates.ts';
 import { ProgressDelta, applyProgress, birthsDeaths, type RegCounted } from './sql-progress.ts';
 
 /** Reserves `n` sequence numbers; returns the first. */
@@ -136,7 +137,7 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   );
   if (quarantine.length > 0) await insertRows(q, 'quarantine', ['mutation_id', 'user_id', 'device_id', 'district_code', 'error', 'payload', 'received_at'], quarantine);
 
-  const regs = lastById(items.flatMap(({ batch: b, plan }) => plan.registrations.map((r) => ({ ...r, at: b.receivedAt }))));
+  const regs = lastById(items.flatMap(({ batch: b, plan }) => plan.registrations.map((r) => ({ ...r, at: b.receivedAt, userId: b.userId }))));
   const lists = lastById(items.flatMap(({ plan }) => plan.listing));
   const queries = lastById(items.flatMap(({ plan }) => plan.queries));
   const changed = regs.length + lists.length + queries.length;
@@ -158,6 +159,8 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
     delta.query(o.districtCode, o.status, -1);
     delta.query(o.districtCode, 'answered', 1);
   }
+  // The citizen-ID index takes its row locks (sorted) before server_seq (sql-duplicates.ts).
+  await indexCitizenIds(q, regs);
   // Taken even when nothing needs a number: the server_seq row lock is always the last lock a
   // push transaction takes before the device rows, so concurrent ones cannot deadlock.
   let seq = await nextSeq(q, changed);

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { limitAdmit, limitHit, limitPrune, limitSettle } from './sql-limits.ts';
 import { insertRows, nextSeq, pullRows } from './sql-push.ts';
 import { districtStatus, enumeratorStatus, listConflicts, listQuarantine } from './sql-status.ts';
+import { backfillCitizenIds, duplicateConsistency, indexCitizenIds, listDuplicates } from './sql-duplicates.ts';
 import { ProgressDelta, applyProgress, backfillBirthsDeaths, birthsDeaths, computeProgress, rebuildProgress, toProgressRow } from './sql-progress.ts';
 import { graceDistrictsOf, importUsers, reassignDistrict, scopeHead, setDistrictEnumerators } from './sql-users.ts';
 import { childLength, prefixCovers, scopeSql, type Scope } from './scope.ts';
@@ -52,6 +53,8 @@ const TABLES = [
   'progress',
   'scope_events',
   'district_grace',
+  'citizen_ids',
+  'citizen_id_counts',
 ] as const;
 
 /** A pull touches the device row only when its last-seen time is older than this (no write per pull). */
@@ -139,6 +142,7 @@ export class SqlStore implements Store {
           await backfillBirthsDeaths(q);
           await rebuildProgress(q);
         }
+        if (m.version === 4) await backfillCitizenIds(q);
         await q.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, new Date().toISOString()]);
         applied.push(m.version);
       }
@@ -428,6 +432,8 @@ export class SqlStore implements Store {
           delta.registration(str(o, 'district_code'), { status: str(o, 'status'), persons: num(o, 'persons'), errors: num(o, 'errors'), warnings: num(o, 'warnings'), births: num(o, 'births'), deaths: num(o, 'deaths') }, -1);
         }
       }
+      // Before server_seq: the lock order of every write transaction (sql-duplicates.ts).
+      await indexCitizenIds(q, rows.map((r) => ({ id: r.id, districtCode: r.districtCode, householdNo: r.householdNo, data: r.data })));
       let seq = await nextSeq(q, rows.length);
       const cols = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'births', 'deaths', 'data', 'seq', 'updated_at'];
       const regRows = rows.map((r) => {
@@ -604,6 +610,12 @@ export class SqlStore implements Store {
   async progressOfDistricts(scope: Scope): Promise<ProgressNode[]> {
     const w = scopeSql(scope, 'node');
     return (await this.db.all(`SELECT * FROM progress WHERE ${w.sql} ORDER BY node`, w.params)).map(progressNode);
+  }
+  listDuplicates(scope: Scope, afterGroup: number, limit: number) {
+    return listDuplicates(this.db, scope, afterGroup, limit);
+  }
+  duplicateConsistency() {
+    return duplicateConsistency(this.db);
   }
   listConflicts(scope: Scope, afterId: number, limit: number) {
     return listConflicts(this.db, scope, afterId, limit);

@@ -357,4 +357,28 @@ export interface Store {
   progressConsistency(): Promise<{ maintained: Map<string, ProgressNode>; recounted: Map<string, ProgressNode> }>;
   /** Counts of every table, for tests that check "the store is unchanged". */
   tableCounts(): Promise<Record<string, number>>;
+
+  /** Citizen IDs held by more than one registration, with a household in the scope, after a group number (paged). */
+  listDuplicates(scope: Scope, afterGroup: number, limit: number): Promise<{ groups: DuplicateGroup[]; next?: number }>;
+  /** The duplicate index as maintained and as recounted from the registrations (tests of its consistency; full reads). */
+  duplicateConsistency(): Promise<{ maintained: string[]; recounted: string[] }>;
+}
+
+/** The writer of a household's current version (absent for an office import). */
+export interface DuplicateEnumerator {
+  username: string;
+  name: string;
+}
+
+/**
+ * One household holding a duplicated ID. A household outside the caller's scope is named by its
+ * district, household number and writer only: no registration id, no person.
+ */
+export type DuplicateHousehold =
+  | { inScope: true; registrationId: string; districtCode: string; householdNo: string; enumerator: DuplicateEnumerator | null; person: { index: number; name?: string } }
+  | { inScope: false; districtCode: string; householdNo: string; enumerator: DuplicateEnumerator | null };
+
+export interface DuplicateGroup {
+  citizenId: string;
+  households: DuplicateHousehold[];
 }

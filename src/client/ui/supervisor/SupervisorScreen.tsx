@@ -1,6 +1,6 @@
 // Supervisor dashboard (phone and laptop widths): the scope's totals (GET /progress), enumerators
 // with those at risk on top, district progress by visit outcome (GET /supervision/status), review
-// queries (create, resolve answered ones), and the downloads: XLSX first (for people), CSV second
+// queries (create, resolve answered ones), citizen IDs held by two households, and the downloads: XLSX first (for people), CSV second
 // (for machines, its BOM kept byte for byte). Every count on load comes from the status and
 // progress answers; an export is fetched only when the user asks for a file or a district's
 // households. Reads the server directly: supervisors need it online.
@@ -13,6 +13,7 @@ import { XLSX_TYPE, fetchCsv, fetchProgress, fetchQueries, fetchStatus, fetchXls
 import { EnumeratorTable } from './EnumeratorTable.tsx';
 import { DistrictPanel } from './DistrictPanel.tsx';
 import { AnsweredQueries } from './AnsweredQueries.tsx';
+import { DuplicateIds } from './DuplicateIds.tsx';
 
 export function SupervisorScreen(props: { session: Session }) {
   const { t } = useTranslation();
@@ -100,6 +101,7 @@ export function SupervisorScreen(props: { session: Session }) {
         <>
           <EnumeratorTable enumerators={status.enumerators} now={services.now()} />
           <AnsweredQueries api={api} queries={queries} onChanged={() => reload()} />
+          <DuplicateIds api={api} generation={generation} onChanged={() => reload()} />
           {status.districts.map((d) => (
             <DistrictPanel key={d.code} api={api} district={d} queries={queries.filter((q) => q.districtCode === d.code)} onChanged={() => reload()} />
           ))}

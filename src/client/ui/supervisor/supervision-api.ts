@@ -115,6 +115,28 @@ export async function fetchProgress(api: ApiPort): Promise<ApiResult<ProgressTot
   return r.ok ? { ok: true, value: r.value.totals } : r;
 }
 
+const DuplicateEnumeratorSchema = z.object({ username: z.string(), name: z.string() }).nullable();
+export const DuplicateHouseholdSchema = z.discriminatedUnion('inScope', [
+  z.object({
+    inScope: z.literal(true),
+    registrationId: z.string(),
+    districtCode: z.string(),
+    householdNo: z.string(),
+    enumerator: DuplicateEnumeratorSchema,
+    person: z.object({ index: count, name: z.string().optional() }),
+  }),
+  z.object({ inScope: z.literal(false), districtCode: z.string(), householdNo: z.string(), enumerator: DuplicateEnumeratorSchema }),
+]);
+export type DuplicateHousehold = z.infer<typeof DuplicateHouseholdSchema>;
+export const DuplicateGroupSchema = z.object({ citizenId: z.string(), households: z.array(DuplicateHouseholdSchema) });
+export type DuplicateGroup = z.infer<typeof DuplicateGroupSchema>;
+const DuplicatesPageSchema = z.object({ duplicates: z.array(DuplicateGroupSchema), next: count.optional() });
+
+/** One page of citizen IDs held by more than one household (GET /supervision/duplicates; the cursor is a group number). */
+export async function fetchDuplicates(api: ApiPort, after = 0, limit = 50): Promise<ApiResult<z.infer<typeof DuplicatesPageSchema>>> {
+  return parsed(await api.get(`/supervision/duplicates?after=${after}&limit=${limit}`), DuplicatesPageSchema);
+}
+
 /** At risk: no contact for a day, or many items queued on the phone (sorted first on the dashboard). */
 export const RISK_QUEUED = 50;
 export const RISK_STALE_MS = 24 * 3600 * 1000;
