@@ -123,7 +123,10 @@ export function personApplicability(p: PersonDraft, form: FormKind): Record<Pers
     leftHukouReason: when(left),
     education: when(has('education')),
     literate: when(has('literate')),
-    hukouPlaceType: onLong(when(left)),
+    // C11 (type of the hukou place) is asked of everyone with a hukou place (D8 in 1..4), movers
+    // and non-movers alike: the 2020 long form prints "1. 没有离开户口登记地 →C11" under D9, and
+    // the 2010 form sent non-movers on to R10 as well. Hukou pending (D8=5) has no place to type.
+    hukouPlaceType: onLong(when(askDuration)),
     ruralLandRights: onLong(when(has('ruralLandRights'))),
     birthPlace: onLong('required'),
     'birthPlace.province': onLong(p.birthPlace === undefined ? 'optional' : when(p.birthPlace.code === C.BIRTH_PLACE_OTHER_PROVINCE)),

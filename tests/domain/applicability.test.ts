@@ -24,6 +24,16 @@ describe('personApplicability', () => {
     expect(personApplicability(person({ hukou: { code: 1 }, leftHukouDuration: 1 }), 'short').leftHukouReason).toBe('absent');
     expect(personApplicability(person({ hukou: { code: 4 }, leftHukouDuration: 3 }), 'long')).toMatchObject({ leftHukouReason: 'required', hukouPlaceType: 'required', 'hukou.place': 'required' });
   });
+  it('asks C11 of everyone with a hukou place (D8 1..4), movers and non-movers, never with hukou pending', () => {
+    const c11 = (x: Partial<PersonDraft>, form: 'short' | 'long' = 'long') => personApplicability(person(x), form).hukouPlaceType;
+    expect(c11({ hukou: { code: 1 }, leftHukouDuration: 1 })).toBe('required');
+    expect(c11({ hukou: { code: 2 }, leftHukouDuration: 1 })).toBe('required');
+    expect(c11({ hukou: { code: 3 }, leftHukouDuration: 5 })).toBe('required');
+    expect(c11({ hukou: { code: 4 } })).toBe('required');
+    expect(c11({ hukou: { code: 5 } })).toBe('absent');
+    expect(c11({})).toBe('optional');
+    expect(c11({ hukou: { code: 1 }, leftHukouDuration: 1 }, 'short')).toBe('absent');
+  });
   it('hides every long-form item on the short form', () => {
     const a = personApplicability(person({ birth: '1970-01', sex: 2 }), 'short');
     expect([a.marital, a.work, a.childrenBorn, a.birthsLastYear, a.ruralLandRights]).toEqual(['absent', 'absent', 'absent', 'absent', 'absent']);

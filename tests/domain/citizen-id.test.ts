@@ -29,6 +29,33 @@ describe('checkCitizenId (GB 11643-1999)', () => {
     expect(checkCitizenId(fixed)).toEqual({ ok: false, reason });
   });
 
+  // Dates at their edges (§6A.3: a real calendar date on or before 2020-10-31). Each row gets a
+  // correct check character, so only the date decides.
+  const dated = (ymd: string) => {
+    const first17 = `130102${ymd}011`;
+    return first17 + citizenIdCheckChar(first17);
+  };
+  it.each([
+    ['19000229', { ok: false, reason: 'date' }], // century year not divisible by 400: not leap
+    ['20000229', { ok: true, birth: '2000-02-29', sex: 1 }], // divisible by 400: leap
+    ['20200229', { ok: true, birth: '2020-02-29', sex: 1 }],
+    ['19960229', { ok: true, birth: '1996-02-29', sex: 1 }],
+    ['20190229', { ok: false, reason: 'date' }],
+    ['20190228', { ok: true, birth: '2019-02-28', sex: 1 }],
+    ['19750431', { ok: false, reason: 'date' }],
+    ['19751231', { ok: true, birth: '1975-12-31', sex: 1 }],
+    ['19751301', { ok: false, reason: 'date' }],
+    ['19750100', { ok: false, reason: 'date' }],
+  ])('leap years and month lengths: %s', (ymd, expected) => {
+    expect(checkCitizenId(dated(ymd))).toEqual(expected);
+  });
+
+  it('accepts a birth on 2020-10-31 and rejects one on 2020-11-01 (the census moment is 2020-11-01 00:00)', () => {
+    expect(checkCitizenId(dated('20201031'))).toEqual({ ok: true, birth: '2020-10-31', sex: 1 });
+    expect(checkCitizenId(dated('20201101'))).toEqual({ ok: false, reason: 'future' });
+    expect(checkCitizenId(dated('20201102'))).toEqual({ ok: false, reason: 'future' });
+  });
+
   it('normalises spaces and a lower-case x', () => {
     expect(normalizeCitizenId(' 1301 0220 1708 1500 2x ')).toBe('13010220170815002X');
   });

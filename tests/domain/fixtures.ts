@@ -53,7 +53,8 @@ export function baseLong(): Registration {
   const r = baseShort();
   r.form = 'long';
   Object.assign(r.household, { storeys: 2, structure: 1, builtPeriod: 7, elevator: 2, cookingFuel: 1, tapWater: 1, kitchen: 1, toilet: 1, bathing: 2, tenure: 3, carValue: 2 });
-  const common = { ruralLandRights: 2, birthPlace: { code: 1 }, residence5y: { code: 1 } };
+  // C11 is asked of non-movers too; the fixture district (130102, an urban district) is a 街道 (4).
+  const common = { hukouPlaceType: 4, ruralLandRights: 2, birthPlace: { code: 1 }, residence5y: { code: 1 } };
   const [head, spouse, child] = r.persons;
   if (!head || !spouse || !child) throw new Error('fixture');
   Object.assign(head, common, { schooling: 2, work: { status: 1, hours: 40 }, ...JOB, marital: 2, firstMarriage: '2000-05' });
@@ -66,7 +67,7 @@ export function baseLong(): Registration {
 export function newborn(form: 'short' | 'long'): Person {
   const p = person(3, 2, 2, '2020-03');
   delete p.citizenId;
-  return form === 'long' ? { ...p, ruralLandRights: 2, birthPlace: { code: 1 }, livelihood: 6 } : p;
+  return form === 'long' ? { ...p, hukouPlaceType: 4, ruralLandRights: 2, birthPlace: { code: 1 }, livelihood: 6 } : p;
 }
 
 export function death(extra: Partial<Death> = {}): Death {

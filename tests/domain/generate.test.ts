@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  blockingFindings, canComplete, checkCitizenId, districtFigures, duplicateCitizenIds, generateDistrict, INJECTIONS, ListingEntrySchema,
+  blockingFindings, calibrationFigures, canComplete, checkCitizenId, duplicateCitizenIds, generateDistrict, INJECTIONS, ListingEntrySchema,
   RegistrationSchema, DistrictSchema, validateRegistration, type InjectionKind,
 } from '../../src/domain/index.ts';
 
@@ -58,40 +58,115 @@ describe('generateDistrict', () => {
     }
   });
 
-  it('draws the long form systematically at about 10 % and leaves unregistered households pending', () => {
-    const g = generateDistrict({ seed: 3, code: code(3), enumerators: ['u1'], households: 300, registeredShare: 0.5 });
-    const long = g.listing.filter((e) => e.longForm).length;
-    expect(long).toBeGreaterThanOrEqual(28);
-    expect(long).toBeLessThanOrEqual(31);
-    const pending = g.listing.filter((e) => e.visit.status === 'pending').length;
-    expect(pending + g.registrations.length).toBe(300);
-    expect(pending).toBeGreaterThan(100);
-    expect(pending).toBeLessThan(200);
+  it('draws the long form systematically at 10 % of the sampling frame and leaves unregistered households pending', () => {
+    for (const seed of [3, 4, 5, 6]) {
+      const g = generateDistrict({ seed, code: code(seed), enumerators: ['u1'], households: 300, registeredShare: 0.5 });
+      // The frame (§2) is the ordinary households: empty units, whole households away, 999 deaths,
+      // overseas-only and mixed households are never drawn.
+      const frame = g.listing.filter((e) => e.kind === 'ordinary').length;
+      expect(frame).toBeLessThan(300);
+      const drawn = g.listing.filter((e) => e.longForm);
+      for (const e of drawn) expect(e.kind).toBe('ordinary');
+      // Every 10th of the frame from a random start: floor or ceil of frame / 10, never more or less.
+      expect(drawn.length).toBeGreaterThanOrEqual(Math.floor(frame / 10));
+      expect(drawn.length).toBeLessThanOrEqual(Math.ceil(frame / 10));
+      const pending = g.listing.filter((e) => e.visit.status === 'pending').length;
+      const vacant = g.listing.filter((e) => e.visit.status === 'vacant').length;
+      expect(vacant).toBe(g.listing.filter((e) => e.kind === 'empty').length);
+      expect(pending + vacant + g.registrations.length).toBe(300);
+      expect(pending).toBeGreaterThan(100);
+      expect(pending).toBeLessThan(200);
+    }
   });
 
-  it('has Hebei shapes over many households (§7), within loose bounds', () => {
-    const regs = Array.from({ length: 20 }, (_, s) => generateDistrict({ seed: 1000 + s, code: code(s), enumerators: ['u1'], households: 100 }).registrations).flat();
-    const f = districtFigures(regs);
-    expect(f.meanFamilySize).toBeGreaterThan(2.55);
-    expect(f.meanFamilySize).toBeLessThan(2.95);
-    const [young, working, old] = f.ageShares;
-    expect(young).toBeGreaterThan(16);
-    expect(young).toBeLessThan(24);
-    expect(working).toBeGreaterThan(55);
-    expect(working).toBeLessThan(66);
-    expect(old).toBeGreaterThan(15);
-    expect(old).toBeLessThan(24);
-    expect(f.sexRatio).toBeGreaterThan(95);
-    expect(f.sexRatio).toBeLessThan(110);
-    expect(f.collectiveShare).toBeGreaterThan(3);
-    expect(f.collectiveShare).toBeLessThan(10);
-    expect(f.awayFromHukouShare).toBeGreaterThan(14);
-    expect(f.awayFromHukouShare).toBeLessThan(27);
-    expect(f.birthHouseholds / f.households).toBeGreaterThan(0.01);
-    expect(f.birthHouseholds / f.households).toBeLessThan(0.04);
-    expect(f.deathHouseholds / f.households).toBeGreaterThan(0.01);
-    expect(f.deathHouseholds / f.households).toBeLessThan(0.035);
-    expect(f.overseas).toBeGreaterThan(0);
+  it('has the figures of Hebei\'s 7th-census bulletin over many districts (§7), within sampling bounds', () => {
+    const districts = Array.from({ length: 60 }, (_, i) =>
+      generateDistrict({ seed: 5000 + i, code: `130102${String(1 + Math.floor(i / 100)).padStart(3, '0')}001${String((i % 100) + 1).padStart(3, '0')}`, enumerators: ['u1'], households: 80 }),
+    );
+    const f = calibrationFigures(districts);
+    // Published: 2.75 persons per family household, 6.35 % in collective households, sex ratio
+    // 102.02, 0-14 20.22 %, 15-59 59.92 %, 60+ 19.85 %, 65+ 13.92 %, Han 95.68 %, urban 60.07 %,
+    // per 100 000: college 12 418, senior 13 861, junior 39 950, primary 24 664; illiteracy 1.51 %.
+    expect(f.meanFamilySize).toBeGreaterThan(2.6);
+    expect(f.meanFamilySize).toBeLessThan(2.9);
+    expect(f.collectiveShare).toBeGreaterThan(4);
+    expect(f.collectiveShare).toBeLessThan(9);
+    expect(f.sexRatio).toBeGreaterThan(97);
+    expect(f.sexRatio).toBeLessThan(107);
+    expect(f.age0to14).toBeGreaterThan(17);
+    expect(f.age0to14).toBeLessThan(23.5);
+    expect(f.age15to59).toBeGreaterThan(56);
+    expect(f.age15to59).toBeLessThan(64);
+    expect(f.age60plus).toBeGreaterThan(16.5);
+    expect(f.age60plus).toBeLessThan(23);
+    expect(f.age65plus).toBeGreaterThan(11);
+    expect(f.age65plus).toBeLessThan(17);
+    expect(f.hanShare).toBeGreaterThan(93);
+    expect(f.hanShare).toBeLessThan(98);
+    expect(f.urbanShare).toBeGreaterThan(52);
+    expect(f.urbanShare).toBeLessThan(68);
+    expect(f.per100k.college).toBeGreaterThan(10_000);
+    expect(f.per100k.college).toBeLessThan(16_000);
+    expect(f.per100k.senior).toBeGreaterThan(11_000);
+    expect(f.per100k.senior).toBeLessThan(17_000);
+    expect(f.per100k.junior).toBeGreaterThan(34_000);
+    expect(f.per100k.junior).toBeLessThan(44_000);
+    expect(f.per100k.primary).toBeGreaterThan(19_000);
+    expect(f.per100k.primary).toBeLessThan(29_000);
+    expect(f.illiteracy15).toBeGreaterThan(0.7);
+    expect(f.illiteracy15).toBeLessThan(3);
+    expect(f.leftHukouShare).toBeGreaterThan(15);
+    expect(f.leftHukouShare).toBeLessThan(26);
+    // Hebei sends people away: many records of members away with hukou here.
+    expect(f.absentRecordShare).toBeGreaterThan(9);
+    expect(f.absentRecordShare).toBeLessThan(20);
+    expect(f.birthHouseholdShare).toBeGreaterThan(1);
+    expect(f.birthHouseholdShare).toBeLessThan(4);
+    expect(f.deathHouseholdShare).toBeGreaterThan(1);
+    expect(f.deathHouseholdShare).toBeLessThan(3.5);
+    expect(f.grandparentHouseholds).toBeGreaterThan(0);
+    expect(f.threeGenerationHouseholds).toBeGreaterThan(f.registrations / 20);
+    expect(f.overseasPersons).toBeGreaterThan(0);
+  });
+
+  it('produces every listing kind, each registered as its kind requires (fixed seeds)', () => {
+    const seen = { ordinary: 0, empty: 0, allAway: 0, allDeceased: 0, allOverseas: 0, mixed: 0 };
+    for (let i = 0; i < 40; i++) {
+      const g = generateDistrict({ seed: 9000 + i, code: code(i), enumerators: ['u1'], households: 60 });
+      const regByListing = new Map(g.registrations.map((r) => [r.listingId, r]));
+      for (const e of g.listing) {
+        seen[e.kind] += 1;
+        const reg = regByListing.get(e.id);
+        if (e.kind === 'empty') {
+          expect(reg).toBeUndefined();
+          expect(e.visit.status).toBe('vacant');
+          continue;
+        }
+        expect(reg).toBeDefined();
+        if (!reg) continue;
+        const findings = validateRegistration(reg, { listing: e });
+        expect(findings.filter((x) => x.severity === 'error')).toEqual([]);
+        expect(blockingFindings(findings, reg.overrides)).toEqual([]);
+        if (e.kind === 'allDeceased') {
+          expect(e.householdNo).toBe('999');
+          expect(reg.persons).toEqual([]);
+          expect(reg.deaths.length).toBeGreaterThan(0);
+        }
+        if (e.kind === 'allAway') {
+          expect(reg.persons.length).toBeGreaterThan(0);
+          expect(reg.persons.every((p) => p.residence.code !== 1 && p.hukou.code === 1)).toBe(true);
+        }
+        if (e.kind === 'allOverseas') {
+          expect(reg.persons).toEqual([]);
+          expect(reg.overseas.length).toBeGreaterThan(0);
+        }
+        if (e.kind === 'mixed') {
+          expect(reg.persons.length).toBeGreaterThan(0);
+          expect(reg.overseas.length).toBeGreaterThan(0);
+        }
+      }
+    }
+    for (const [kind, n] of Object.entries(seen)) expect(n, kind).toBeGreaterThan(0);
   });
 
   it('rejects bad options as bugs', () => {

@@ -104,9 +104,23 @@ ruleTable('SPOUSE_SAME_SEX', [
   { name: 'opposite sex', at: null },
   { name: 'same sex', edit: (r) => { p(r, 1).sex = 1; delete p(r, 1).citizenId; }, at: ['persons', 1, 'relationship'] },
 ]);
+const spouseBorn = (birth: string) => (r: Parameters<typeof p>[0]) => {
+  p(r, 1).birth = birth;
+  delete p(r, 1).citizenId;
+};
+ruleTable('SPOUSE_TOO_YOUNG', [
+  { name: 'spouse 42', at: null },
+  { name: 'spouse 15 (born 2005-10)', edit: spouseBorn('2005-10'), at: null },
+  { name: 'spouse 14 (born 2005-11)', edit: spouseBorn('2005-11'), at: ['persons', 1, 'birth'] },
+  { name: 'spouse 12', edit: spouseBorn('2008-01'), at: ['persons', 1, 'birth'] },
+]);
 ruleTable('SPOUSE_AGE', [
   { name: 'spouse 42', at: null },
-  { name: 'spouse 18', edit: (r) => { p(r, 1).birth = '2002-01'; delete p(r, 1).citizenId; }, at: ['persons', 1, 'birth'] },
+  { name: 'spouse 20', edit: spouseBorn('2000-10'), at: null },
+  { name: 'spouse 12: SPOUSE_TOO_YOUNG instead', edit: spouseBorn('2008-01'), at: null },
+  { name: 'spouse 18', edit: spouseBorn('2002-01'), at: ['persons', 1, 'birth'] },
+  { name: 'spouse 15', edit: spouseBorn('2005-10'), at: ['persons', 1, 'birth'] },
+  { name: 'spouse 19', edit: spouseBorn('2000-11'), at: ['persons', 1, 'birth'] },
 ]);
 ruleTable('SPOUSE_AGE_GAP', [
   { name: '3 years apart', at: null },
@@ -136,14 +150,41 @@ ruleTable('GRANDCHILD_AGE_GAP', [
   { name: 'grandchild 40 years younger', edit: (r) => add(r, relative(7, 1, '2015-01')), at: null },
   { name: 'grandchild 20 years younger', edit: (r) => add(r, relative(7, 1, '1995-01')), at: ['persons', 3, 'relationship'] },
 ]);
+// A relative on the long form, with the C items an adult not working answers.
+const longRelative = (rel: number, sex: 1 | 2, birth: string, marital: number, extra: Partial<Person> = {}): Person => ({
+  ...relative(rel, sex, birth), hukouPlaceType: 4, ruralLandRights: 2, birthPlace: { code: 1 }, residence5y: { code: 1 }, schooling: 2,
+  work: { status: 3 }, notWorkingReason: 3, livelihood: 6, marital, ...(marital !== 1 && { firstMarriage: '2018-05' }), ...extra,
+});
+// The head and spouse with a daughter-in-law (born 1996) instead of their child: the son died or lives elsewhere.
+const daughterInLawOnly = (x: Person) => (r: Parameters<typeof p>[0]) => {
+  r.persons = [p(r, 0), p(r, 1)];
+  r.household.residents = 2;
+  add(r, x);
+};
 ruleTable('CHILD_IN_LAW_NO_CHILD', [
   { name: 'child-in-law with a child', edit: (r) => add(r, relative(6, 2, '2000-01')), at: null },
-  { name: 'child-in-law without a child', edit: (r) => (p(r, 2).relationship = 6), at: ['persons', 2, 'relationship'] },
+  { name: 'widowed daughter-in-law, no child listed (short form: no C24)', edit: daughterInLawOnly(relative(6, 2, '1996-01')), at: null },
+  { name: 'widowed daughter-in-law, no child listed (long form)', base: baseLong, edit: daughterInLawOnly(longRelative(6, 2, '1996-01', 4)), at: null },
+  { name: 'married daughter-in-law, husband elsewhere (long form)', base: baseLong, edit: daughterInLawOnly(longRelative(6, 2, '1996-01', 2)), at: null },
+  { name: 'never-married child-in-law with a child listed', base: baseLong, edit: (r) => add(r, longRelative(6, 2, '1996-01', 1)), at: null },
+  { name: 'never-married child-in-law, no child (long form)', base: baseLong, edit: daughterInLawOnly(longRelative(6, 2, '1996-01', 1)), at: ['persons', 2, 'relationship'] },
 ]);
+// The head and child only, then a mother-in-law (born 1950).
+const motherInLawNoSpouse = (x: Person) => (r: Parameters<typeof p>[0]) => {
+  r.persons = [p(r, 0), p(r, 2)];
+  r.household.residents = 2;
+  add(r, x);
+};
+const headMarital = (marital: number) => (r: Parameters<typeof p>[0]) => {
+  p(r, 0).marital = marital;
+  if (marital === 1) delete p(r, 0).firstMarriage;
+};
 ruleTable('PARENT_IN_LAW_NO_SPOUSE', [
   { name: 'parent-in-law with a spouse', edit: (r) => add(r, relative(4, 2, '1950-01')), at: null },
-  { name: 'widowed head (long form)', base: baseLong, edit: (r) => { r.persons = [p(r, 0), p(r, 2)]; r.household.residents = 2; p(r, 0).marital = 4; add(r, { ...relative(4, 2, '1950-01'), ruralLandRights: 2, birthPlace: { code: 1 }, residence5y: { code: 1 }, schooling: 2, work: { status: 3 }, notWorkingReason: 2, livelihood: 2, marital: 4, firstMarriage: '1972-01', livingArrangement: 3, health: 2 }); }, at: null },
-  { name: 'parent-in-law without a spouse', edit: (r) => { r.persons = [p(r, 0), p(r, 2)]; r.household.residents = 2; add(r, relative(4, 2, '1950-01')); }, at: ['persons', 2, 'relationship'] },
+  { name: 'widow(er) with a mother-in-law (short form: no C24)', edit: motherInLawNoSpouse(relative(4, 2, '1950-01')), at: null },
+  { name: 'widowed head (long form)', base: baseLong, edit: (r) => { headMarital(4)(r); motherInLawNoSpouse(longRelative(4, 2, '1950-01', 4, { firstMarriage: '1972-01', livingArrangement: 3, health: 2 }))(r); }, at: null },
+  { name: 'married head, spouse living elsewhere (long form)', base: baseLong, edit: motherInLawNoSpouse(longRelative(4, 2, '1950-01', 4, { firstMarriage: '1972-01', livingArrangement: 3, health: 2 })), at: null },
+  { name: 'never-married head with a mother-in-law (long form)', base: baseLong, edit: (r) => { headMarital(1)(r); motherInLawNoSpouse(longRelative(4, 2, '1950-01', 4, { firstMarriage: '1972-01', livingArrangement: 3, health: 2 }))(r); }, at: ['persons', 2, 'relationship'] },
 ]);
 ruleTable('SIBLING_AGE_GAP', [
   { name: 'sibling 3 years apart', edit: (r) => add(r, relative(8, 1, '1978-01')), at: null },

@@ -1,5 +1,7 @@
 // Table-driven tests of the migration (§6D), education (§6E), long-form (§6F), death (§6G) and overseas rules.
-import { baseLong, death, foreigner, newborn, p, ruleTable } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { validateRegistration } from '../../src/domain/index.ts';
+import { baseLong, baseShort, death, foreigner, newborn, p, ruleTable } from './fixtures.ts';
 
 // ---- §6D ----
 ruleTable('SAME_TOWNSHIP_LEFT', [
@@ -10,6 +12,42 @@ ruleTable('OTHER_TOWNSHIP_NOT_LEFT', [
   { name: 'other township, left', edit: (r) => { p(r, 0).hukou = { code: 3 }; p(r, 0).leftHukouDuration = 8; p(r, 0).leftHukouReason = 1; }, at: null },
   { name: 'other township, never left', edit: (r) => (p(r, 0).hukou = { code: 3 }), at: ['persons', 0, 'leftHukouDuration'] },
 ]);
+// D7 against D9 for a member away at the census moment (hukou here, D8=1): D7 2-3 is the same
+// township (never left), D7 4-7 is outside it (left).
+const away = (residence: number, duration: number) => (r: Parameters<typeof p>[0]) => {
+  const x = p(r, 2);
+  x.residence = residence === 5 ? { code: 5, place: { province: '北京市', city: '北京市', county: '朝阳区' } } : { code: residence };
+  x.leftHukouDuration = duration;
+  if (duration === 1) delete x.leftHukouReason;
+  else x.leftHukouReason = 2;
+  r.household.residents = 2;
+  r.household.hukouHereAbsent = 1;
+};
+ruleTable('ABSENT_RESIDENCE_DURATION', [
+  { name: 'present, hukou here, never left', at: null },
+  { name: 'away in another district of this village committee, never left', edit: away(2, 1), at: null },
+  { name: 'away in another village committee of this township, never left', edit: away(3, 1), at: null },
+  { name: 'away in another township, left', edit: away(4, 4), at: null },
+  { name: 'abroad, left', edit: away(7, 8), at: null },
+  { name: 'away in another district of this village committee, "left"', edit: away(2, 3), at: ['persons', 2, 'leftHukouDuration'] },
+  { name: 'away in another village committee of this township, "left"', edit: away(3, 4), at: ['persons', 2, 'leftHukouDuration'] },
+  { name: 'away in another township, "never left"', edit: away(4, 1), at: ['persons', 2, 'leftHukouDuration'] },
+  { name: 'away in another county, "never left"', edit: away(5, 1), at: ['persons', 2, 'leftHukouDuration'] },
+  { name: 'in Hong Kong, "never left"', edit: away(6, 1), at: ['persons', 2, 'leftHukouDuration'] },
+  { name: 'abroad, "never left"', edit: away(7, 1), at: ['persons', 2, 'leftHukouDuration'] },
+  { name: 'away with hukou elsewhere (ABSENT_HUKOU_HERE, not this rule)', edit: (r) => { away(4, 1)(r); p(r, 2).hukou = { code: 3 }; }, at: null },
+]);
+
+describe('ABSENT_RESIDENCE_DURATION message', () => {
+  it('names the residence and the expected answer', () => {
+    const r = baseShort();
+    away(7, 1)(r);
+    const f = validateRegistration(r).find((x) => x.rule === 'ABSENT_RESIDENCE_DURATION');
+    expect(f?.message.zh).toBe('普查时点居住在国外且户口在本户，离开户口登记地时间不应为"没有离开"。');
+    expect(f?.message.en).toBe('Living in "Abroad" at the census moment with hukou here: D9 should not be "never left".');
+  });
+});
+
 const childLeft = (duration: number, reason: number) => (r: Parameters<typeof p>[0]) => {
   p(r, 2).hukou = { code: 3 };
   p(r, 2).leftHukouDuration = duration;
@@ -75,10 +113,38 @@ ruleTable('FIRST_MARRIAGE_RANGE', [
   { name: 'married at 9', base: baseLong, edit: (r) => (p(r, 0).firstMarriage = '1984-06'), at: ['persons', 0, 'firstMarriage'] },
   { name: 'married after the census', base: baseLong, edit: (r) => (p(r, 0).firstMarriage = '2020-12'), at: ['persons', 0, 'firstMarriage'] },
 ]);
+// Person i (0 the husband, 1 the wife) born `birth`, first married `married`.
+const marriedAt = (i: number, birth: string, married: string) => (r: Parameters<typeof p>[0]) => {
+  p(r, i).birth = birth;
+  delete p(r, i).citizenId;
+  p(r, i).firstMarriage = married;
+};
 ruleTable('FIRST_MARRIAGE_EARLY', [
   { name: 'woman married at 20', base: baseLong, edit: (r) => (p(r, 1).firstMarriage = '1998-03'), at: null },
   { name: 'man married at 20', base: baseLong, edit: (r) => (p(r, 0).firstMarriage = '1995-05'), at: ['persons', 0, 'firstMarriage'] },
+  // The legal age is the one in force at the first marriage: 20 / 18 (1950 law), 22 / 20 from 1981-01-01.
+  { name: 'woman married at 18 in 1967 (1950 law: 18)', base: baseLong, edit: marriedAt(1, '1949-03', '1967-05'), at: null },
+  { name: 'woman married at 17 in 1966 (1950 law: 18)', base: baseLong, edit: marriedAt(1, '1949-03', '1966-05'), at: ['persons', 1, 'firstMarriage'] },
+  { name: 'woman married at 18 in 1985 (1980 law: 20)', base: baseLong, edit: marriedAt(1, '1967-03', '1985-05'), at: ['persons', 1, 'firstMarriage'] },
+  { name: 'woman married at 18 in 1980-12, the last month of the 1950 law', base: baseLong, edit: marriedAt(1, '1962-06', '1980-12'), at: null },
+  { name: 'woman married at 18 in 1981-01, the first month of the 1980 law', base: baseLong, edit: marriedAt(1, '1962-06', '1981-01'), at: ['persons', 1, 'firstMarriage'] },
+  { name: 'man married at 20 in 1975 (1950 law: 20)', base: baseLong, edit: marriedAt(0, '1955-01', '1975-05'), at: null },
+  { name: 'man married at 19 in 1975 (1950 law: 20)', base: baseLong, edit: marriedAt(0, '1955-06', '1975-05'), at: ['persons', 0, 'firstMarriage'] },
+  { name: 'man married at 21 in 1990 (1980 law: 22)', base: baseLong, edit: marriedAt(0, '1969-01', '1990-05'), at: ['persons', 0, 'firstMarriage'] },
+  { name: 'woman married at 16 in 1948, before the 1950 law', base: baseLong, edit: marriedAt(1, '1932-01', '1948-03'), at: null },
 ]);
+
+describe('FIRST_MARRIAGE_EARLY legal age', () => {
+  it.each([
+    ['1966-05', '1949-03', 17, 18],
+    ['1985-05', '1967-03', 18, 20],
+  ])('a woman married %s (born %s) at %i is measured against %i', (married, birth, age, legal) => {
+    const r = baseLong();
+    marriedAt(1, birth, married)(r);
+    const f = validateRegistration(r).find((x) => x.rule === 'FIRST_MARRIAGE_EARLY');
+    expect(f?.message.en).toBe(`First married at ${age}, below the legal age then in force (${legal}); please confirm.`);
+  });
+});
 ruleTable('HEAD_MARITAL_SPOUSE', [
   { name: 'married head with spouse', base: baseLong, at: null },
   { name: 'widowed head with spouse listed', base: baseLong, edit: (r) => (p(r, 0).marital = 4), at: ['persons', 0, 'marital'] },

@@ -24,6 +24,8 @@ ruleTable('ANSWER_MISSING', [
   { name: 'long form: C25 missing when married (§6F.5)', base: baseLong, edit: (r) => delete p(r, 0).firstMarriage, at: ['persons', 0, 'firstMarriage'] },
   { name: 'long form: H18 missing when rented (§6F.14)', base: baseLong, edit: (r) => (r.household.tenure = 2), at: ['household', 'monthlyRent'] },
   { name: 'long form: C27 missing for a woman 15-50', base: baseLong, edit: (r) => delete p(r, 1).birthsLastYear, at: ['persons', 1, 'birthsLastYear'] },
+  { name: 'long form: C11 missing for a non-mover (D9=1, "→C11" on the 2020 form)', base: baseLong, edit: (r) => delete p(r, 0).hukouPlaceType, at: ['persons', 0, 'hukouPlaceType'] },
+  { name: 'long form: C11 missing for a mover (D9≥2)', base: baseLong, edit: (r) => { delete p(r, 0).hukouPlaceType; p(r, 0).hukou = { code: 3 }; p(r, 0).leftHukouDuration = 8; p(r, 0).leftHukouReason = 1; }, at: ['persons', 0, 'hukouPlaceType'] },
   { name: 'death form: marital status at 15+ (§6G.3)', edit: (r) => { r.deaths = [death({ marital: undefined as never })]; delete r.deaths[0]?.marital; r.household.deaths.male = 1; }, at: ['deaths', 0, 'marital'] },
   { name: 'overseas: nationality for a foreign national', edit: (r) => { const o = foreigner(); delete o.nationality; r.overseas = [o]; }, at: ['overseas', 0, 'nationality'] },
 ]);
@@ -35,6 +37,9 @@ ruleTable('ANSWER_NOT_APPLICABLE', [
   { name: 'D9 with hukou pending (§6D.2)', edit: (r) => (p(r, 0).hukou = { code: 5 }), at: ['persons', 0, 'leftHukouDuration'] },
   { name: 'H6 when H5≠1 (§6B.8)', edit: (r) => (r.household.dwellingType = 3), at: ['household', 'floorArea'] },
   { name: 'long-form item on the short form', edit: (r) => (p(r, 0).marital = 2), at: ['persons', 0, 'marital'] },
+  { name: 'long form: C11 answered by a non-mover (D9=1)', base: baseLong, at: null },
+  { name: 'long form: C11 with hukou pending (D8=5)', base: baseLong, edit: (r) => { p(r, 0).hukou = { code: 5 }; delete p(r, 0).leftHukouDuration; }, at: ['persons', 0, 'hukouPlaceType'] },
+  { name: 'C11 on the short form', edit: (r) => (p(r, 0).hukouPlaceType = 4), at: ['persons', 0, 'hukouPlaceType'] },
   { name: 'long form: C16 with C15 pre-school (§6E.6)', base: baseLong, edit: (r) => { p(r, 2).birth = '2016-01'; delete p(r, 2).citizenId; p(r, 2).education = 2; }, at: ['persons', 2, 'schooling'] },
   { name: 'long form: C22 while working (§6F.1)', base: baseLong, edit: (r) => (p(r, 0).notWorkingReason = 5), at: ['persons', 0, 'notWorkingReason'] },
   { name: 'long form: C26 for a man (§6F.13)', base: baseLong, edit: (r) => (p(r, 0).childrenBorn = { male: 1, female: 0, survivingMale: 1, survivingFemale: 0 }), at: ['persons', 0, 'childrenBorn'] },
@@ -75,6 +80,10 @@ ruleTable('ID_DATE', [
   { name: 'real date', at: null },
   { name: 'February 30th', edit: (r) => (p(r, 0).citizenId = withCheck('13010219750230011')), at: ['persons', 0, 'citizenId'] },
   { name: 'after the census', edit: (r) => (p(r, 0).citizenId = withCheck('13010220201105011')), at: ['persons', 0, 'citizenId'] },
+  { name: '2000-02-29 (leap: divisible by 400)', edit: (r) => (p(r, 0).citizenId = withCheck('13010220000229011')), at: null },
+  { name: '1900-02-29 (not leap: divisible by 100)', edit: (r) => (p(r, 0).citizenId = withCheck('13010219000229011')), at: ['persons', 0, 'citizenId'] },
+  { name: '2020-10-31, the last day before the census moment', edit: (r) => (p(r, 2).citizenId = withCheck('13010220201031011')), at: null },
+  { name: '2020-11-01, the census day itself', edit: (r) => (p(r, 2).citizenId = withCheck('13010220201101011')), at: ['persons', 2, 'citizenId'] },
 ]);
 ruleTable('ID_BEFORE_1900', [
   { name: 'born 1975', at: null },

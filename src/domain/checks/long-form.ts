@@ -12,10 +12,25 @@ export const LONG_FORM_LIMITS = {
   longHours: 84,
   retiredMinAge: 40,
   marriageMinAge: 15,
-  legalMarriageAge: { 1: 22, 2: 20 },
+  /**
+   * Legal marriage ages by the law in force at the first marriage (§6F.7), latest first: the 1980
+   * Marriage Law (22 men / 20 women) from 1981-01-01, the 1950 Marriage Law (20 / 18) from
+   * 1950-05-01. Earlier marriages get no legal-age warning (no PRC marriage law was in force);
+   * FIRST_MARRIAGE_RANGE's 15-year floor still applies to them.
+   */
+  legalMarriageAge: [
+    { from: '1981-01', male: 22, female: 20 },
+    { from: '1950-05', male: 20, female: 18 },
+  ],
   maxChildren: 15,
   motherMinGap: 15,
 } as const;
+
+/** The legal marriage age for `sex` under the law in force in the month `married` ("YYYY-MM"), or undefined before 1950-05. */
+export function legalMarriageAge(married: string, sex: number): number | undefined {
+  const law = LONG_FORM_LIMITS.legalMarriageAge.find((l) => married >= l.from);
+  return law === undefined ? undefined : sex === C.MALE ? law.male : law.female;
+}
 
 function checkWorkAndMarriage(reg: RegistrationDraft): Finding[] {
   const L = LONG_FORM_LIMITS;
@@ -30,8 +45,9 @@ function checkWorkAndMarriage(reg: RegistrationDraft): Finding[] {
     if (p.firstMarriage !== undefined && p.birth !== undefined) {
       const married = ageAt(p.birth, p.firstMarriage);
       if (married === undefined || married < L.marriageMinAge || p.firstMarriage > WINDOW_END) out.push(finding('FIRST_MARRIAGE_RANGE', at('firstMarriage')));
-      else if (p.sex !== undefined && married < L.legalMarriageAge[p.sex === 1 ? 1 : 2]) {
-        out.push(finding('FIRST_MARRIAGE_EARLY', at('firstMarriage'), { age: married, legal: L.legalMarriageAge[p.sex === 1 ? 1 : 2] }));
+      else if (p.sex !== undefined) {
+        const legal = legalMarriageAge(p.firstMarriage, p.sex);
+        if (legal !== undefined && married < legal) out.push(finding('FIRST_MARRIAGE_EARLY', at('firstMarriage'), { age: married, legal }));
       }
     }
   });

@@ -9,6 +9,9 @@ import { membersOf, type MemberRef } from './household.ts';
 /** §6C thresholds in completed years. */
 export const RELATION_LIMITS = {
   headMinAge: 15,
+  /** Below this a spouse is impossible (error): the same 15-year floor as FIRST_MARRIAGE_RANGE and the C24 age filter. */
+  spouseMinPossibleAge: 15,
+  /** Below this a spouse is under the legal age (warning; 20 is the lower of today's 22 / 20). */
   spouseMinAge: 20,
   spouseMaxGap: 20,
   childMinGap: 15,
@@ -32,21 +35,25 @@ export function checkRelationships(reg: RegistrationDraft): Finding[] {
   const spouses = members.filter((m) => m.relationship === C.REL.spouse);
   spouses.slice(1).forEach((m) => out.push(finding('SPOUSE_COUNT', at(m, 'relationship'), { count: spouses.length })));
   const has = (rel: number) => members.some((m) => m.relationship === rel);
-  const headPerson = head.list === 'persons' ? reg.persons[head.index] : undefined;
-  const headWidowedOrDivorced = headPerson?.marital === 3 || headPerson?.marital === 4;
+  // §6C.10/6C.11 fire only when the data proves the relationship wrong: a missing child or spouse
+  // is ordinary (widowed, divorced, or living elsewhere with hukou elsewhere), so only a
+  // never-married C24 (long form) contradicts the in-law. The short form has no C24: never fires.
+  const neverMarried = (m: MemberRef) => m.list === 'persons' && reg.persons[m.index]?.marital === C.NEVER_MARRIED;
+  const headNeverMarried = neverMarried(head);
 
   for (const m of members) {
     if (m === head) continue;
     const age = ageOf(m);
     const rel = m.relationship;
     if (rel === C.REL.spouse && m.sex !== undefined && m.sex === head.sex) out.push(finding('SPOUSE_SAME_SEX', at(m, 'relationship')));
-    if (rel === C.REL.childInLaw && !has(C.REL.child)) out.push(finding('CHILD_IN_LAW_NO_CHILD', at(m, 'relationship')));
-    if (rel === C.REL.parentInLaw && !has(C.REL.spouse) && !headWidowedOrDivorced) out.push(finding('PARENT_IN_LAW_NO_SPOUSE', at(m, 'relationship')));
+    if (rel === C.REL.childInLaw && !has(C.REL.child) && neverMarried(m)) out.push(finding('CHILD_IN_LAW_NO_CHILD', at(m, 'relationship')));
+    if (rel === C.REL.parentInLaw && !has(C.REL.spouse) && headNeverMarried) out.push(finding('PARENT_IN_LAW_NO_SPOUSE', at(m, 'relationship')));
     if (age === undefined || headAge === undefined) continue;
     const older = headAge - age; // how much older the head is
     switch (rel) {
       case C.REL.spouse:
-        if (age < L.spouseMinAge) out.push(finding('SPOUSE_AGE', at(m, 'birth')));
+        if (age >= 0 && age < L.spouseMinPossibleAge) out.push(finding('SPOUSE_TOO_YOUNG', at(m, 'birth'), { age }));
+        else if (age >= 0 && age < L.spouseMinAge) out.push(finding('SPOUSE_AGE', at(m, 'birth')));
         if (Math.abs(older) > L.spouseMaxGap) out.push(finding('SPOUSE_AGE_GAP', at(m, 'birth'), { gap: Math.abs(older) }));
         break;
       case C.REL.child:

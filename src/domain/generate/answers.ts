@@ -50,20 +50,23 @@ export function educationFor(rng: Rng, age: number, student: boolean): number | 
   if (age <= 11) return C.EDU.primary;
   if (age <= 14) return C.EDU.junior;
   if (age <= 17) return rng.chance(0.8) ? C.EDU.senior : C.EDU.junior;
-  if (age <= 22 || student) return rng.weighted([[C.EDU.university, 25], [C.EDU.college, 20], [C.EDU.senior, 35], [C.EDU.junior, 20]]);
-  if (age < 60) {
+  if (student) return rng.weighted([[C.EDU.university, 25], [C.EDU.college, 20], [C.EDU.senior, 35], [C.EDU.junior, 20]]);
+  if (age <= 22) return rng.weighted([[C.EDU.university, 12], [C.EDU.college, 14], [C.EDU.senior, 38], [C.EDU.junior, 36]]);
+  // Weights calibrated to Hebei's per-100 000 attainment (bulletin 2021-05-19): junior high dominates.
+  if (age < 45) {
     return rng.weighted([
-      [C.EDU.none, 1], [C.EDU.primary, 14], [C.EDU.junior, 44], [C.EDU.senior, 17], [C.EDU.college, 11], [C.EDU.university, 11],
-      [C.EDU.master, 1.5], [age >= 27 ? C.EDU.doctor : C.EDU.master, 0.3],
+      [C.EDU.none, 0.3], [C.EDU.primary, 10], [C.EDU.junior, 53], [C.EDU.senior, 17], [C.EDU.college, 9.8], [C.EDU.university, 9.6],
+      [C.EDU.master, 1.2], [age >= 27 ? C.EDU.doctor : C.EDU.master, 0.2],
     ]);
   }
-  return rng.weighted([[C.EDU.none, 8], [C.EDU.primary, 38], [C.EDU.junior, 36], [C.EDU.senior, 12], [C.EDU.college, 3], [C.EDU.university, 3]]);
+  if (age < 60) return rng.weighted([[C.EDU.none, 1.5], [C.EDU.primary, 24], [C.EDU.junior, 52], [C.EDU.senior, 14], [C.EDU.college, 4.5], [C.EDU.university, 3.5], [C.EDU.master, 0.3]]);
+  return rng.weighted([[C.EDU.none, 7.5], [C.EDU.primary, 46.5], [C.EDU.junior, 33], [C.EDU.senior, 10], [C.EDU.college, 2], [C.EDU.university, 1]]);
 }
 
 /** Literacy (asked at 15+): only people with little schooling are ever illiterate (§6E.4). */
 export function literacyFor(rng: Rng, education: number | undefined): number {
-  if (education === C.EDU.none) return rng.chance(0.75) ? C.NO : C.YES;
-  if (education === C.EDU.primary) return rng.chance(0.03) ? C.NO : C.YES;
+  if (education === C.EDU.none) return rng.chance(0.6) ? C.NO : C.YES;
+  if (education === C.EDU.primary) return rng.chance(0.01) ? C.NO : C.YES;
   return C.YES;
 }
 
@@ -72,7 +75,7 @@ export function reasonFor(rng: Rng, age: number, rel: number, student: boolean):
   if (age < 15) return 3; // accompanying the family
   if (student) return 2;
   if (rel === C.REL.childInLaw) return C.REASON.marriage;
-  if (rel === C.REL.parent || rel === C.REL.parentInLaw) return age >= 45 && rng.chance(0.5) ? C.REASON.retirement : C.REASON.grandchildren;
+  if (rel === C.REL.parent || rel === C.REL.parentInLaw || rel === C.REL.grandparent) return age >= 45 && rng.chance(0.5) ? C.REASON.retirement : C.REASON.grandchildren;
   if (rel === C.REL.spouse) return rng.chance(0.5) ? C.REASON.work : 3;
   return rng.weighted([[C.REASON.work, 75], [4, 15], [10, 10]]);
 }

@@ -1,7 +1,9 @@
 // Household composition for the generator: who lives together (relationship, sex, age, marital
 // status, mother links), before any answer is coded. The shapes are chosen so that every relation
 // passes the §6C plausibility checks (age gaps of 22+ years between generations, spouses within a
-// few years, parents-in-law only with a spouse), and sizes average about 2.75 (Hebei, §7).
+// few years, parents-in-law only with a spouse, grandparents 30+ years older than the head), and
+// resident sizes average about 2.75 (Hebei, §7). Members away on census night are added by
+// `absentChildren` on top of the resident composition, so they do not change the resident mix.
 import * as C from '../codes.ts';
 import type { Rng } from './rng.ts';
 
@@ -13,6 +15,8 @@ export interface Member {
   marital: number;
   /** Index of the mother in the member list, when she lives here. */
   mother?: number;
+  /** Away on census night with hukou here (H2b); residents otherwise. */
+  absent?: boolean;
 }
 
 type Sex = 1 | 2;
@@ -39,7 +43,9 @@ function couple(rng: Rng, lo: number, hi: number): Member[] {
 
 function single(rng: Rng, lo: number, hi: number, marital?: number): Member[] {
   const age = rng.int(lo, hi);
-  return [{ rel: C.REL.head, sex: rng.chance(0.5) ? 1 : 2, age, marital: marital ?? singleMarital(rng, age) }];
+  // Women outlive men: older people living alone are mostly widows (Hebei's 60+ sex ratio is below 100).
+  const female = age >= 60 ? 0.62 : 0.45;
+  return [{ rel: C.REL.head, sex: rng.chance(female) ? 2 : 1, age, marital: marital ?? singleMarital(rng, age) }];
 }
 
 /** The index of the woman among the given parents, if one is listed. */
@@ -74,6 +80,18 @@ function addParents(rng: Rng, members: Member[], of: number, both: boolean, rel:
   }
 }
 
+/** One or two grandparents (D2=5) of the head: 48-62 years older, so the §6C.8 30-year gap always holds. */
+function addGrandparents(rng: Rng, members: Member[], both: boolean): void {
+  const base = members[0]?.age ?? 30;
+  const age = Math.min(98, base + rng.int(48, 62));
+  if (both && age <= 88) {
+    members.push({ rel: C.REL.grandparent, sex: 1, age, marital: C.MARRIED });
+    members.push({ rel: C.REL.grandparent, sex: 2, age: Math.max(base + 46, age - rng.int(0, 4)), marital: C.MARRIED });
+  } else {
+    members.push({ rel: C.REL.grandparent, sex: rng.chance(0.7) ? 2 : 1, age, marital: 4 });
+  }
+}
+
 /** Head couple, a married child with partner, and grandchildren (three generations). */
 function threeGenerations(rng: Rng, grandchildren: number): Member[] {
   const m = couple(rng, 50, 68);
@@ -91,13 +109,19 @@ function threeGenerations(rng: Rng, grandchildren: number): Member[] {
 export function composeFamily(rng: Rng, size: number): Member[] {
   switch (size) {
     case 1:
-      return single(rng, ...rng.weighted<[number, number]>([[[18, 34], 2.5], [[35, 59], 2.5], [[60, 92], 6]]));
+      return single(rng, ...rng.weighted<[number, number]>([[[18, 34], 2.5], [[35, 59], 2.5], [[60, 69], 3.4], [[70, 92], 2.6]]));
     case 2: {
       const shape = rng.weighted([['couple', 65], ['parentChild', 20], ['withParent', 15]] as const);
-      if (shape === 'couple') return couple(rng, ...rng.weighted<[number, number]>([[[22, 34], 2], [[35, 59], 2.5], [[60, 88], 6.5]]));
+      if (shape === 'couple') return couple(rng, ...rng.weighted<[number, number]>([[[22, 34], 2], [[35, 59], 2.5], [[60, 69], 3.8], [[70, 88], 2.7]]));
       if (shape === 'parentChild') {
         const m = single(rng, 38, 75, rng.chance(0.6) ? 4 : 3);
         addChildren(rng, m, [0], 1);
+        return m;
+      }
+      if (rng.chance(0.15)) {
+        // A young adult living with a grandparent (D2=5): three generations with the middle one away.
+        const m = single(rng, 18, 30, C.NEVER_MARRIED);
+        addGrandparents(rng, m, false);
         return m;
       }
       const m = single(rng, 22, 45, C.NEVER_MARRIED);
@@ -109,23 +133,29 @@ export function composeFamily(rng: Rng, size: number): Member[] {
       return m;
     }
     case 3: {
-      const shape = rng.weighted([['child', 70], ['parent', 15], ['lone', 15]] as const);
+      const shape = rng.weighted([['child', 66], ['parent', 14], ['lone', 14], ['grand', 6]] as const);
+      if (shape === 'grand') {
+        const m = couple(rng, 24, 40);
+        addGrandparents(rng, m, false);
+        return m;
+      }
       if (shape === 'lone') {
         const m = single(rng, 32, 55, rng.chance(0.5) ? 4 : 3);
         addChildren(rng, m, [0], 2);
         return m;
       }
-      const m = couple(rng, shape === 'child' ? 24 : 28, shape === 'child' ? 50 : 52);
+      const m = couple(rng, shape === 'child' ? 24 : 28, shape === 'child' ? 46 : 52);
       if (shape === 'child') addChildren(rng, m, [0, 1], 1);
       else addParents(rng, m, 0, false);
       return m;
     }
     case 4: {
-      const shape = rng.weighted([['children', 55], ['parent', 30], ['inLaw', 15]] as const);
-      const m = couple(rng, 26, 48);
+      const shape = rng.weighted([['children', 52], ['parent', 28], ['inLaw', 13], ['grand', 7]] as const);
+      const m = couple(rng, 26, shape === 'grand' ? 38 : 48);
       addChildren(rng, m, [0, 1], shape === 'children' ? 2 : 1);
       if (shape === 'parent') addParents(rng, m, 0, false);
       if (shape === 'inLaw') addParents(rng, m, 1, false, C.REL.parentInLaw);
+      if (shape === 'grand') addGrandparents(rng, m, false);
       return m;
     }
     case 5: {
@@ -137,7 +167,16 @@ export function composeFamily(rng: Rng, size: number): Member[] {
       return m;
     }
     default: {
-      if (rng.chance(0.5)) return threeGenerations(rng, 2);
+      if (rng.chance(0.45)) return threeGenerations(rng, 2);
+      if (rng.chance(0.2)) {
+        // Four generations: the head's child, the head, one parent and one grandparent.
+        const m = couple(rng, 26, 34);
+        addChildren(rng, m, [0, 1], 1);
+        const base = m[0]?.age ?? 30;
+        m.push({ rel: C.REL.parent, sex: 2, age: base + rng.int(22, 26), marital: 4 });
+        addGrandparents(rng, m, false);
+        return m;
+      }
       const m = couple(rng, 28, 45);
       addChildren(rng, m, [0, 1], 2);
       addParents(rng, m, 0, true);
@@ -157,4 +196,37 @@ export function composeCollective(rng: Rng): Member[] {
     members.push({ rel: k === 0 ? C.REL.head : C.REL.other, sex: rng.chance(0.65) ? 1 : 2, age, marital });
   }
   return members;
+}
+
+/**
+ * Adult children of the head (D2=2) who are away on census night with their hukou still here
+ * (H2b): Hebei sends workers and students out. `weights` gives how many (0, 1, 2). They are
+ * appended after the residents; their ages keep the 22+ year gap to the younger parent.
+ */
+export function absentChildren(rng: Rng, members: Member[], weights: readonly (readonly [number, number])[]): void {
+  const head = members[0];
+  if (!head || head.rel !== C.REL.head) return;
+  const spouse = members.findIndex((m) => m.rel === C.REL.spouse);
+  const parents = spouse >= 0 ? [0, spouse] : [0];
+  const youngest = Math.min(...parents.map((i) => members[i]?.age ?? 0));
+  if (youngest < 40) return;
+  const n = rng.weighted(weights);
+  const mother = parents.find((i) => members[i]?.sex === 2);
+  for (let k = 0; k < n; k++) {
+    const age = youngest - rng.int(22, Math.max(22, Math.min(34, youngest - 18)));
+    if (age < 18) continue;
+    const marital = age < 26 ? C.NEVER_MARRIED : age < 32 ? rng.weighted([[C.NEVER_MARRIED, 5], [C.MARRIED, 5]]) : rng.weighted([[C.NEVER_MARRIED, 1], [C.MARRIED, 8], [3, 1]]);
+    members.push({ rel: C.REL.child, sex: rng.chance(0.55) ? 1 : 2, age, marital, ...(mother !== undefined && { mother }), absent: true });
+  }
+}
+
+/** A mixed household (混合户): a mainland head, maybe children, and a spouse on the overseas form. */
+export function composeMixed(rng: Rng): { members: Member[]; spouse: { sex: Sex; age: number } } {
+  const head = couple(rng, 26, 60);
+  const [h, sp] = head;
+  const members: Member[] = h ? [h] : [];
+  if (h?.sex === 2 && h.age >= 24 && rng.chance(0.6)) {
+    addChildren(rng, members, [0], rng.int(1, 2));
+  }
+  return { members, spouse: { sex: sp?.sex ?? 2, age: sp?.age ?? 30 } };
 }

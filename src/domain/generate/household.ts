@@ -4,19 +4,29 @@ import * as C from '../codes.ts';
 import { ageAt } from '../age.ts';
 import { DeathSchema, HouseholdSchema, OverseasPersonSchema, PersonSchema } from '../schemas.ts';
 import type { Death, Household, OverseasPerson, Person } from '../schemas.ts';
-import { composeCollective, composeFamily, FAMILY_SIZES, type Member } from './family.ts';
+import { absentChildren, composeCollective, composeFamily, composeMixed, FAMILY_SIZES, type Member } from './family.ts';
 import { birthForAge, citizenIdFor, DURATION_WEIGHTS, educationFor, literacyFor, maxDurationForAge, reasonFor } from './answers.ts';
 import { fillLongHousehold, fillLongPerson } from './long-form.ts';
 import { chineseName, foreignName, NATIONALITIES, OTHER_COUNTIES, surnameOf, type HukouPlace } from './people.ts';
 import type { Rng } from './rng.ts';
 
-export type HouseholdKind = 'family' | 'collective' | 'overseas';
+/**
+ * What a listed unit holds: a family or collective household of residents (with members away),
+ * a household of HK/Macao/Taiwan residents or foreigners only, a mixed household (a mainland
+ * family with an overseas member), a whole household away (every member has hukou here and none
+ * slept here), or a whole-household death (户编号 999, death forms only).
+ */
+export type HouseholdKind = 'family' | 'collective' | 'overseas' | 'mixed' | 'allAway' | 'allDeceased';
 
 export interface HouseholdContext {
   rng: Rng;
   kind: HouseholdKind;
   form: 'short' | 'long';
   rural: boolean;
+  /** C11 code of this district's township (乡 1, 镇 village 2, 镇 residents 3, 街道 4), for hukou in this township. */
+  townshipType: number;
+  /** Weights of 0, 1, 2 adult children away (hukou here) in a family whose parents are 40+. */
+  absentChildren: readonly (readonly [number, number])[];
   /** GB/T 2260 county code of the district, the ID address code of people born here. */
   countyCode: string;
   /** Citizen IDs already used in the district. */
@@ -35,6 +45,9 @@ export interface GenPerson {
   place?: HukouPlace;
   duration?: number;
   absent: boolean;
+  /** D7 code, and the place for D7 = 5. */
+  residence: number;
+  residencePlace?: HukouPlace;
   out: Record<string, unknown>;
 }
 
@@ -63,16 +76,41 @@ export function defined(o: Record<string, unknown>): Record<string, unknown> {
 
 const placeOf = (p: HukouPlace) => ({ province: p.province, city: p.city, county: p.county });
 
-function codePeople(ctx: HouseholdContext, members: Member[], collective: boolean): GenPerson[] {
+/** D7 codes of members away that lie inside their hukou township (see checks/person.ts SAME_TOWNSHIP_RESIDENCES). */
+const SAME_TOWNSHIP_AWAY: readonly number[] = [2, 3];
+/** D9 bands of members away from their hukou township: half a year or more dominates (the 流动人口 definition). */
+const ABSENT_DURATION_WEIGHTS: readonly (readonly [number, number])[] = [[2, 6], [3, 10], [4, 14], [5, 13], [6, 11], [7, 10], [8, 22], [9, 14]];
+
+/** D10 of a member away: the mover works or studies; in a whole household away the others came along (3). */
+function awayReason(m: Member, student: boolean, wholeHousehold: boolean): number {
+  if (student) return 2;
+  if (m.age < 15) return 3;
+  if (wholeHousehold && m.rel !== C.REL.head) return 3;
+  return C.REASON.work;
+}
+
+/** Where a whole household away lives (D7) and since when (D9); D7 = 2, 3 are inside the hukou township, so D9 = 1 there. */
+export interface AwayPlan {
+  residence: number;
+  duration: number;
+}
+
+/** D7 of a member away: mostly another county (Beijing, Tianjin, other Hebei cities), some abroad. */
+const ABSENT_RESIDENCE: readonly (readonly [number, number])[] = [[2, 3], [3, 6], [4, 18], [C.RESIDENCE_OTHER_COUNTY, 65], [6, 2], [7, 6]];
+/** Places people away live: Beijing and Tianjin first (Hebei's main destinations), then Hebei cities. */
+const AWAY_COUNTIES: readonly (readonly [HukouPlace, number])[] = [
+  ...OTHER_COUNTIES.filter(([p]) => p.code === '110105' || p.code === '120101').map(([p]) => [p, 12] as const),
+  ...OTHER_COUNTIES.filter(([p]) => p.code !== '110105' && p.code !== '120101'),
+];
+
+function codePeople(ctx: HouseholdContext, members: Member[], collective: boolean, away?: AwayPlan): GenPerson[] {
   const { rng } = ctx;
-  const migrantFamily = !collective && rng.chance(0.15);
+  const migrantFamily = !collective && away === undefined && rng.chance(0.15);
   const familyHukou = rng.weighted([[3, 35], [4, 65]]);
   const familyPlace = rng.weighted(OTHER_COUNTIES);
   const familyBand = rng.weighted(DURATION_WEIGHTS);
   const nativeCode = rng.chance(0.05) ? 2 : C.HUKOU_HERE;
   const ethnicity = rng.chance(0.957) ? C.ETHNICITY_HAN : rng.weighted([['11', 5], ['03', 3], ['02', 2]] as const);
-  // One adult child of a settled family may live elsewhere (hukou here, absent: H2b).
-  const awayIndex = !collective && !migrantFamily && rng.chance(0.12) ? members.findIndex((m) => m.rel === C.REL.child && m.age >= 18 && m.age <= 40 && m.marital === C.NEVER_MARRIED) : -1;
   const headSurname = surnameOf(chineseName(rng, 1));
 
   return members.map((m, i) => {
@@ -80,19 +118,24 @@ function codePeople(ctx: HouseholdContext, members: Member[], collective: boolea
     const student = (m.age >= 6 && m.age <= 17) || (collective && m.age <= 24 && members.every((x) => x.age <= 24)) || (m.age >= 18 && m.age <= 22 && rng.chance(0.4));
     const ownName = collective || m.rel === C.REL.spouse || m.rel === C.REL.childInLaw || m.rel === C.REL.parentInLaw || (m.rel === C.REL.parent && m.sex === 2);
     const name = chineseName(rng, m.sex, ownName ? undefined : headSurname);
-    const migrant = collective ? rng.chance(0.9) : migrantFamily;
-    const hasId = m.age > 0 || rng.chance(0.6);
+    // Members away (a child working elsewhere, or the whole household) keep their hukou here:
+    // §6B.4 requires D8 = 1 of everyone not living here.
+    const absent = away !== undefined || m.absent === true;
+    const migrant = !absent && (collective ? rng.chance(0.9) : migrantFamily);
+    const hasId = absent || m.age > 0 || rng.chance(0.6);
     // Some newborns without an ID number are still 户口待定 (hukou pending): D9 and D10 are skipped.
     const pending = !hasId && !migrant && rng.chance(0.5);
-    const hukou = pending ? C.HUKOU_PENDING : migrant ? (collective ? rng.weighted([[3, 30], [4, 70]]) : familyHukou) : i === awayIndex ? C.HUKOU_HERE : nativeCode;
+    const hukou = pending ? C.HUKOU_PENDING : absent ? C.HUKOU_HERE : migrant ? (collective ? rng.weighted([[3, 30], [4, 70]]) : familyHukou) : nativeCode;
     const place = hukou === C.HUKOU_OTHER_COUNTY ? (collective ? rng.weighted(OTHER_COUNTIES) : familyPlace) : undefined;
-    const absent = i === awayIndex;
+    const residenceCode = away?.residence ?? (absent ? rng.weighted(ABSENT_RESIDENCE) : C.RESIDENCE_HERE);
+    const residencePlace = residenceCode === C.RESIDENCE_OTHER_COUNTY ? rng.weighted(AWAY_COUNTIES) : undefined;
     let duration: number | undefined = pending ? undefined : C.NEVER_LEFT;
     if (migrant) duration = Math.min(collective ? rng.weighted(DURATION_WEIGHTS) : familyBand, maxDurationForAge(m.age));
-    if (absent) duration = Math.min(rng.int(3, 8), maxDurationForAge(m.age));
+    // D7 against D9 for members away (ABSENT_RESIDENCE_DURATION): inside the hukou township
+    // (D7 = 2, 3) they have not left it; anywhere else (D7 = 4..7) they have.
+    if (absent && !SAME_TOWNSHIP_AWAY.includes(residenceCode)) duration = Math.min(away?.duration ?? rng.weighted(ABSENT_DURATION_WEIGHTS), maxDurationForAge(m.age));
     const education = educationFor(rng, m.age, student);
     const address = place?.code ?? ctx.countyCode;
-    const residenceCode = absent ? rng.weighted([[C.RESIDENCE_OTHER_COUNTY, 70], [4, 20], [6, 3], [7, 7]]) : C.RESIDENCE_HERE;
     const out: Record<string, unknown> = {
       id: `${ctx.idPrefix}-P${i + 1}`,
       name,
@@ -101,14 +144,14 @@ function codePeople(ctx: HouseholdContext, members: Member[], collective: boolea
       sex: m.sex,
       birth,
       ethnicity,
-      residence: { code: residenceCode, ...(residenceCode === C.RESIDENCE_OTHER_COUNTY && { place: placeOf(rng.weighted(OTHER_COUNTIES)) }) },
+      residence: { code: residenceCode, ...(residencePlace && { place: placeOf(residencePlace) }) },
       hukou: { code: hukou, ...(place && { place: placeOf(place) }) },
       leftHukouDuration: duration,
-      leftHukouReason: duration === undefined || duration === C.NEVER_LEFT ? undefined : absent ? (student ? 2 : C.REASON.work) : reasonFor(rng, m.age, m.rel, student),
+      leftHukouReason: duration === undefined || duration === C.NEVER_LEFT ? undefined : absent ? awayReason(m, student, away !== undefined) : reasonFor(rng, m.age, m.rel, student),
       education,
       literate: m.age >= 15 ? literacyFor(rng, education) : undefined,
     };
-    return { m, birth, student, hukou, ...(place && { place }), ...(duration !== undefined && { duration }), absent, out };
+    return { m, birth, student, hukou, ...(place && { place }), ...(duration !== undefined && { duration }), absent, residence: residenceCode, ...(residencePlace && { residencePlace }), out };
   });
 }
 
@@ -146,23 +189,23 @@ function makeDeath(ctx: HouseholdContext, surname: string, ethnicity: string, i:
   );
 }
 
-function makeOverseas(ctx: HouseholdContext): OverseasPerson[] {
+interface OverseasMember {
+  rel: number;
+  sex: 1 | 2;
+  age: number;
+}
+
+/** Overseas-form persons sharing one status, nationality, purpose and stay. */
+function overseasPersons(ctx: HouseholdContext, roster: readonly OverseasMember[], status: number, purpose: number, firstIndex = 0): OverseasPerson[] {
   const { rng } = ctx;
-  const status = rng.weighted([[1, 20], [2, 5], [3, 15], [C.FOREIGN_NATIONAL, 60]]);
-  const headSex: 1 | 2 = rng.chance(0.6) ? 1 : 2;
-  const headAge = rng.int(24, 60);
-  const roster: { rel: number; sex: 1 | 2; age: number }[] = [{ rel: C.REL.head, sex: headSex, age: headAge }];
-  if (rng.chance(0.4)) roster.push({ rel: C.REL.spouse, sex: headSex === 1 ? 2 : 1, age: Math.max(22, headAge + rng.int(-4, 4)) });
-  if (roster.length === 2 && rng.chance(0.5)) roster.push({ rel: C.REL.child, sex: rng.chance(0.5) ? 1 : 2, age: Math.max(0, Math.min(headAge, roster[1]?.age ?? headAge) - rng.int(24, 34)) });
   const nationality = status === C.FOREIGN_NATIONAL ? rng.weighted(NATIONALITIES) : undefined;
-  const purpose = rng.weighted([[1, 8], [2, 44], [3, 22], [4, 42], [5, 7], [6, 19]]);
   const stay = rng.weighted([[1, 4], [2, 6], [3, 17], [4, 25], [5, 31], [6, 60]]);
-  return roster.map((r, i) => {
+  return roster.map((r, k) => {
     const documentType = status === C.FOREIGN_NATIONAL ? (rng.chance(0.85) ? 4 : 5) : status === 3 ? 3 : 1;
     const docPrefix = documentType === 1 ? (status === 1 ? 'H' : 'M') : documentType === 3 ? '' : 'E';
     return OverseasPersonSchema.parse(
       defined({
-        id: `${ctx.idPrefix}-O${i + 1}`,
+        id: `${ctx.idPrefix}-O${firstIndex + k + 1}`,
         name: status === C.FOREIGN_NATIONAL ? foreignName(rng) : chineseName(rng, r.sex),
         foreignName: status === C.FOREIGN_NATIONAL ? foreignName(rng) : undefined,
         relationship: r.rel,
@@ -180,13 +223,39 @@ function makeOverseas(ctx: HouseholdContext): OverseasPerson[] {
   });
 }
 
+function makeOverseas(ctx: HouseholdContext): OverseasPerson[] {
+  const { rng } = ctx;
+  const status = rng.weighted([[1, 20], [2, 5], [3, 15], [C.FOREIGN_NATIONAL, 60]]);
+  const headSex: 1 | 2 = rng.chance(0.6) ? 1 : 2;
+  const headAge = rng.int(24, 60);
+  const roster: OverseasMember[] = [{ rel: C.REL.head, sex: headSex, age: headAge }];
+  if (rng.chance(0.4)) roster.push({ rel: C.REL.spouse, sex: headSex === 1 ? 2 : 1, age: Math.max(22, headAge + rng.int(-4, 4)) });
+  if (roster.length === 2 && rng.chance(0.5)) roster.push({ rel: C.REL.child, sex: rng.chance(0.5) ? 1 : 2, age: Math.max(0, Math.min(headAge, roster[1]?.age ?? headAge) - rng.int(24, 34)) });
+  const purpose = rng.weighted([[1, 8], [2, 44], [3, 22], [4, 42], [5, 7], [6, 19]]);
+  return overseasPersons(ctx, roster, status, purpose);
+}
+
 function bySex(items: readonly { sex?: number }[]): { male: number; female: number } {
   return { male: items.filter((x) => x.sex === C.MALE).length, female: items.filter((x) => x.sex === C.FEMALE).length };
+}
+
+const WHOLE_AWAY_RESIDENCE: readonly (readonly [number, number])[] = [[3, 8], [4, 22], [C.RESIDENCE_OTHER_COUNTY, 64], [6, 1], [7, 5]];
+const WHOLE_AWAY_DURATION: readonly (readonly [number, number])[] = [[3, 8], [4, 14], [5, 14], [6, 12], [7, 12], [8, 22], [9, 18]];
+
+/** A whole-household death (户编号 999): one or two decedents, only H4 and the death forms (§1b, §6B.12). */
+function buildAllDeceased(ctx: HouseholdContext): BuiltHousehold {
+  const { rng } = ctx;
+  const surname = surnameOf(chineseName(rng, 1));
+  const ethnicity = rng.chance(0.957) ? C.ETHNICITY_HAN : '03';
+  const deaths = Array.from({ length: rng.chance(0.25) ? 2 : 1 }, (_, i) => makeDeath(ctx, surname, ethnicity, i));
+  const household = HouseholdSchema.parse({ householdType: 1, residents: 0, hukouHereAbsent: 0, births: { male: 0, female: 0 }, deaths: bySex(deaths), dwellingType: C.DWELLING_ORDINARY });
+  return { household, persons: [], deaths, overseas: [], expected: { residents: 0, hukouHereAbsent: 0, births: 0, deaths: deaths.length, overseas: 0 }, headName: deaths[0]?.name ?? '未知' };
 }
 
 /** Build the answers of one household of the given kind. */
 export function buildHousehold(ctx: HouseholdContext): BuiltHousehold {
   const { rng } = ctx;
+  if (ctx.kind === 'allDeceased') return buildAllDeceased(ctx);
   if (ctx.kind === 'overseas') {
     const overseas = makeOverseas(ctx);
     const area = rng.int(50, 160);
@@ -194,26 +263,38 @@ export function buildHousehold(ctx: HouseholdContext): BuiltHousehold {
     return { household, persons: [], deaths: [], overseas, expected: { residents: 0, hukouHereAbsent: 0, births: 0, deaths: 0, overseas: overseas.length }, headName: overseas[0]?.name ?? '未知' };
   }
   const collective = ctx.kind === 'collective';
-  const members = collective ? composeCollective(rng) : composeFamily(rng, rng.weighted(FAMILY_SIZES));
-  const people = codePeople(ctx, members, collective);
+  let members: Member[];
+  let overseas: OverseasPerson[] = [];
+  if (ctx.kind === 'mixed') {
+    const mixed = composeMixed(rng);
+    members = mixed.members;
+    const status = rng.weighted([[1, 25], [2, 5], [3, 30], [C.FOREIGN_NATIONAL, 40]]);
+    overseas = overseasPersons(ctx, [{ rel: C.REL.spouse, ...mixed.spouse }], status, 4);
+  } else {
+    members = collective ? composeCollective(rng) : composeFamily(rng, rng.weighted(FAMILY_SIZES));
+  }
+  const wholeAway = ctx.kind === 'allAway';
+  const away: AwayPlan | undefined = wholeAway ? { residence: rng.weighted(WHOLE_AWAY_RESIDENCE), duration: rng.weighted(WHOLE_AWAY_DURATION) } : undefined;
+  if (ctx.kind === 'family') absentChildren(rng, members, ctx.absentChildren);
+  const people = codePeople(ctx, members, collective, away);
   const residents = people.filter((p) => !p.absent).length;
   const newborns = people.filter((p) => p.m.age === 0).map((p) => p.m);
   const text = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
   const ethnicity = text(people[0]?.out['ethnicity'], C.ETHNICITY_HAN);
-  const deaths = !collective && rng.chance(ctx.deathShare) ? [makeDeath(ctx, surnameOf(text(people[0]?.out['name'], '王')), ethnicity, 0)] : [];
+  const deaths = !collective && !wholeAway && rng.chance(ctx.deathShare) ? [makeDeath(ctx, surnameOf(text(people[0]?.out['name'], '王')), ethnicity, 0)] : [];
   const h: Record<string, unknown> = {
     householdType: collective ? 2 : 1,
     residents,
     hukouHereAbsent: people.length - residents,
     births: bySex(newborns),
     deaths: bySex(deaths),
-    ...dwelling(ctx, collective, residents),
+    ...dwelling(ctx, collective, residents + overseas.length),
   };
   if (ctx.form === 'long') {
     fillLongHousehold(rng, h, ctx.rural);
-    for (const p of people) fillLongPerson(rng, p, people, ctx.rural);
+    for (const p of people) fillLongPerson(rng, p, people, ctx.rural, ctx.townshipType);
   }
   const persons = people.map((p) => PersonSchema.parse(defined(p.out)));
-  const expected = { residents, hukouHereAbsent: people.length - residents, births: newborns.length, deaths: deaths.length, overseas: 0 };
-  return { household: HouseholdSchema.parse(defined(h)), persons, deaths, overseas: [], expected, headName: persons[0]?.name ?? '未知' };
+  const expected = { residents, hukouHereAbsent: people.length - residents, births: newborns.length, deaths: deaths.length, overseas: overseas.length };
+  return { household: HouseholdSchema.parse(defined(h)), persons, deaths, overseas, expected, headName: persons[0]?.name ?? '未知' };
 }

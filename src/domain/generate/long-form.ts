@@ -43,7 +43,7 @@ export function fillLongHousehold(rng: Rng, h: Record<string, unknown>, rural: b
 function livingArrangement(p: GenPerson, people: GenPerson[]): number {
   const others = people.filter((q) => q !== p && !q.absent);
   const rel = p.m.rel;
-  if (rel === C.REL.parent || rel === C.REL.parentInLaw) {
+  if (rel === C.REL.parent || rel === C.REL.parentInLaw || rel === C.REL.grandparent) {
     return others.some((q) => q.m.rel === rel && q.m.sex !== p.m.sex) ? 1 : 3;
   }
   if (rel === C.REL.head || rel === C.REL.spouse) {
@@ -72,18 +72,26 @@ function work(rng: Rng, p: GenPerson, rural: boolean): Record<string, unknown> {
   return { work: { status: C.NOT_WORKING }, notWorkingReason: age >= 80 && rng.chance(0.3) ? 4 : C.NOT_WORKING_RETIRED, livelihood: rng.chance(0.7) ? 2 : 6 };
 }
 
+/** C11 of a hukou place outside this township: 乡, 镇 village committee, 镇 residents committee, 街道. */
+const OTHER_PLACE_TYPES: readonly (readonly [number, number])[] = [[1, 15], [2, 35], [3, 15], [4, 35]];
+
 /** C11-C29 for one person, in place on `p.out`. */
-export function fillLongPerson(rng: Rng, p: GenPerson, people: GenPerson[], rural: boolean): void {
+export function fillLongPerson(rng: Rng, p: GenPerson, people: GenPerson[], rural: boolean, townshipType: number): void {
   const { m, out } = p;
   const age = m.age;
   const left = p.duration !== undefined && p.duration !== C.NEVER_LEFT;
   const hebeiPlace = p.place === undefined || p.place.hebei;
-  out['hukouPlaceType'] = left ? rng.int(1, 4) : undefined;
+  // C11 is asked of everyone with a hukou place (D8 1..4), movers or not: a hukou in this
+  // township (D8 1, 2) has this township's type; one elsewhere any type.
+  out['hukouPlaceType'] = p.hukou === C.HUKOU_PENDING ? undefined : p.hukou === C.HUKOU_HERE || p.hukou === 2 ? townshipType : rng.weighted(OTHER_PLACE_TYPES);
   out['ruralLandRights'] = rural ? (rng.chance(0.8) ? C.YES : C.NO) : rng.chance(0.1) ? C.YES : C.NO;
   out['birthPlace'] = hebeiPlace ? { code: p.place ? 2 : 1 } : { code: C.BIRTH_PLACE_OTHER_PROVINCE, province: p.place?.province };
   if (age >= AGE_FILTERS.residence5y.minAge) {
     const movedRecently = left && !p.absent && (p.duration ?? 9) <= 7 && p.place !== undefined;
-    out['residence5y'] = movedRecently && p.place ? { code: C.RESIDENCE_5Y_ELSEWHERE, place: { province: p.place.province, city: p.place.city, county: p.place.county } } : { code: 1 };
+    // A member away in another county for 5+ years (D9 8, 9) already lived there on 2015-11-01.
+    const awayLong = p.absent && p.residencePlace !== undefined && (p.duration ?? 0) >= 8;
+    const then = movedRecently ? p.place : awayLong ? p.residencePlace : undefined;
+    out['residence5y'] = then ? { code: C.RESIDENCE_5Y_ELSEWHERE, place: { province: then.province, city: then.city, county: then.county } } : { code: 1 };
   }
   const education = out['education'];
   if (typeof education === 'number' && education >= C.EDU.primary) out['schooling'] = p.student ? C.IN_SCHOOL : rng.weighted([[2, 90], [3, 5], [4, 5]]);
