@@ -94,7 +94,7 @@ export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 export const DeviceKeyResponseSchema = z.strictObject({ deviceKey: DeviceKeySchema });
 export type DeviceKeyResponse = z.infer<typeof DeviceKeyResponseSchema>;
 
-export const MUTATION_ENTITIES = ['household', 'listing', 'queryAnswer'] as const;
+export const MUTATION_ENTITIES = ['household', 'listing', 'queryAnswer', 'practiceSummary'] as const;
 export const MutationSchema = z.strictObject({
   id: IdSchema,
   entity: z.enum(MUTATION_ENTITIES),
@@ -181,3 +181,31 @@ export const PatchQuerySchema = z.strictObject({ status: z.literal('resolved') }
 /** The `data` of a `queryAnswer` mutation; its entityId is the query id. */
 export const QueryAnswerDataSchema = z.strictObject({ text: z.string().trim().min(1).max(2000).regex(NO_NUL, NUL), outcome: QueryOutcomeSchema.optional() });
 export type QueryAnswerData = z.infer<typeof QueryAnswerDataSchema>;
+
+const count = z.number().int().min(0).max(MAX_INT32);
+/**
+ * The `data` of a `practiceSummary` mutation (issue 15): the phone's latest totals of practice
+ * mode, whose own data never leaves the phone. Supervisors read the training signal from it.
+ */
+export const PracticeSummarySchema = z.strictObject({
+  /** Practice households completed. */
+  completed: count,
+  /** Taps of 完成登记 in practice. */
+  attempts: count,
+  /** Sum of the blocking findings present at those taps. */
+  errorsAtAttempts: count,
+  /** Practice households started. */
+  households: count,
+  /** Times practice was started again. */
+  resets: count,
+});
+export type PracticeSummary = z.infer<typeof PracticeSummarySchema>;
+/** Prefix of a practice summary's entityId: one summary per user, named by the caller's user id. */
+export const PRACTICE_ENTITY_PREFIX = 'practice-';
+/**
+ * The entityId of `userId`'s practice summary. It passes IdSchema only while the user id has at
+ * most 55 characters (IdSchema allows 64); longer ids are refused as an invalid envelope.
+ */
+export function practiceSummaryEntityId(userId: string): string {
+  return `${PRACTICE_ENTITY_PREFIX}${userId}`;
+}

@@ -7,17 +7,18 @@
 // phone predicts the same numbers (its first save is version 1, each later save +1), so a
 // single writer never conflicts; a second writer from the same base gets `conflict`, its data
 // kept as a revision and listed for the supervisor, the current version untouched.
-import { listingFindings } from '../domain/index.ts';
-import type { ApiError, ListingEntry, MutationResult, QueryAnswerData, RegistrationDraft } from '../domain/index.ts';
+import { listingFindings, practiceSummaryEntityId } from '../domain/index.ts';
+import type { ApiError, ListingEntry, MutationResult, PracticeSummary, QueryAnswerData, RegistrationDraft } from '../domain/index.ts';
 import { blockedError, unconfirmedWarnings } from './push-prepare.ts';
 import type { PushSnapshot } from './store/store.ts';
 
-export type EntityKind = 'household' | 'listing' | 'query';
+export type EntityKind = 'household' | 'listing' | 'query' | 'practice';
 
 export type Checked =
   | { ok: true; kind: 'household'; districtCode: string; reg: RegistrationDraft; persons: number; errors: number; warnings: number }
   | { ok: true; kind: 'listing'; districtCode: string; entry: ListingEntry }
   | { ok: true; kind: 'query'; answer: QueryAnswerData }
+  | { ok: true; kind: 'practice'; summary: PracticeSummary }
   | { ok: false; error: ApiError; districtCode?: string };
 
 /** One mutation after the checks that need no database (zod, edit checks). */
@@ -87,6 +88,14 @@ export interface QueryWrite {
   answer: { text: string; outcome?: string; answeredAt: string };
 }
 
+/** A user's practice summary (issue 15): one row per user, the newest by the phone's createdAt. */
+export interface PracticeWrite {
+  userId: string;
+  summary: PracticeSummary;
+  createdAt: string;
+  version: number;
+}
+
 export interface QuarantineWrite {
   mutationId?: string;
   districtCode?: string;
@@ -101,6 +110,7 @@ export interface PushPlan {
   registrations: RegistrationWrite[];
   listing: ListingWrite[];
   queries: QueryWrite[];
+  practice: PracticeWrite[];
   quarantine: QuarantineWrite[];
   maxDeviceSeq: number;
 }
@@ -127,6 +137,7 @@ const forbidden = (message: string): ApiError => ({ code: 'forbidden', message, 
  * (an enumerator's assignment; empty for supervisors and admins, who do not push data).
  * `graceDistricts` were reassigned away from the caller within the grace period: what its phone
  * had queued for them is still accepted, and recorded as delivered after the reassignment.
+ * `userId` is the caller: the only practice summary it may write is its own (none without it).
  */
 export function planPush(
   prepared: readonly PreparedMutation[],
@@ -134,15 +145,18 @@ export function planPush(
   now: string,
   graceDistricts: ReadonlySet<string> = new Set(),
   deviceId?: string,
+  userId?: string,
 ): PushPlanner {
   return (snapshot) => {
-    const plan: PushPlan = { results: [], mutations: [], revisions: [], registrations: [], listing: [], queries: [], quarantine: [], maxDeviceSeq: 0 };
+    const plan: PushPlan = { results: [], mutations: [], revisions: [], registrations: [], listing: [], queries: [], practice: [], quarantine: [], maxDeviceSeq: 0 };
     // State evolves through the batch: a household saved twice in one batch is base 0 then base 1.
     const state = new Map(snapshot.entities);
     const seen = new Map(snapshot.mutations);
     const regs = new Map<string, RegistrationWrite>();
     const lists = new Map<string, ListingWrite>();
     const queries = new Map<string, QueryWrite>();
+    const practiceState = new Map(snapshot.practice);
+    const practice = new Map<string, PracticeWrite>();
 
     for (const m of prepared) {
       if (m.deviceSeq !== undefined) plan.maxDeviceSeq = Math.max(plan.maxDeviceSeq, m.deviceSeq);
@@ -151,7 +165,7 @@ export function planPush(
         // Mutation ids are unique per device (a UUID each); another device's id is never taken as
         // this device's duplicate, which would make its phone drop a record the server never had.
         const error: ApiError = { code: 'validation_failed', message: 'this mutation id was already used by another device', details: [{ path: ['id'], message: 'used by another device' }] };
-        plan.quarantine.push({ mutationId: m.id, ...(m.check.ok && m.check.kind !== 'query' ? { districtCode: m.check.districtCode } : {}), error, payload: m.raw });
+        plan.quarantine.push({ mutationId: m.id, ...(m.check.ok && (m.check.kind === 'household' || m.check.kind === 'listing') ? { districtCode: m.check.districtCode } : {}), error, payload: m.raw });
         plan.results.push({ id: m.id, status: 'rejected', error });
         continue;
       }
@@ -190,6 +204,28 @@ export function planPush(
       const c = m.check;
       if (!c.ok) {
         reject(c.error, c.districtCode);
+        continue;
+      }
+      if (c.kind === 'practice') {
+        // Practice never reaches registrations, revisions or counters: only its summary row.
+        if (userId === undefined || m.entityId !== practiceSummaryEntityId(userId)) {
+          reject(forbidden('a practice summary may only be your own'));
+          continue;
+        }
+        const stored = practiceState.get(userId);
+        const createdAt = m.createdAt ?? now;
+        // The summary is the phone's latest totals: an older one delivered late (another batch)
+        // is acknowledged so the phone drops it, but keeps the newer counts.
+        if (stored && Date.parse(createdAt) < Date.parse(stored.createdAt)) {
+          record('applied', stored.version, undefined);
+          plan.results.push({ id: m.id, status: 'applied', version: stored.version });
+          continue;
+        }
+        const version = (stored?.version ?? 0) + 1;
+        practiceState.set(userId, { version, createdAt });
+        practice.set(userId, { userId, summary: c.summary, createdAt, version });
+        record('applied', version, undefined);
+        plan.results.push({ id: m.id, status: 'applied', version });
         continue;
       }
       const current = state.get(key(m.kind, m.entityId));
@@ -274,6 +310,7 @@ export function planPush(
     plan.registrations = [...regs.values()];
     plan.listing = [...lists.values()];
     plan.queries = [...queries.values()];
+    plan.practice = [...practice.values()];
     return plan;
   };
 }

@@ -1,8 +1,8 @@
 // The checks of a pushed mutation that need no database: the envelope, the record with the
 // domain's zod schemas, and for a `complete` household the domain's edit checks. Their outcome
 // is a value (`Checked`); the planner then decides in the push transaction.
-import { DistrictCodeSchema, IdSchema, ListingEntrySchema, MutationSchema, QueryAnswerDataSchema, blockingFindings, parseRegistration, validateRegistration } from '../domain/index.ts';
-import type { ApiError, Finding, Override } from '../domain/index.ts';
+import { DistrictCodeSchema, IdSchema, ListingEntrySchema, MutationSchema, PracticeSummarySchema, QueryAnswerDataSchema, blockingFindings, parseRegistration, validateRegistration } from '../domain/index.ts';
+import type { ApiError, Finding, Mutation, Override } from '../domain/index.ts';
 import type { Checked, EntityKind, PreparedMutation } from './push-plan.ts';
 import { cleanPath, zodDetails, type Detail } from './zod-details.ts';
 
@@ -23,7 +23,7 @@ export function blockedError(findings: readonly Finding[], overrides: readonly O
   return invalid('a complete household has blocking edit-check findings', details);
 }
 
-const entityOf = (e: unknown): EntityKind => (e === 'listing' ? 'listing' : e === 'queryAnswer' ? 'query' : 'household');
+const entityOf = (e: unknown): EntityKind => (e === 'listing' ? 'listing' : e === 'queryAnswer' ? 'query' : e === 'practiceSummary' ? 'practice' : 'household');
 
 /** Best-effort district of an invalid record, so the quarantine shows it to that district's supervisor. */
 function districtOf(data: unknown): { districtCode?: string } {
@@ -32,7 +32,7 @@ function districtOf(data: unknown): { districtCode?: string } {
   return d.success ? { districtCode: d.data } : {};
 }
 
-function checkData(entity: 'household' | 'listing' | 'queryAnswer', entityId: string, data: unknown): Checked {
+function checkData(entity: Mutation['entity'], entityId: string, data: unknown): Checked {
   if (entity === 'household') {
     const parsed = parseRegistration(data);
     if (!parsed.success) return { ok: false, error: invalid('the household does not match the form schema', zodDetails(parsed.error, ['data'])), ...districtOf(data) };
@@ -58,6 +58,12 @@ function checkData(entity: 'household' | 'listing' | 'queryAnswer', entityId: st
     if (!parsed.success) return { ok: false, error: invalid('the listing entry does not match its schema', zodDetails(parsed.error, ['data'])), ...districtOf(data) };
     if (parsed.data.id !== entityId) return { ok: false, error: invalid('entityId must equal data.id', [{ path: ['entityId'], message: 'differs from data.id' }]), districtCode: parsed.data.districtCode };
     return { ok: true, kind: 'listing', districtCode: parsed.data.districtCode, entry: parsed.data };
+  }
+  if (entity === 'practiceSummary') {
+    // Only counts: whose summary it is (entityId against the caller) is decided in the planner.
+    const parsed = PracticeSummarySchema.safeParse(data);
+    if (!parsed.success) return { ok: false, error: invalid('the practice summary does not match its schema', zodDetails(parsed.error, ['data'])) };
+    return { ok: true, kind: 'practice', summary: parsed.data };
   }
   const parsed = QueryAnswerDataSchema.safeParse(data);
   if (!parsed.success) return { ok: false, error: invalid('the query answer does not match its schema', zodDetails(parsed.error, ['data'])) };

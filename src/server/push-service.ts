@@ -36,6 +36,6 @@ export async function runPush(store: Store, input: PushInput): Promise<MutationR
       ...(input.device ? { device: input.device } : {}),
       receivedAt: at,
     },
-    planPush(prepared, input.writeDistricts, at, input.graceDistricts, input.deviceId),
+    planPush(prepared, input.writeDistricts, at, input.graceDistricts, input.deviceId, input.userId),
   );
 }

@@ -161,7 +161,7 @@ export class FakeServer {
         this.revisions.push({ mutationId: m.id, entity: m.entity, entityId: m.entityId, version: cur + 1, status: 'applied', data: m.data });
         this.current.set(key, { version: cur + 1, data: m.data });
         const entity = m.entity === 'queryAnswer' ? 'query' : m.entity;
-        if (entity !== 'query') this.changes.push({ seq: ++this.seq, entity, id: m.entityId, version: cur + 1, data: m.data, deleted: false });
+        if (entity === 'household' || entity === 'listing') this.changes.push({ seq: ++this.seq, entity, id: m.entityId, version: cur + 1, data: m.data, deleted: false });
         result = { id: m.id, status: 'applied', version: cur + 1 };
       }
       this.results.set(m.id, result);

@@ -15,12 +15,12 @@ import type { SqlDriver, SqlExec } from '../../src/server/store/sql-driver.ts';
 import { openPostgresStore } from '../../src/server/store/postgres.ts';
 import { openSqliteStore } from '../../src/server/store/sqlite.ts';
 import type { Store } from '../../src/server/store/store.ts';
-import { makeCitizenId } from '../../src/domain/index.ts';
+import { makeCitizenId, practiceSummaryEntityId } from '../../src/domain/index.ts';
 import { householdMutation, listingEntry, registration } from './fixtures.ts';
 import { PG_URL, pgAvailableOrSkip } from './pg-test-db.ts';
 import pg from 'pg';
 
-const BIG = ['users', 'devices', 'listing', 'registrations', 'revisions', 'district_enumerators', 'queries', 'quarantine', 'sessions', 'districts', 'progress', 'mutations', 'scope_events', 'district_grace', 'citizen_ids', 'citizen_id_counts'];
+const BIG = ['users', 'devices', 'listing', 'registrations', 'revisions', 'district_enumerators', 'queries', 'quarantine', 'sessions', 'districts', 'progress', 'mutations', 'scope_events', 'district_grace', 'citizen_ids', 'citizen_id_counts', 'practice_summaries'];
 
 interface Recorded {
   sql: string;
@@ -44,6 +44,15 @@ class Recorder {
     return { kind: d.kind, ...exec(d), tx: (fn) => d.tx((q) => fn(exec(q))), close: () => d.close() };
   };
 }
+
+const practice = (createdAt: string) => ({
+  id: randomUUID(),
+  entity: 'practiceSummary',
+  entityId: practiceSummaryEntityId('u-e0'),
+  baseVersion: 0,
+  createdAt,
+  data: { completed: 1, attempts: 2, errorsAtAttempts: 3, households: 1, resets: 0 },
+});
 
 const CODES = Array.from({ length: 24 }, (_, i) => `1301020${String(1 + (i % 3)).padStart(2, '0')}${String(1 + (i % 4)).padStart(3, '0')}${String(1 + i).padStart(3, '0')}`);
 
@@ -85,6 +94,8 @@ function plansFor(kind: 'sqlite' | 'postgres', open: (rec: Recorder) => Promise<
       await push([householdMutation(withId(reg)), householdMutation(withId(registration(code))), householdMutation(registration(CODES[1] ?? ''))]);
       expect((await store.listDuplicates({ kind: 'all' }, 0, 5)).groups.map((g) => g.citizenId)).toEqual([shared]);
       await push([householdMutation(reg, 0)]);
+      // A practice summary (issue 15), so the status reads a stored row.
+      await push([practice('2020-11-02T09:00:00.000Z')]);
       await app.inject({ method: 'POST', url: '/api/v1/queries', headers: { authorization: `Bearer ${tokens.sup0}` }, payload: { householdId: reg.id, message: '核对' } });
     }, 120_000);
     afterAll(async () => {
@@ -115,7 +126,7 @@ function plansFor(kind: 'sqlite' | 'postgres', open: (rec: Recorder) => Promise<
     it.each(requests)('[QP1] %s %s %s: every statement uses an index', async (user, method, url, body) => {
       rec.seen.length = 0;
       rec.recording = true;
-      const payload = body === 'push' ? { deviceId: 'dev-e0', mutations: [householdMutation(registration(CODES[0] ?? ''))] } : undefined;
+      const payload = body === 'push' ? { deviceId: 'dev-e0', mutations: [householdMutation(registration(CODES[0] ?? '')), practice('2020-11-02T10:00:00.000Z')] } : undefined;
       const r = await app.inject({ method: method === 'POST' ? 'POST' : 'GET', url, headers: { authorization: `Bearer ${tokens[user] ?? ''}` }, ...(payload ? { payload } : {}) });
       rec.recording = false;
       expect(r.statusCode, r.body.slice(0, 300)).toBe(200);

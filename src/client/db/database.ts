@@ -44,6 +44,11 @@ export interface DbOptions {
    * `generateDataKey()`). The app never passes one: it unlocks with the PIN or the device key.
    */
   dataKey?: CryptoKey;
+  /**
+   * The practice district's store (practice.ts): same tables and checks, but the sync engine and
+   * the unsynced export refuse it, so nothing in it can reach the server.
+   */
+  practice?: boolean;
 }
 
 export class PuchaDb extends Dexie {
@@ -60,6 +65,10 @@ export class PuchaDb extends Dexie {
   readonly newId: () => string;
   /** The data key's state; every row with personal data is encrypted with it (encryption.ts). */
   readonly vault: Vault;
+  /** True for the practice store: never synced, never exported. */
+  readonly practice: boolean;
+  /** The IndexedDB implementation it was opened with (tests), for stores opened beside it. */
+  readonly idb: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange };
 
   constructor(name: string, options: DbOptions = {}) {
     super(name, {
@@ -71,6 +80,8 @@ export class PuchaDb extends Dexie {
     this.now = options.now ?? (() => Date.now());
     this.newId = options.newId ?? (() => crypto.randomUUID());
     this.vault = new Vault(options.dataKey);
+    this.practice = options.practice === true;
+    this.idb = { ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}), ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}) };
     this.use(encryptionMiddleware(this.vault));
     defineVersion1(this);
     this.version(2)

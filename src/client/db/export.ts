@@ -20,6 +20,8 @@ import { enqueue, enqueueTables, guardQuota, issuesOf, type OpResult } from './w
 
 /** Builds the export document (it parses with UnsyncedExportSchema). */
 export async function exportUnsynced(db: PuchaDb, appVersion?: string): Promise<UnsyncedExport> {
+  // The file is imported on another phone and synced there: practice data must never be in it.
+  if (db.practice) throw new Error('the practice store is never exported');
   const { deviceId } = await ensureDevice(db);
   const session = await getSession(db);
   return db.transaction('r', [db.outbox, db.recordState, db.registrations, db.listing, db.queries, db.meta], async () => {
@@ -69,6 +71,7 @@ export interface ImportSummary {
  * this phone has queued changes of its own for them. Importing the same file twice adds nothing.
  */
 export async function importUnsynced(db: PuchaDb, file: unknown): Promise<OpResult<ImportSummary>> {
+  if (db.practice) throw new Error('nothing is imported into the practice store');
   const parsed = UnsyncedExportSchema.safeParse(file);
   if (!parsed.success) return { ok: false, reason: 'invalid', issues: issuesOf(parsed.error) };
   const doc = parsed.data;

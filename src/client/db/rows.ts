@@ -4,7 +4,7 @@
 // written it.
 import { z } from 'zod';
 import { VaultRecordSchema } from './vault.ts';
-import { ApiErrorSchema, IdSchema, TimestampSchema, UserSchema, MUTATION_ENTITIES } from '../../domain/index.ts';
+import { ApiErrorSchema, IdSchema, PracticeSummarySchema, TimestampSchema, UserSchema, MUTATION_ENTITIES } from '../../domain/index.ts';
 
 export const EntitySchema = z.enum(MUTATION_ENTITIES);
 /** What a mutation changes: a household registration, a listing entry, or a review query's answer. */
@@ -103,6 +103,11 @@ export const META = {
   pinAttempts: z.strictObject({ failures: z.number().int().min(0), notBefore: z.number() }),
   /** Minutes of inactivity before the app locks (the user's setting; default in lock.ts). */
   lockAfterMinutes: z.number().int().min(1).max(60),
+  /** Practice counts of this phone's user (practice.ts): queued to the supervisor as a summary. */
+  practice: PracticeSummarySchema,
+  /** Practice store only: listing ids completed / tried (完成登记 tapped) in this round. */
+  practiceCompleted: z.array(IdSchema),
+  practiceTried: z.array(IdSchema),
 } as const;
 export type MetaKey = keyof typeof META;
 export type MetaValue<K extends MetaKey> = z.infer<(typeof META)[K]>;

@@ -12,7 +12,10 @@ const appEn: Same<AppStrings> = {
     notSaved: 'NOT saved: the device storage is full. Export your data and free some space.',
     error: 'Something went wrong: {{message}}',
   },
-  nav: { home: 'Home', sync: 'Sync', queries: 'Review queries', supervisor: 'Supervision', signOut: 'Sign out' },
+  practice: {
+    failed: 'The practice district could not be opened; reload the page.',
+  },
+  nav: { help: 'Definitions', home: 'Home', sync: 'Sync', queries: 'Review queries', supervisor: 'Supervision', signOut: 'Sign out' },
   login: {
     title: 'Sign in', username: 'Username', password: 'Password', submit: 'Sign in', busy: 'Signing in…',
     offline: 'You are offline. The first sign-in needs a connection.',
@@ -58,7 +61,7 @@ const appEn: Same<AppStrings> = {
     noBackgroundSync: 'This browser cannot upload in the background: queued data goes up only while the app is open. When you have signal, open the app and keep it open until the queue is empty.', persisted: 'Persistent storage: on',
     notPersisted: 'Persistent storage: off', attempts: '{{count}} attempts', rejected: 'Rejected, needs attention',
     signInAgain: 'Your session expired. Sign in again (the data stays on this device).',
-    entity: { household: 'Household', listing: 'Listing entry', queryAnswer: 'Query answer' },
+    entity: { household: 'Household', listing: 'Listing entry', queryAnswer: 'Query answer', practiceSummary: 'Practice summary (counts only)' },
   },
   home: {
     title: 'My districts', empty: 'No district assigned yet. Sync while online.',
@@ -150,6 +153,8 @@ const appEn: Same<AppStrings> = {
     sent: 'Sent.', answered: 'Answered queries', resolve: 'Mark resolved', noAnswered: 'No answers to handle.',
     download: 'Download CSV', refresh: 'Refresh', loadFailed: 'Loading failed: {{message}}',
     riskStale: 'No contact for over a day', riskQueued: 'Many items queued', chart: 'Visit progress',
+    practice: 'Practice', practiceFigures: '{{completed}} completed · {{errors}} errors at completion',
+    practiceDetail: 'Practice: {{households}} households started, {{attempts}} completion attempts, restarted {{resets}} times ({{when}})',
   },
   daily: {
     searchLabel: 'Search: address, head, household number or ID number', searchHint: 'Household: its number; ID: last 6+ characters; building: "bldg 2" or "栋2"',

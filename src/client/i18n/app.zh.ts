@@ -9,7 +9,10 @@ const appZh = {
     notSaved: '未保存：设备存储空间已满，请导出数据后清理空间。',
     error: '出错了：{{message}}',
   },
-  nav: { home: '首页', sync: '同步', queries: '复查问题', supervisor: '督导', signOut: '退出登录' },
+  practice: {
+    failed: '练习小区打不开，请重新加载页面。',
+  },
+  nav: { help: '指标解释', home: '首页', sync: '同步', queries: '复查问题', supervisor: '督导', signOut: '退出登录' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…',
     offline: '当前离线。首次登录需要网络。',
@@ -55,7 +58,7 @@ const appZh = {
     noBackgroundSync: '此浏览器不能在后台上传：待同步的数据只在本应用打开时上传。有网络时请打开本应用，直到队列为空。', persisted: '持久存储：已启用',
     notPersisted: '持久存储：未启用', attempts: '尝试 {{count}} 次', rejected: '被拒绝，需要处理',
     signInAgain: '登录已过期，请重新登录（数据仍保留在本机）。',
-    entity: { household: '住户登记', listing: '摸底记录', queryAnswer: '复查回复' },
+    entity: { household: '住户登记', listing: '摸底记录', queryAnswer: '复查回复', practiceSummary: '练习汇总（仅次数）' },
   },
   home: {
     title: '我的普查小区', empty: '尚未分配普查小区。请联网同步。',
@@ -147,6 +150,8 @@ const appZh = {
     sent: '已发送。', answered: '已回复的问题', resolve: '标记已解决', noAnswered: '没有待处理的回复。',
     download: '下载 CSV', refresh: '刷新', loadFailed: '加载失败：{{message}}',
     riskStale: '超过一天未联系', riskQueued: '积压较多', chart: '走访进度',
+    practice: '练习', practiceFigures: '完成 {{completed}} 户 · 提交时错误 {{errors}}',
+    practiceDetail: '练习：开始 {{households}} 户，点“完成登记” {{attempts}} 次，重新开始 {{resets}} 次（{{when}}）',
   },
   daily: {
     searchLabel: '搜索：地址、户主、户编号或身份证号', searchHint: '户编号输数字，身份证号输后6位以上，楼栋输“栋2”',

@@ -96,6 +96,8 @@ export class SyncEngine {
   private readonly queuedAt = new Map<number, string>();
 
   constructor(private readonly deps: SyncEngineDeps) {
+    // Practice households must never reach the server (issue 15): the practice store cannot sync.
+    if (deps.db.practice) throw new Error('the practice store is never synced');
     this.db = deps.db;
     this.maxBatch = Math.max(1, Math.min(CLIENT_BATCH_SIZE, deps.batchSize ?? CLIENT_BATCH_SIZE));
     this.batchSize = this.maxBatch;

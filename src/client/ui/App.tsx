@@ -24,8 +24,11 @@ import type { UpdateState } from './UpdateBanner.tsx';
 import { UpdateBanner } from './UpdateBanner.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { HEADER_HEIGHT, usePublishedHeight } from './sticky-bars.ts';
+import { FieldScreens, PracticeBar, PracticeProvider, usePracticeMode } from './practice/PracticeMode.tsx';
 
 // Supervisors only: kept out of the enumerator's start-up bundle.
+// The definitions (text of every item) load when first searched: out of the start-up bundle.
+const DefinitionsScreen = lazy(() => import('./definitions/DefinitionsScreen.tsx').then((m) => ({ default: m.DefinitionsScreen })));
 const SupervisorScreen = lazy(() => import('./supervisor/SupervisorScreen.tsx').then((m) => ({ default: m.SupervisorScreen })));
 
 export function App(props: { update?: UpdateState; initialSession?: Session | null | undefined }) {
@@ -105,18 +108,28 @@ function Unlocked(props: {
   );
 }
 
-const NAV: { route: Route; key: 'nav.home' | 'nav.queries' | 'nav.sync' | 'nav.supervisor'; roles: readonly Role[] }[] = [
+const NAV: { route: Route; key: 'nav.home' | 'nav.queries' | 'nav.sync' | 'nav.supervisor' | 'nav.help'; roles: readonly Role[] }[] = [
   { route: { name: 'home' }, key: 'nav.home', roles: ['enumerator', 'admin'] },
   { route: { name: 'queries' }, key: 'nav.queries', roles: ['enumerator', 'admin'] },
   { route: { name: 'supervisor' }, key: 'nav.supervisor', roles: ['supervisor', 'office', 'admin'] },
   { route: { name: 'sync' }, key: 'nav.sync', roles: ['enumerator', 'supervisor', 'office', 'admin'] },
+  { route: { name: 'help' }, key: 'nav.help', roles: ['enumerator', 'supervisor', 'office', 'admin'] },
 ];
 
 /** Roles with the field screens (NAV's home), whose work lives on the phone: they get the storage banner. */
 const FIELD_ROLES: readonly Role[] = ['enumerator', 'admin'];
 
 function Shell(props: { session: Session; persist: PersistOutcome | null; onDismissPersist: () => void; onLock: (() => void) | undefined }) {
+  return (
+    <PracticeProvider userId={props.session.user.id}>
+      <ShellFrame {...props} />
+    </PracticeProvider>
+  );
+}
+
+function ShellFrame(props: { session: Session; persist: PersistOutcome | null; onDismissPersist: () => void; onLock: (() => void) | undefined }) {
   const { t } = useTranslation();
+  const practice = usePracticeMode();
   useUnsavedGuard(t('unsaved.leave'));
   const route = useRoute();
   const role = props.session.user.role;
@@ -124,15 +137,18 @@ function Shell(props: { session: Session; persist: PersistOutcome | null; onDism
   const effective: Route = route.name === 'home' && (role === 'supervisor' || role === 'office') ? { name: 'supervisor' } : route;
   return (
     <>
-      <header className="app-header" ref={publishHeader}>
-        <h1>{t('appName')}</h1>
-        <SyncBadge />
-        <LanguageSwitch />
-        {props.onLock && (
-          <button type="button" className="btn btn-small" onClick={props.onLock} data-testid="lock-now">
-            {t('lock.lockNow')}
-          </button>
-        )}
+      <header className={`app-header${practice.active ? ' is-practice' : ''}`} ref={publishHeader}>
+        <div className="app-header-row">
+          <h1>{t('appName')}</h1>
+          <SyncBadge />
+          <LanguageSwitch />
+          {props.onLock && (
+            <button type="button" className="btn btn-small" onClick={props.onLock} data-testid="lock-now">
+              {t('lock.lockNow')}
+            </button>
+          )}
+        </div>
+        <PracticeBar />
       </header>
       <nav className="app-nav" aria-label={t('appName')}>
         {NAV.filter((n) => n.roles.includes(role)).map((n) => (
@@ -161,17 +177,40 @@ function Shell(props: { session: Session; persist: PersistOutcome | null; onDism
 
 function RouteView(props: { route: Route; session: Session }) {
   const r = props.route;
+  // The field screens read the practice store in practice mode; sync and supervision never do.
   switch (r.name) {
     case 'home':
-      return <HomeScreen />;
+      return (
+        <FieldScreens>
+          <HomeScreen />
+        </FieldScreens>
+      );
     case 'district':
-      return <DistrictScreen code={r.code} />;
+      return (
+        <FieldScreens>
+          <DistrictScreen code={r.code} />
+        </FieldScreens>
+      );
     case 'household':
-      return <HouseholdRoute listingId={r.listingId} />;
+      return (
+        <FieldScreens>
+          <HouseholdRoute listingId={r.listingId} />
+        </FieldScreens>
+      );
     case 'queries':
-      return <QueriesScreen />;
+      return (
+        <FieldScreens>
+          <QueriesScreen />
+        </FieldScreens>
+      );
     case 'sync':
       return <SyncScreen />;
+    case 'help':
+      return (
+        <Suspense fallback={<p className="page">…</p>}>
+          <DefinitionsScreen />
+        </Suspense>
+      );
     case 'supervisor':
       return (
         <Suspense fallback={null}>

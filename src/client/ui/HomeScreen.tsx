@@ -8,6 +8,7 @@ import { hrefOf } from './router.ts';
 import { countByStatus, doneOf, effectiveStatus } from './progress.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { callbacksDueToday } from './district/callbacks.ts';
+import { PracticeEntry } from './practice/PracticeMode.tsx';
 
 export function HomeScreen() {
   const { t } = useTranslation();
@@ -64,6 +65,7 @@ export function HomeScreen() {
           );
         })}
       </ul>
+      <PracticeEntry />
     </main>
   );
 }

@@ -24,7 +24,7 @@ const HouseholdPage = lazy(() =>
 
 export function HouseholdRoute(props: { listingId: string }) {
   const { t } = useTranslation();
-  const { db } = useServices();
+  const { db, practice } = useServices();
   const entry = useLiveQuery(() => db.listing.get(props.listingId), [db, props.listingId]);
   const [dirty, setDirty] = useState(false);
   const key = `household:${props.listingId}`;
@@ -40,7 +40,22 @@ export function HouseholdRoute(props: { listingId: string }) {
   }, [tracker, key, entry]);
   return (
     <Suspense fallback={<p className="page">{t('common.loading')}</p>}>
-      <HouseholdPage db={db} listingId={props.listingId} onClose={onClose} onDirtyChange={setDirty} />
+      <HouseholdPage
+        db={db}
+        listingId={props.listingId}
+        onClose={onClose}
+        onDirtyChange={setDirty}
+        onCompleteAttempt={
+          practice
+            ? (a) =>
+                // Never holds the form up for long: a store that hangs costs a count, not the screen.
+                Promise.race([
+                  practice.recordAttempt({ listingId: props.listingId, ...a }).catch((e: unknown) => console.warn('practice attempt not counted', e)),
+                  new Promise<void>((resolve) => setTimeout(resolve, 2000)),
+                ])
+            : undefined
+        }
+      />
     </Suspense>
   );
 }

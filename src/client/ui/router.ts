@@ -7,7 +7,8 @@ export type Route =
   | { name: 'household'; listingId: string }
   | { name: 'queries' }
   | { name: 'sync' }
-  | { name: 'supervisor' };
+  | { name: 'supervisor' }
+  | { name: 'help' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'queries') return { name: 'queries' };
   if (head === 'sync') return { name: 'sync' };
   if (head === 'supervisor') return { name: 'supervisor' };
+  if (head === 'help') return { name: 'help' };
   return { name: 'home' };
 }
 
@@ -34,6 +36,8 @@ export function hrefOf(route: Route): string {
       return '#/sync';
     case 'supervisor':
       return '#/supervisor';
+    case 'help':
+      return '#/help';
   }
 }
 

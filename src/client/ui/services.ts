@@ -85,6 +85,11 @@ export interface ApiPort {
   send: (method: 'POST' | 'PATCH', path: string, body: unknown) => Promise<ApiResult<unknown>>;
 }
 
+/** Practice mode (issue 15): what the household screen reports from the practice district. */
+export interface PracticePort {
+  recordAttempt: (a: { listingId: string; errors: number; completed: boolean }) => Promise<void>;
+}
+
 export interface AppServices {
   db: PuchaDb;
   sync: SyncPort;
@@ -99,6 +104,8 @@ export interface AppServices {
   appVersion: string;
   /** False where the browser has no Background Sync (Firefox, Safari): queued data goes up only while the app is open. */
   backgroundSync?: boolean;
+  /** Present only inside practice mode, where `db` is the practice store. */
+  practice?: PracticePort;
 }
 
 export const ServicesContext = createContext<AppServices | null>(null);

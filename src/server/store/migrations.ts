@@ -128,6 +128,17 @@ CREATE INDEX citizen_ids_id ON citizen_ids (citizen_id);
 CREATE INDEX citizen_ids_dup ON citizen_ids (district_code, citizen_id) WHERE dup = 1
 `,
   },
+  {
+    // Practice mode (issue 15): the phone's latest practice totals, one row per user. The practice
+    // data itself never syncs; created_at is the phone's time of the summary kept (newest wins).
+    version: 5,
+    sql: `
+CREATE TABLE practice_summaries (
+  user_id TEXT PRIMARY KEY REFERENCES users(id), completed INTEGER NOT NULL, attempts INTEGER NOT NULL,
+  errors_at_attempts INTEGER NOT NULL, households INTEGER NOT NULL, resets INTEGER NOT NULL,
+  created_at TEXT NOT NULL, received_at TEXT NOT NULL, version INTEGER NOT NULL)
+`,
+  },
 ];
 
 export function migrationsFor(kind: StoreKind): { version: number; statements: string[] }[] {

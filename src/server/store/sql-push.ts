@@ -7,7 +7,7 @@ import type { MutationResult } from '../../domain/index.ts';
 import { pendingAfterPush, type PushPlan, type PushPlanner } from '../push-plan.ts';
 import { json, marks, num, optNum, optStr, str, type SqlExec } from './sql-driver.ts';
 import type { ChangeRow, EntityState, PushBatch, PushSnapshot, StoredResult } from './store.ts';
-import { ApiErrorSchema, ListingEntrySchema, type ListingEntry } from '../../domain/index.ts';
+import { ApiErrorSchema, ListingEntrySchema, PRACTICE_ENTITY_PREFIX, type ListingEntry } from '../../domain/index.ts';
 import { scopeSql, type Scope } from './scope.ts';
 import { indexCitizenIds } from './sql-duplicates.ts';
 import { ProgressDelta, applyProgress, birthsDeaths, type RegCounted } from './sql-progress.ts';
@@ -43,7 +43,12 @@ interface Prior {
 }
 
 async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: readonly string[]): Promise<{ snapshot: PushSnapshot; prior: Prior }> {
-  const snapshot: PushSnapshot = { mutations: new Map<string, StoredResult>(), entities: new Map<string, EntityState>(), listings: new Map<string, { districtCode: string; entry?: ListingEntry }>() };
+  const snapshot: PushSnapshot = {
+    mutations: new Map<string, StoredResult>(),
+    entities: new Map<string, EntityState>(),
+    listings: new Map<string, { districtCode: string; entry?: ListingEntry }>(),
+    practice: new Map<string, { version: number; createdAt: string }>(),
+  };
   const prior: Prior = { registrations: new Map(), listing: new Map(), queries: new Map() };
   const ids = [...new Set(keys.map((k) => k.mutationId))];
   if (ids.length > 0) {
@@ -65,6 +70,11 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: rea
     // A stored entry our schema no longer reads still places the household in its district.
     const entry = ListingEntrySchema.safeParse(json(r, 'data'));
     snapshot.listings.set(str(r, 'id'), { districtCode: str(r, 'district_code'), ...(entry.success ? { entry: entry.data } : {}) });
+  }
+  // Practice summaries by the user id their entityId names (a foreign one is refused by the planner).
+  const practiceUsers = [...new Set(keys.filter((k) => k.entity === 'practice' && k.entityId.startsWith(PRACTICE_ENTITY_PREFIX)).map((k) => k.entityId.slice(PRACTICE_ENTITY_PREFIX.length)))];
+  for (const r of await rowsById(q, (l) => `SELECT user_id, version, created_at FROM practice_summaries WHERE user_id IN (${l})`, practiceUsers)) {
+    snapshot.practice.set(str(r, 'user_id'), { version: num(r, 'version'), createdAt: str(r, 'created_at') });
   }
   const tables = { household: 'registrations', listing: 'listing', query: 'queries' } as const;
   const extra = { household: ', status, persons, errors, warnings, births, deaths', listing: ', visit_status', query: ', status' } as const;
@@ -183,6 +193,14 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   // After server_seq, in sorted node order: the same lock order in every push transaction.
   await applyProgress(q, delta);
 
+  // Practice summaries: the planner already kept only the newest per user (under its key lock).
+  const practice = [...new Map(items.flatMap(({ batch: b, plan }) => plan.practice.map((p) => [p.userId, { ...p, at: b.receivedAt }] as const))).values()];
+  if (practice.length > 0) {
+    const cols = ['user_id', 'completed', 'attempts', 'errors_at_attempts', 'households', 'resets', 'created_at', 'received_at', 'version'];
+    const rows = practice.map((p) => [p.userId, p.summary.completed, p.summary.attempts, p.summary.errorsAtAttempts, p.summary.households, p.summary.resets, p.createdAt, p.at, p.version]);
+    await insertRows(q, 'practice_summaries', cols, rows, `ON CONFLICT (user_id) DO UPDATE SET ${cols.filter((c) => c !== 'user_id').map((c) => `${c} = excluded.${c}`).join(', ')}`);
+  }
+
   // One row per device: the latest report, the highest deviceSeq.
   const devices = new Map<string, { batch: PushBatch; plan: PushPlan; maxSeq: number }>();
   for (const { batch: b, plan } of items) {
@@ -238,6 +256,7 @@ export async function applyGroup(q: SqlExec, items: readonly { batch: PushBatch;
       snapshot.entities.set(`listing:${l.id}`, { version: l.version, districtCode: l.districtCode });
       snapshot.listings.set(l.id, { districtCode: l.districtCode, entry: l.data });
     }
+    for (const p of plan.practice) snapshot.practice.set(p.userId, { version: p.version, createdAt: p.createdAt });
     for (const w of plan.queries) {
       const prev = snapshot.entities.get(`query:${w.id}`);
       if (prev) snapshot.entities.set(`query:${w.id}`, { ...prev, version: w.version, queryStatus: 'answered' });

@@ -2,7 +2,7 @@
 // quarantine) as grouped SQL that both dialects accept.
 import { ApiErrorSchema } from '../../domain/index.ts';
 import { json, marks, num, optNum, optStr, str, type Row, type SqlExec } from './sql-driver.ts';
-import type { ConflictRow, DistrictStatus, EnumeratorStatus, QuarantineRow } from './store.ts';
+import type { ConflictRow, DistrictStatus, EnumeratorStatus, PracticeStatus, QuarantineRow } from './store.ts';
 import { scopeSql, type Scope } from './scope.ts';
 import { VISIT_COLS, toProgressRow, zeroCounts } from './sql-progress.ts';
 
@@ -17,6 +17,7 @@ export async function enumeratorStatus(q: SqlExec, userIds: readonly string[]): 
   const devices: Row[] = [];
   const rejected = new Map<string, number>();
   const conflicts = new Map<string, number>();
+  const practice = new Map<string, PracticeStatus>();
   for (let i = 0; i < userIds.length; i += 500) {
     const part = userIds.slice(i, i + 500);
     const inList = marks(part.length);
@@ -25,6 +26,17 @@ export async function enumeratorStatus(q: SqlExec, userIds: readonly string[]): 
     devices.push(...(await q.all(`SELECT user_id, last_seen_at, last_push_at, pending, app_version, clock FROM devices WHERE user_id IN (${inList}) ORDER BY last_seen_at`, part)));
     for (const [k, v] of countBy(await q.all(`SELECT user_id, count(*) AS n FROM quarantine WHERE user_id IN (${inList}) GROUP BY user_id`, part), 'user_id')) rejected.set(k, v);
     for (const [k, v] of countBy(await q.all(`SELECT user_id, count(*) AS n FROM revisions WHERE status = 'conflict' AND user_id IN (${inList}) GROUP BY user_id`, part), 'user_id')) conflicts.set(k, v);
+    // Primary-key lookups of this page's users only (issue 15).
+    for (const r of await q.all(`SELECT user_id, completed, attempts, errors_at_attempts, households, resets, created_at FROM practice_summaries WHERE user_id IN (${inList})`, part)) {
+      practice.set(str(r, 'user_id'), {
+        completed: num(r, 'completed'),
+        attempts: num(r, 'attempts'),
+        errorsAtAttempts: num(r, 'errors_at_attempts'),
+        households: num(r, 'households'),
+        resets: num(r, 'resets'),
+        updatedAt: str(r, 'created_at'),
+      });
+    }
   }
   // Grouped once (maps), never filtered per user: O(users + devices + assignments).
   const districtsBy = groupBy(assigned, 'user_id');
@@ -45,6 +57,7 @@ export async function enumeratorStatus(q: SqlExec, userIds: readonly string[]): 
     const appVersion = last ? optStr(last, 'app_version') : undefined;
     const clock = last ? optStr(last, 'clock') : undefined;
     const pushedAt = last ? optStr(last, 'last_push_at') : undefined;
+    const trained = practice.get(id);
     const clockSkewSeconds = clock !== undefined && pushedAt !== undefined ? Math.round((Date.parse(clock) - Date.parse(pushedAt)) / 1000) : undefined;
     return {
       userId: id,
@@ -58,6 +71,7 @@ export async function enumeratorStatus(q: SqlExec, userIds: readonly string[]): 
       ...(clockSkewSeconds !== undefined && Number.isFinite(clockSkewSeconds) ? { clockSkewSeconds } : {}),
       rejected: rejected.get(id) ?? 0,
       conflicts: conflicts.get(id) ?? 0,
+      ...(trained ? { practice: trained } : {}),
     };
   });
 }

@@ -55,6 +55,7 @@ const TABLES = [
   'district_grace',
   'citizen_ids',
   'citizen_id_counts',
+  'practice_summaries',
 ] as const;
 
 /** A pull touches the device row only when its last-seen time is older than this (no write per pull). */

@@ -1,7 +1,7 @@
 // The one storage port of the sync server. SQLite (embedded default) and PostgreSQL (at scale)
 // both implement it and both pass tests/server/store-contract.ts. Everything crossing it is a
 // domain type or a plain row type declared here; no SQL leaks out.
-import type { ApiError, District, ListingEntry, MutationResult, Role, ReviewQuery, DeviceReport } from '../../domain/index.ts';
+import type { ApiError, District, ListingEntry, MutationResult, Role, ReviewQuery, DeviceReport, PracticeSummary } from '../../domain/index.ts';
 import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
 import type { Scope } from './scope.ts';
 import type { Counts } from './sql-progress.ts';
@@ -52,6 +52,8 @@ export interface PushSnapshot {
   entities: Map<string, EntityState>;
   /** The listing entries the batch's households name (`PushBatch.listingIds`), for the edit checks that need them. */
   listings: Map<string, { districtCode: string; entry?: ListingEntry }>;
+  /** Stored practice summaries by user id (issue 15): their version and the phone's createdAt. */
+  practice: Map<string, { version: number; createdAt: string }>;
 }
 
 export interface StoredResult {
@@ -73,7 +75,7 @@ export interface PushBatch {
   userId: string;
   deviceId: string;
   /** Mutation ids with their entity keys, so the store can lock and read what the planner needs. */
-  keys: { mutationId: string; entity: 'household' | 'listing' | 'query'; entityId: string }[];
+  keys: { mutationId: string; entity: 'household' | 'listing' | 'query' | 'practice'; entityId: string }[];
   /** Listing entries named by the batch's households (read with the snapshot, not locked). */
   listingIds?: readonly string[];
   device?: DeviceReport;
@@ -93,6 +95,13 @@ export interface EnumeratorStatus {
   clockSkewSeconds?: number;
   rejected: number;
   conflicts: number;
+  /** The enumerator's practice-mode summary (issue 15); absent when its phone never sent one. */
+  practice?: PracticeStatus;
+}
+
+export interface PracticeStatus extends PracticeSummary {
+  /** The phone's createdAt of the summary shown. */
+  updatedAt: string;
 }
 
 export interface DistrictStatus {

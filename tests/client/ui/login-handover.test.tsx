@@ -76,7 +76,7 @@ describe('office users', () => {
     renderWith(<App initialSession={session} />, fakeServices(db), { lang: 'en' });
     const nav = await screen.findByRole('navigation');
     const links = [...nav.querySelectorAll('a')].map((a) => a.getAttribute('href'));
-    expect(links).toEqual(['#/supervisor', '#/sync']);
+    expect(links).toEqual(['#/supervisor', '#/sync', '#/help']);
     // Home is the supervisor screen for them.
     expect(nav.querySelector('a[aria-current="page"]')?.getAttribute('href')).toBe('#/supervisor');
   });

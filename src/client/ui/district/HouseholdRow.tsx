@@ -34,7 +34,7 @@ export const HouseholdRow = memo(function HouseholdRow(props: { row: ListRow; no
   const { entry, shown, draft } = props.row;
   const callbackAt = openCallback(props.row);
   return (
-    <div className="list-item hh-row" style={{ height: ROW_HEIGHT }} data-testid="hh-row" data-no={entry.householdNo} data-status={shown}>
+    <div className="list-item hh-row" style={{ height: ROW_HEIGHT }} data-testid="hh-row" data-no={entry.householdNo} data-status={shown} data-kind={entry.kind} data-form={entry.longForm ? 'long' : 'short'}>
       <button type="button" className="hh-open main" onClick={props.onOpen}>
         <span className="title">
           {entry.householdNo} · {entry.headName}

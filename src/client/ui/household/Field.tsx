@@ -6,6 +6,7 @@ import type { FindingPath } from '../../../domain/index.ts';
 import { useFormEnv } from './context.ts';
 import { FindingItem } from './FindingItem.tsx';
 import { fieldId } from './paths.ts';
+import { useDefinitionOpener, type DefinitionTarget } from '../definitions/DefinitionSheet.tsx';
 import type { InputError } from './parse.ts';
 
 export interface FieldFrameProps {
@@ -30,9 +31,24 @@ export function FieldFrame(p: FieldFrameProps) {
   const msgId = `${id}-msg`;
   const findings = env.findingsAt(p.path);
   const showInstant = p.instant !== undefined && !findings.some((f) => f.severity === 'error');
+  const defs = useDefinitionOpener();
+  // The item number opens the item's definition (one tap, over the form: nothing moves).
   const label = (
     <>
-      <span className="hh-item">{p.item}</span> {p.label}
+      {defs && p.item ? (
+        <button
+          type="button"
+          className="hh-item hh-item-def"
+          aria-label={t('definition.open', { item: p.item })}
+          aria-haspopup="dialog"
+          onClick={(e) => defs.open(definitionTarget(p.path, p.item, env.form), e.currentTarget)}
+        >
+          {p.item}
+        </button>
+      ) : (
+        <span className="hh-item">{p.item}</span>
+      )}{' '}
+      {p.label}
     </>
   );
   const messages = (
@@ -73,4 +89,11 @@ export function FieldFrame(p: FieldFrameProps) {
       {messages}
     </div>
   );
+}
+
+/** The definition of the field at `path` (or of item `item` on the form the path is on). */
+export function definitionTarget(path: FindingPath, item: string, form: 'short' | 'long'): DefinitionTarget {
+  const head = path[0];
+  const on = head === 'household' ? 'household' : head === 'deaths' ? 'death' : head === 'overseas' ? 'overseas' : form;
+  return { path, ...(item ? { item: { form: on, id: item } } : {}) };
 }

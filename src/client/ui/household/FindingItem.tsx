@@ -5,10 +5,12 @@ import { useTranslation } from '../../i18n/index.ts';
 import { OVERRIDE_REASON, OverrideReasonSchema, type Finding, type OverrideReason } from '../../../domain/index.ts';
 import { useFormEnv } from './context.ts';
 import { overrideFor } from './paths.ts';
+import { useDefinitionOpener } from '../definitions/DefinitionSheet.tsx';
 
 export function FindingItem({ finding, onJump }: { finding: Finding; onJump?: () => void }) {
   const { t } = useTranslation('household');
   const env = useFormEnv();
+  const defs = useDefinitionOpener();
   const [confirming, setConfirming] = useState(false);
   const confirmed = finding.severity === 'warning' ? overrideFor(finding, env.overrides) : undefined;
   const kind = finding.severity === 'error' ? 'error' : confirmed ? 'confirmed' : 'warning';
@@ -29,6 +31,11 @@ export function FindingItem({ finding, onJump }: { finding: Finding; onJump?: ()
         {onJump && (
           <button type="button" className="btn" onClick={onJump}>
             {t('finding.goTo')}
+          </button>
+        )}
+        {defs && finding.path.length > 0 && (
+          <button type="button" className="btn" aria-haspopup="dialog" onClick={(e) => defs.open({ path: finding.path }, e.currentTarget)}>
+            {t('finding.definition')}
           </button>
         )}
         {finding.severity === 'warning' && !confirmed && !confirming && (

@@ -38,6 +38,7 @@ import { useDraft } from './useDraft.ts';
 import { useFindings, type Validate } from './useFindings.ts';
 import { useJump, type SectionKey } from './useJump.ts';
 import { useKeepDraft, type DraftStore } from './useKeepDraft.ts';
+import { DefinitionProvider } from '../definitions/DefinitionSheet.tsx';
 import './household.css';
 
 /** A save that has not finished by then is reported "not saved" (the form and draft stay). */
@@ -50,6 +51,14 @@ export interface HouseholdPageProps {
   onDirtyChange?: (dirty: boolean) => void;
   saveTimeoutMs?: number;
   draftDelayMs?: number;
+  /** Practice mode: each 完成登记 tap, with the blocking findings left (the supervisor's training signal). */
+  onCompleteAttempt?: ((a: CompleteAttempt) => Promise<void>) | undefined;
+}
+
+/** One tap of 完成登记: how many blocking findings and missing answers stood in the way, and whether it went through. */
+export interface CompleteAttempt {
+  errors: number;
+  completed: boolean;
 }
 
 type Loaded =
@@ -89,7 +98,7 @@ function useLoaded(db: PuchaDb, listingId: string) {
   return [state, setState] as const;
 }
 
-export function HouseholdPage({ db, listingId, onClose, onDirtyChange, saveTimeoutMs, draftDelayMs }: HouseholdPageProps) {
+export function HouseholdPage({ db, listingId, onClose, onDirtyChange, saveTimeoutMs, draftDelayMs, onCompleteAttempt }: HouseholdPageProps) {
   const { t } = useTranslation('household');
   const [state, setState] = useLoaded(db, listingId);
   const drafts = useMemo<DraftStore>(() => ({ keep: (reg) => putDraft(db, reg), discard: () => deleteDraft(db, listingId) }), [db, listingId]);
@@ -123,6 +132,7 @@ export function HouseholdPage({ db, listingId, onClose, onDirtyChange, saveTimeo
         {...(state.restored ? { restored: { at: state.restored.at }, onDiscardRestored: discardRestored } : {})}
         {...(saveTimeoutMs !== undefined ? { saveTimeoutMs } : {})}
         {...(draftDelayMs !== undefined ? { draftDelayMs } : {})}
+        {...(onCompleteAttempt ? { onCompleteAttempt } : {})}
       />
     </main>
   );
@@ -146,6 +156,7 @@ export interface HouseholdFormProps {
   /** `initial` is input kept from last time (kept at `at`): the form opens unsaved, and says so. */
   restored?: { at: number };
   onDiscardRestored?: () => void;
+  onCompleteAttempt?: (a: CompleteAttempt) => Promise<void>;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -228,7 +239,13 @@ export function HouseholdForm(p: HouseholdFormProps) {
       const stale = staleOverrides(validate(draft, { listing: p.listing }), draft.overrides);
       const pending = p.save({ ...draft, status, overrides: draft.overrides.filter((o) => !stale.includes(o)) });
       const r = await within(pending, p.saveTimeoutMs ?? SAVE_TIMEOUT_MS);
-      if (r !== TIMED_OUT) return applySaved(r, status, at);
+      if (r !== TIMED_OUT) {
+        // Practice: counted before the notice, so what the notice reports is also counted.
+        if (p.onCompleteAttempt && status === 'complete' && (r.ok || r.reason === 'incomplete')) {
+          await p.onCompleteAttempt(r.ok ? { errors: 0, completed: true } : { errors: completionBlockers(r.findings, draft).length, completed: false });
+        }
+        return applySaved(r, status, at);
+      }
       // Chromium's IndexedDB hangs on a full disk instead of failing: say so, keep everything,
       // and take the answer should the store finish after all.
       keeper.flush(true);
@@ -248,6 +265,8 @@ export function HouseholdForm(p: HouseholdFormProps) {
     const missing = missingAnswers(draft, f);
     const blockers = completionBlockers(f, draft);
     if (blockers.length > 0 || missing.length > 0) {
+      // Only practice waits for its count; the real form answers at once.
+      if (p.onCompleteAttempt) await p.onCompleteAttempt({ errors: blockers.length + missing.length, completed: false });
       keeper.flush(); // refused: what was typed stays kept
       setNotice({ kind: 'blocked', ...countFindings(blockers, draft.overrides), missing: missing.length });
       jump.jumpTo(['findings']);
@@ -295,6 +314,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
 
   return (
     <FormEnvContext.Provider value={env}>
+      <DefinitionProvider>
       <div className="hh-form stack">
         <header className="hh-header">
           <h1>{t('title', { no: p.listing.householdNo, head: p.listing.headName })}</h1>
@@ -371,6 +391,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
           onDismiss={() => setNotice(undefined)}
         />
       </div>
+      </DefinitionProvider>
     </FormEnvContext.Provider>
   );
 

@@ -1,5 +1,5 @@
-// Per enumerator: last contact, last push, queued on the phone, rejected, conflicts, app version;
-// at-risk rows (no contact for a day, many queued) sorted to the top and marked.
+// Per enumerator: last contact, last push, queued on the phone, rejected, conflicts, practice
+// (issue 15: completed practice households and errors left at completion), app version; at-risk rows (no contact for a day, many queued) sorted to the top and marked.
 import { useTranslation } from '../../i18n/index.ts';
 import { formatTime } from '../format.ts';
 import { riskOf, sortByRisk, type EnumeratorStatus } from './supervision-api.ts';
@@ -24,6 +24,7 @@ export function EnumeratorTable(props: { enumerators: readonly EnumeratorStatus[
               <th scope="col">{t('supervisor.pending')}</th>
               <th scope="col">{t('supervisor.rejected')}</th>
               <th scope="col">{t('supervisor.conflicts')}</th>
+              <th scope="col">{t('supervisor.practice')}</th>
               <th scope="col">{t('supervisor.appVersion')}</th>
             </tr>
           </thead>
@@ -45,6 +46,22 @@ export function EnumeratorTable(props: { enumerators: readonly EnumeratorStatus[
                   <td data-label={t('supervisor.pending')} data-testid="pending">{e.pendingOnDevice ?? '?'}</td>
                   <td data-label={t('supervisor.rejected')}>{e.rejected}</td>
                   <td data-label={t('supervisor.conflicts')}>{e.conflicts}</td>
+                  <td data-label={t('supervisor.practice')} data-testid="practice">
+                    {e.practice ? (
+                      <span
+                        title={t('supervisor.practiceDetail', {
+                          households: e.practice.households,
+                          attempts: e.practice.attempts,
+                          resets: e.practice.resets,
+                          when: when(e.practice.updatedAt),
+                        })}
+                      >
+                        {t('supervisor.practiceFigures', { completed: e.practice.completed, errors: e.practice.errorsAtAttempts })}
+                      </span>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td data-label={t('supervisor.appVersion')} data-testid="app-version" className="app-version">
                     {e.appVersion ?? ''}
                   </td>

@@ -6,6 +6,16 @@ import type { ApiPort, ApiResult } from '../services.ts';
 import { emptyCounts, type VisitCounts } from '../progress.ts';
 
 const count = z.number().int().min(0);
+/** The enumerator's practice-mode totals (issue 15); absent when its phone never sent any. */
+export const PracticeStatusSchema = z.object({
+  completed: count,
+  attempts: count,
+  errorsAtAttempts: count,
+  households: count,
+  resets: count,
+  updatedAt: z.string(),
+});
+export type PracticeStatus = z.infer<typeof PracticeStatusSchema>;
 export const EnumeratorStatusSchema = z.object({
   userId: z.string(),
   username: z.string(),
@@ -17,6 +27,7 @@ export const EnumeratorStatusSchema = z.object({
   appVersion: z.string().nullish(),
   rejected: count.default(0),
   conflicts: count.default(0),
+  practice: PracticeStatusSchema.nullish(),
 });
 export type EnumeratorStatus = z.infer<typeof EnumeratorStatusSchema>;
 
