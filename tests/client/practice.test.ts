@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { Dexie } from 'dexie';
 import { defineVersion1, exportUnsynced, openDb, saveRegistration, type PuchaDb } from '../../src/client/db/index.ts';
+import { claimPhone } from '../../src/client/db/handover.ts';
+import { getMeta } from '../../src/client/db/meta.ts';
 import { SyncEngine } from '../../src/client/sync/index.ts';
 import { openPractice, practiceStats, PRACTICE_DB_NAME, PRACTICE_DISTRICT_CODE, PRACTICE_HOUSEHOLDS } from '../../src/client/practice/practice.ts';
 import { practiceSummaryEntityId } from '../../src/domain/index.ts';
@@ -140,5 +142,24 @@ describe('practice mode', () => {
     expect(await other.db.outbox.count()).toBe(0);
     expect((await other.db.districts.toArray()).map((d) => d.enumerators)).toEqual([['u-new']]);
     other.close();
+  });
+
+  it('another user taking over the phone removes the previous user’s practice district and counts', async () => {
+    const p = await phone('pd');
+    const s = await openPractice(p.real, p.userId, 5);
+    const entry = (await s.db.listing.toArray())[0];
+    if (!entry) throw new Error('no practice household');
+    await s.recordAttempt({ listingId: entry.id, errors: 2, completed: false });
+    s.close();
+    expect((await p.engine.syncNow()).kind).toBe('ok'); // nothing queued: a handover is allowed
+    expect((await p.idb.databases()).map((d) => d.name)).toContain(PRACTICE_DB_NAME);
+    const claimed = await claimPhone(p.real, {
+      token: 'token-of-the-next-user',
+      expiresAt: '2030-01-01T00:00:00.000Z',
+      user: { id: 'u-next', username: 'next', name: '下一位', role: 'enumerator', districts: [] },
+    });
+    expect(claimed).toMatchObject({ ok: true, wiped: true });
+    expect((await p.idb.databases()).map((d) => d.name)).not.toContain(PRACTICE_DB_NAME);
+    expect(await getMeta(p.real, 'practice')).toBeUndefined();
   });
 });

@@ -31,6 +31,9 @@ export const SCHEMA_V2 = {
   recordState: 'key, state, entity',
 } as const;
 
+/** The practice district's IndexedDB name (src/client/practice/practice.ts): one per phone. */
+export const PRACTICE_DB_NAME = 'pucha-practice';
+
 export interface DbOptions {
   /** Clock (ms since epoch); device time is metadata only, never used for ordering. */
   now?: () => number;

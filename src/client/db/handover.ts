@@ -7,7 +7,8 @@
 // cursor. The device id, its sequence counter and the wipe marker stay: the server ties tokens
 // and device sequence numbers to the device, not to the user.
 import type { User } from '../../domain/index.ts';
-import type { PuchaDb } from './database.ts';
+import { Dexie } from 'dexie';
+import { PRACTICE_DB_NAME, type PuchaDb } from './database.ts';
 import { getMeta, setMeta, storeSession } from './meta.ts';
 import type { MetaKey, Session } from './rows.ts';
 import { isQuotaError } from './write.ts';
@@ -35,7 +36,7 @@ export type Claim =
   | { ok: false; reason: 'vaultKey' };
 
 /** Everything that belongs to the user rather than to the device. */
-const PERSONAL_META: readonly MetaKey[] = ['session', 'pullCursor', 'lastSyncAt', 'dataLoss'];
+const PERSONAL_META: readonly MetaKey[] = ['session', 'pullCursor', 'lastSyncAt', 'dataLoss', 'practice'];
 
 /**
  * The user whose records the phone holds: the owner mark (kept after sign-out and after a 401,
@@ -127,6 +128,10 @@ export async function claimPhone(db: PuchaDb, session: Session, deviceKey?: stri
   if (!result.ok) {
     restore?.();
     return result;
+  }
+  if (result.wiped || prepared) {
+    // The previous user's practice district (sealed with their key) goes with their records.
+    await new Dexie(PRACTICE_DB_NAME, db.idb).delete().catch((e: unknown) => console.warn('practice store not deleted', e));
   }
   if (prepared) {
     vault.commit(prepared);

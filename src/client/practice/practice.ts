@@ -8,12 +8,11 @@
 // Loaded lazily: the generator and this module stay out of the start-up bundle.
 import { generateDistrict } from '../../domain/generate.ts';
 import { practiceSummaryEntityId, type PracticeSummary, type ReviewQuery } from '../../domain/api.ts';
-import { PuchaDb } from '../db/database.ts';
+import { PRACTICE_DB_NAME, PuchaDb } from '../db/database.ts';
 import { getMeta, setMeta } from '../db/meta.ts';
 import { enqueue, enqueueTables } from '../db/write.ts';
 
-/** The practice database's IndexedDB name (one per phone: a new user's practice starts afresh). */
-export const PRACTICE_DB_NAME = 'pucha-practice';
+export { PRACTICE_DB_NAME };
 /** A district code no real district has: county code 000000 does not exist in GB/T 2260. */
 export const PRACTICE_DISTRICT_CODE = '000000000000001';
 export const PRACTICE_HOUSEHOLDS = 12;
