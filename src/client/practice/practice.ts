@@ -75,13 +75,14 @@ async function seedPractice(real: PuchaDb, db: PuchaDb, userId: string, seed: nu
   const at = new Date(db.now()).toISOString();
   const district = { ...g.district, name: '练习小区', code: PRACTICE_DISTRICT_CODE };
   const first = g.registrations[0];
+  const firstNo = first ? g.listing.find((e) => e.id === first.listingId)?.householdNo : undefined;
   const queries: ReviewQuery[] = first
     ? [
         {
           id: `practice-query-${seed}`,
           householdId: first.id,
           districtCode: PRACTICE_DISTRICT_CODE,
-          ...(g.listing.find((e) => e.id === first.listingId)?.householdNo !== undefined && { householdNo: g.listing.find((e) => e.id === first.listingId)?.householdNo }),
+          ...(firstNo !== undefined && { householdNo: firstNo }),
           message: '练习：请核实户主的出生年月与公民身份号码是否一致。',
           status: 'open',
           createdBy: 'practice',

@@ -1,20 +1,13 @@
 // The supervisor's reads and writes over the API (api.md "Supervision"), each answer parsed with
 // zod before use. Status fields beyond api.md's list are optional so an older server still works.
 import { z } from 'zod';
-import { RegistrationDraftSchema, ReviewQuerySchema, type RegistrationDraft, type ReviewQuery } from '../../../domain/index.ts';
+import { PracticeSummarySchema, RegistrationDraftSchema, ReviewQuerySchema, type RegistrationDraft, type ReviewQuery } from '../../../domain/index.ts';
 import type { ApiPort, ApiResult } from '../services.ts';
 import { emptyCounts, type VisitCounts } from '../progress.ts';
 
 const count = z.number().int().min(0);
 /** The enumerator's practice-mode totals (issue 15); absent when its phone never sent any. */
-export const PracticeStatusSchema = z.object({
-  completed: count,
-  attempts: count,
-  errorsAtAttempts: count,
-  households: count,
-  resets: count,
-  updatedAt: z.string(),
-});
+export const PracticeStatusSchema = PracticeSummarySchema.extend({ updatedAt: z.string() });
 export type PracticeStatus = z.infer<typeof PracticeStatusSchema>;
 export const EnumeratorStatusSchema = z.object({
   userId: z.string(),
