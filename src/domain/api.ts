@@ -1,7 +1,7 @@
 // The wire contract of api.md as zod schemas, shared by the sync server (which parses requests)
 // and the phone (which parses every answer before using it).
 import { z } from 'zod';
-import { IdSchema, TimestampSchema, DistrictCodeSchema, PathSchema, NO_NUL } from './schemas.ts';
+import { IdSchema, TimestampSchema, DistrictCodeSchema, PathSchema, NO_NUL, YearMonthSchema } from './schemas.ts';
 
 const NUL = 'text may not contain NUL characters';
 /** Integer columns of both stores are 32-bit: larger numbers are refused, never a database error. */
@@ -158,28 +158,128 @@ export const PullResponseSchema = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 
-export const QueryStatusSchema = z.enum(['open', 'answered', 'resolved']);
+/**
+ * Review items (比对复查, issue 12). `draft`: made by a comparison or an import, not yet released
+ * to the district (never pulled by a phone); `open`: released; `answered`: the enumerator
+ * answered; `resolved`: closed by the supervisor or an office; `dismissed`: withdrawn by an office
+ * with a reason (before or after release).
+ */
+export const QueryStatusSchema = z.enum(['draft', 'open', 'answered', 'resolved', 'dismissed']);
 export type QueryStatus = z.infer<typeof QueryStatusSchema>;
+/**
+ * What a review item asks to check. `other` is the free-text query a supervisor or an office
+ * raises on one household (the query of before issue 12).
+ */
+export const REVIEW_CATEGORIES = ['hukouMissing', 'hukouMismatch', 'childMissing', 'childMismatch', 'deathMissing', 'duplicate', 'internalLogic', 'other'] as const;
+export const ReviewCategorySchema = z.enum(REVIEW_CATEGORIES);
+export type ReviewCategory = z.infer<typeof ReviewCategorySchema>;
+/** Where an item came from: a person's query, the comparison with a register, the national list. */
+export const ReviewOriginSchema = z.enum(['query', 'compare', 'national']);
+export type ReviewOrigin = z.infer<typeof ReviewOriginSchema>;
 export const QueryOutcomeSchema = z.enum(['added', 'corrected', 'verified', 'notThisArea', 'diedOrAbroad', 'duplicate']);
-/** A review query (比对复查 problem) on one household. */
+/** The structured answer at the door (one per item). */
+export const REVIEW_ANSWER_KINDS = ['addedPerson', 'corrected', 'confirmed', 'notResident', 'registeredElsewhere', 'notFound'] as const;
+export const ReviewAnswerKindSchema = z.enum(REVIEW_ANSWER_KINDS);
+export type ReviewAnswerKind = z.infer<typeof ReviewAnswerKindSchema>;
+
+const subjectText = (max: number) => z.string().max(max).regex(NO_NUL, NUL);
+/**
+ * The person an item is about, as the register (or the national list) has them, and, for a
+ * mismatch, as registered. Personal data: only released items reach a phone.
+ */
+export const ReviewSubjectSchema = z.strictObject({
+  name: subjectText(100).optional(),
+  citizenId: subjectText(18).optional(),
+  sex: z.union([z.literal(1), z.literal(2)]).optional(),
+  birth: YearMonthSchema.optional(),
+  death: YearMonthSchema.optional(),
+  address: subjectText(200).optional(),
+  motherName: subjectText(100).optional(),
+  motherCitizenId: subjectText(18).optional(),
+  /** The registered person the item is about (mismatches, duplicates). */
+  personId: IdSchema.optional(),
+  /** As registered, where it differs from the register. */
+  registered: z.strictObject({ name: subjectText(100).optional(), citizenId: subjectText(18).optional(), sex: z.number().int().optional(), birth: subjectText(7).optional() }).optional(),
+  /** Duplicates: the other households holding the same ID (district and household number). */
+  others: z.array(z.strictObject({ districtCode: DistrictCodeSchema, householdNo: z.string().max(3) })).max(20).optional(),
+  /** internalLogic: the rule whose warning was confirmed, or the national list's code. */
+  rule: subjectText(60).optional(),
+});
+export type ReviewSubject = z.infer<typeof ReviewSubjectSchema>;
+/** How an item was matched: exact by ID, or without an ID (and with what confidence, 0..1). */
+export const ReviewMatchSchema = z.strictObject({
+  method: z.enum(['citizenId', 'fuzzy', 'none', 'rule', 'national']),
+  confidence: z.number().min(0).max(1),
+  /** The fields that differ (mismatches) or that were matched loosely (fuzzy). */
+  fields: z.array(z.enum(['name', 'sex', 'birth', 'citizenId', 'mother', 'address'])).max(6).optional(),
+  /** In words, e.g. "name 张伟 vs 张韦 (homophone), birth month off by 1". */
+  note: subjectText(300).optional(),
+});
+export type ReviewMatch = z.infer<typeof ReviewMatchSchema>;
+
+export const ReviewAnswerSchema = z.object({
+  text: z.string().max(2000),
+  outcome: QueryOutcomeSchema.optional(),
+  kind: ReviewAnswerKindSchema.optional(),
+  householdId: IdSchema.optional(),
+  personId: IdSchema.optional(),
+  registrationVersion: z.number().int().min(1).optional(),
+  whereabouts: z.string().max(200).optional(),
+  answeredAt: TimestampSchema,
+});
+/** A review item (比对复查 problem): a query on one household, or a problem a comparison found. */
 export const ReviewQuerySchema = z.object({
   id: IdSchema,
-  householdId: IdSchema,
+  /** Absent for a person in no registered household (hukouMissing, childMissing, deathMissing). */
+  householdId: IdSchema.optional(),
   districtCode: DistrictCodeSchema,
   householdNo: z.string().optional(),
+  category: ReviewCategorySchema.default('other'),
+  origin: ReviewOriginSchema.default('query'),
   message: z.string().min(1).max(2000),
+  subject: ReviewSubjectSchema.optional(),
+  match: ReviewMatchSchema.optional(),
   status: QueryStatusSchema,
   createdBy: IdSchema,
   createdAt: TimestampSchema,
-  answer: z.object({ text: z.string().max(2000), outcome: QueryOutcomeSchema.optional(), answeredAt: TimestampSchema }).optional(),
+  releasedAt: TimestampSchema.optional(),
+  answer: ReviewAnswerSchema.optional(),
   resolvedAt: TimestampSchema.optional(),
+  dismissedAt: TimestampSchema.optional(),
+  dismissReason: z.string().max(500).optional(),
   version: z.number().int().min(1),
 });
 export type ReviewQuery = z.infer<typeof ReviewQuerySchema>;
+/** A review item as written (category and origin default to a supervisor's `other` query). */
+export type ReviewQueryInput = z.input<typeof ReviewQuerySchema>;
 export const CreateQuerySchema = z.strictObject({ householdId: IdSchema, message: z.string().trim().min(1).max(2000).regex(NO_NUL, NUL) });
-export const PatchQuerySchema = z.strictObject({ status: z.literal('resolved') });
-/** The `data` of a `queryAnswer` mutation; its entityId is the query id. */
-export const QueryAnswerDataSchema = z.strictObject({ text: z.string().trim().min(1).max(2000).regex(NO_NUL, NUL), outcome: QueryOutcomeSchema.optional() });
+/** Close (`resolved`), or (offices) withdraw with a reason (`dismissed`, e.g. a known register error). */
+export const PatchQuerySchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('resolved') }),
+  z.strictObject({ status: z.literal('dismissed'), reason: z.string().trim().min(1).max(500).regex(NO_NUL, NUL) }),
+]);
+/**
+ * The `data` of a `queryAnswer` mutation; its entityId is the query id. A free-text answer
+ * (`text`) or a structured one (`kind`, with its links); `addedPerson` names the household and
+ * the person added, `corrected` the household (and the version saved).
+ */
+export const QueryAnswerDataSchema = z
+  .strictObject({
+    text: z.string().trim().max(2000).regex(NO_NUL, NUL).default(''),
+    outcome: QueryOutcomeSchema.optional(),
+    kind: ReviewAnswerKindSchema.optional(),
+    householdId: IdSchema.optional(),
+    personId: IdSchema.optional(),
+    registrationVersion: z.number().int().min(1).max(MAX_INT32).optional(),
+    whereabouts: z.string().trim().max(200).regex(NO_NUL, NUL).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.kind === undefined && a.text === '') ctx.addIssue({ code: 'custom', path: ['text'], message: 'an answer needs a text or a kind' });
+    if (a.kind === 'addedPerson' && (a.householdId === undefined || a.personId === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [a.householdId === undefined ? 'householdId' : 'personId'], message: 'addedPerson names the household and the person added' });
+    }
+    if (a.kind === 'corrected' && a.householdId === undefined) ctx.addIssue({ code: 'custom', path: ['householdId'], message: 'corrected names the household corrected' });
+  });
 export type QueryAnswerData = z.infer<typeof QueryAnswerDataSchema>;
 
 const count = z.number().int().min(0).max(MAX_INT32);

@@ -16,6 +16,7 @@ import { exportRoutes } from './routes/export.ts';
 import { healthRoutes } from './routes/health.ts';
 import { progressRoutes } from './routes/progress.ts';
 import { userRoutes } from './routes/users.ts';
+import { reviewRoutes } from './routes/review.ts';
 import { queryRoutes } from './routes/queries.ts';
 import { supervisionRoutes } from './routes/supervision.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -96,6 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       syncRoutes(api, ctx, metrics);
       supervisionRoutes(api, ctx);
       queryRoutes(api, ctx);
+      reviewRoutes(api, ctx);
       exportRoutes(api, ctx);
       progressRoutes(api, ctx);
       userRoutes(api, ctx);

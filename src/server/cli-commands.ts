@@ -19,6 +19,7 @@ import { decodeUtf8Text } from './text-encoding.ts';
 import { exportCsv, exportJson, exportXlsxStream } from './routes/export.ts';
 import type { Scope } from './store/scope.ts';
 import type { Store } from './store/store.ts';
+import { compareCmd, importProblemsCmd, importRegisterCmd, releaseCmd } from './cli-review.ts';
 import { importUsersFile, reassign, resetPassword, revoke, setDisabled, type AdminResult } from './user-admin.ts';
 
 export interface CliIo {
@@ -46,6 +47,10 @@ export const USAGE = `Usage: npm run admin -- <command>
   rebuild-progress
   export --format xlsx|csv|json [--district <code>] [--out <file>]   (xlsx for people, needs --out; csv (default) and json for machines)
   import-unsynced <file.json> [--user <username>]   (an encrypted export: passphrase on stdin)
+  import-register --kind hukou|births|deaths <file.csv>   (department register, UTF-8; all or nothing, idempotent)
+  import-problems <file.csv>   (the national problem list: districtCode,householdNo,category,citizenId,name,message)
+  compare --area <prefix> [--rules HEAD_AGE,...]   (registers against everything registered: new items as drafts)
+  release-review [--area <prefix>] [--category <category>]   (drafts to their districts' phones)
 Store: DATABASE_URL (PostgreSQL) or PUCHA_DB (SQLite file, default data/pucha.sqlite).`;
 
 const placeholderDistrict = (code: string, name?: string): District => ({ code, name: name ?? `普查小区 ${code}`, enumerators: [] });
@@ -386,6 +391,15 @@ export async function runCli(argv: string[], store: Store, io: CliIo): Promise<n
       await store.backupTo(resolvePath(out));
       io.out(`backup: ${out} written`);
       return 0;
+    }
+    case 'import-register':
+    case 'import-problems':
+    case 'compare':
+    case 'release-review': {
+      const run = { 'import-register': importRegisterCmd, 'import-problems': importProblemsCmd, compare: compareCmd, 'release-review': releaseCmd }[command];
+      const code = await run(store, rest, io);
+      if (code !== 2) return code;
+      break;
     }
     case 'rebuild-progress': {
       const n = await store.rebuildProgress();

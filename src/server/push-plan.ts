@@ -85,7 +85,7 @@ export interface ListingWrite {
 export interface QueryWrite {
   id: string;
   version: number;
-  answer: { text: string; outcome?: string; answeredAt: string };
+  answer: QueryAnswerData & { answeredAt: string };
 }
 
 /** A user's practice summary (issue 15): one row per user, the newest by the phone's createdAt. */
@@ -234,7 +234,8 @@ export function planPush(
       let districtCode: string;
       let data: unknown;
       if (c.kind === 'query') {
-        if (!current) {
+        // A draft has not been released to the district: the phone cannot know it.
+        if (!current || current.queryStatus === 'draft') {
           reject({ code: 'not_found', message: 'no such review query', details: [] });
           continue;
         }
@@ -303,7 +304,7 @@ export function planPush(
       } else if (c.kind === 'listing') {
         lists.set(m.entityId, { id: m.entityId, districtCode, householdNo: c.entry.householdNo, visitStatus: c.entry.visit.status, version, data: c.entry });
       } else {
-        queries.set(m.entityId, { id: m.entityId, version, answer: { text: c.answer.text, ...(c.answer.outcome ? { outcome: c.answer.outcome } : {}), answeredAt: now } });
+        queries.set(m.entityId, { id: m.entityId, version, answer: { ...c.answer, answeredAt: now } });
       }
     }
     // Only the last write per entity reaches the current-state tables (revisions keep them all).

@@ -20,7 +20,7 @@ import { householdMutation, listingEntry, registration } from './fixtures.ts';
 import { PG_URL, pgAvailableOrSkip } from './pg-test-db.ts';
 import pg from 'pg';
 
-const BIG = ['users', 'devices', 'listing', 'registrations', 'revisions', 'district_enumerators', 'queries', 'quarantine', 'sessions', 'districts', 'progress', 'mutations', 'scope_events', 'district_grace', 'citizen_ids', 'citizen_id_counts', 'practice_summaries'];
+const BIG = ['users', 'devices', 'listing', 'registrations', 'revisions', 'district_enumerators', 'queries', 'quarantine', 'sessions', 'districts', 'progress', 'mutations', 'scope_events', 'district_grace', 'citizen_ids', 'citizen_id_counts', 'practice_summaries', 'register_records'];
 
 interface Recorded {
   sql: string;
@@ -97,6 +97,14 @@ function plansFor(kind: 'sqlite' | 'postgres', open: (rec: Recorder) => Promise<
       // A practice summary (issue 15), so the status reads a stored row.
       await push([practice('2020-11-02T09:00:00.000Z')]);
       await app.inject({ method: 'POST', url: '/api/v1/queries', headers: { authorization: `Bearer ${tokens.sup0}` }, payload: { householdId: reg.id, message: '核对' } });
+      // Review items and a register row, so the review reads find rows.
+      await store.importRegister('hukou', [{ kind: 'hukou', key: shared, districtCode: code, citizenId: shared, name: '某', sex: 1, birth: '1960-05' }], randomUUID(), null, '2020-11-20T00:00:00.000Z');
+      await store.insertReviewItems(
+        CODES.slice(0, 3).map((c, i) => ({
+          key: `k${i}`,
+          item: { id: randomUUID(), districtCode: c, category: 'hukouMissing', origin: 'compare', message: 'x', status: 'draft', createdBy: 'u-admin', createdAt: '2020-11-20T00:00:00.000Z', version: 1 },
+        })),
+      );
     }, 120_000);
     afterAll(async () => {
       await app.close();
@@ -122,11 +130,17 @@ function plansFor(kind: 'sqlite' | 'postgres', open: (rec: Recorder) => Promise<
       ['office', 'GET', `/api/v1/progress?area=${(CODES[0] ?? '').slice(0, 12)}`],
       ['office', 'GET', `/api/v1/export?format=json&district=${CODES[0] ?? ''}`],
       ['admin', 'GET', '/api/v1/progress?area=13'],
+      // Comparison review (issue 12): the office's reads and release are scoped by district code.
+      ['office', 'GET', '/api/v1/queries?category=hukouMissing&status=draft'],
+      ['office', 'GET', '/api/v1/registers'],
+      ['office', 'GET', '/api/v1/review/stats'],
+      ['sup0', 'GET', '/api/v1/review/stats'],
+      ['office', 'POST', '/api/v1/review/release', { category: 'hukouMissing' }],
     ];
     it.each(requests)('[QP1] %s %s %s: every statement uses an index', async (user, method, url, body) => {
       rec.seen.length = 0;
       rec.recording = true;
-      const payload = body === 'push' ? { deviceId: 'dev-e0', mutations: [householdMutation(registration(CODES[0] ?? '')), practice('2020-11-02T10:00:00.000Z')] } : undefined;
+      const payload = body === 'push' ? { deviceId: 'dev-e0', mutations: [householdMutation(registration(CODES[0] ?? '')), practice('2020-11-02T10:00:00.000Z')] } : (body as Record<string, unknown> | undefined);
       const r = await app.inject({ method: method === 'POST' ? 'POST' : 'GET', url, headers: { authorization: `Bearer ${tokens[user] ?? ''}` }, ...(payload ? { payload } : {}) });
       rec.recording = false;
       expect(r.statusCode, r.body.slice(0, 300)).toBe(200);

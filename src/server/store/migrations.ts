@@ -139,6 +139,39 @@ CREATE TABLE practice_summaries (
   created_at TEXT NOT NULL, received_at TEXT NOT NULL, version INTEGER NOT NULL)
 `,
   },
+  {
+    // Comparison review (issue 12): a review query becomes a review item with a category, the
+    // person it is about and how it was matched. `household_id` stays NOT NULL: '' is an item
+    // about a person in no registered household. A draft (not released) has seq 0, so no pull
+    // ever sees it; releasing gives it a seq. `item_key` makes comparisons and imports
+    // idempotent. The department registers are kept one row per (kind, key), scoped by district.
+    version: 6,
+    sql: `
+ALTER TABLE queries ADD COLUMN category TEXT NOT NULL DEFAULT 'other';
+ALTER TABLE queries ADD COLUMN origin TEXT NOT NULL DEFAULT 'query';
+ALTER TABLE queries ADD COLUMN subject TEXT;
+ALTER TABLE queries ADD COLUMN match_info TEXT;
+ALTER TABLE queries ADD COLUMN item_key TEXT;
+ALTER TABLE queries ADD COLUMN released_at TEXT;
+ALTER TABLE queries ADD COLUMN dismissed_at TEXT;
+ALTER TABLE queries ADD COLUMN dismiss_reason TEXT;
+ALTER TABLE queries ADD COLUMN answer_kind TEXT;
+UPDATE queries SET released_at = created_at;
+CREATE UNIQUE INDEX queries_item_key ON queries (item_key);
+CREATE INDEX queries_district_category ON queries (district_code, category, status);
+CREATE TABLE register_records (
+  kind TEXT NOT NULL, record_key TEXT NOT NULL, district_code TEXT NOT NULL REFERENCES districts(code),
+  citizen_id TEXT, data TEXT NOT NULL, import_id TEXT NOT NULL, imported_at TEXT NOT NULL,
+  PRIMARY KEY (kind, record_key));
+CREATE INDEX register_records_district ON register_records (district_code, kind, record_key);
+CREATE TABLE register_imports (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, rows INTEGER NOT NULL, inserted INTEGER NOT NULL, updated INTEGER NOT NULL,
+  unchanged INTEGER NOT NULL, user_id TEXT, at TEXT NOT NULL);
+CREATE TABLE review_runs (
+  id TEXT PRIMARY KEY, area TEXT NOT NULL, rules TEXT NOT NULL, created INTEGER NOT NULL, existing INTEGER NOT NULL,
+  user_id TEXT, at TEXT NOT NULL)
+`,
+  },
 ];
 
 export function migrationsFor(kind: StoreKind): { version: number; statements: string[] }[] {

@@ -221,7 +221,8 @@ export async function computeProgress(q: SqlExec): Promise<Map<string, { counts:
     const d = str(r, 'district_code');
     const s = str(r, 'status');
     const n = num(r, 'n');
-    delta.add(d, s === 'open' ? 'q_open' : s === 'answered' ? 'q_answered' : 'q_resolved', n);
+    // Drafts (not released) and dismissed items are no district's open work.
+    if (s === 'open' || s === 'answered' || s === 'resolved') delta.add(d, s === 'open' ? 'q_open' : s === 'answered' ? 'q_answered' : 'q_resolved', n);
   }
   const out = new Map<string, { counts: Counts; lastPushAt?: string }>();
   for (const [district, counts] of delta.byDistrict) {

@@ -165,7 +165,8 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   }
   for (const w of queries) {
     const o = prior.queries.get(w.id);
-    if (!o) continue;
+    // An answer to a dismissed item is kept (nothing is lost) but does not reopen it.
+    if (!o || o.status === 'dismissed') continue;
     delta.query(o.districtCode, o.status, -1);
     delta.query(o.districtCode, 'answered', 1);
   }
@@ -188,7 +189,13 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
     await insertRows(q, 'listing', LISTING_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(LISTING_COLS)}`);
   }
   for (const w of queries) {
-    await q.run("UPDATE queries SET status = 'answered', answer = ?, version = ?, seq = ? WHERE id = ?", [JSON.stringify(w.answer), w.version, seq++, w.id]);
+    await q.run("UPDATE queries SET status = CASE WHEN status = 'dismissed' THEN status ELSE 'answered' END, answer = ?, answer_kind = ?, version = ?, seq = ? WHERE id = ?", [
+      JSON.stringify(w.answer),
+      w.answer.kind ?? null,
+      w.version,
+      seq++,
+      w.id,
+    ]);
   }
   // After server_seq, in sorted node order: the same lock order in every push transaction.
   await applyProgress(q, delta);

@@ -3,7 +3,7 @@
 // are checked column by column; JSON columns of domain records are parsed with zod where
 // their shape matters (queries, districts).
 import { DistrictSchema, ListingEntrySchema, ReviewQuerySchema, RoleSchema } from '../../domain/index.ts';
-import type { District, ListingEntry, MutationResult, ReviewQuery } from '../../domain/index.ts';
+import type { District, ListingEntry, MutationResult, ReviewQuery, ReviewQueryInput } from '../../domain/index.ts';
 import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
 import { MIGRATIONS_TABLE, migrationsFor } from './migrations.ts';
 import { json, marks, num, optNum, optStr, str, type Row, type SqlDriver } from './sql-driver.ts';
@@ -16,6 +16,8 @@ import { backfillCitizenIds, duplicateConsistency, indexCitizenIds, listDuplicat
 import { ProgressDelta, applyProgress, backfillBirthsDeaths, birthsDeaths, computeProgress, rebuildProgress, toProgressRow } from './sql-progress.ts';
 import { graceDistrictsOf, importUsers, reassignDistrict, scopeHead, setDistrictEnumerators } from './sql-users.ts';
 import { childLength, prefixCovers, scopeSql, type Scope } from './scope.ts';
+import { compareHouseholdsPage, createQuery, dismissItem, importRegister, insertReviewItems, listItems, registerCounts, registerRecordsPage, releaseItems, reviewStats, toQuery, type ListItemsFilter, type RecordKey, type ReleaseFilter } from './sql-review.ts';
+import type { RegisterKind, RegisterRecord } from '../review-types.ts';
 import type {
   ChangeRow,
   CreateUserResult,
@@ -56,6 +58,9 @@ const TABLES = [
   'citizen_ids',
   'citizen_id_counts',
   'practice_summaries',
+  'register_records',
+  'register_imports',
+  'review_runs',
 ] as const;
 
 /** A pull touches the device row only when its last-seen time is older than this (no write per pull). */
@@ -85,25 +90,6 @@ const USER_COLS = 'id, username, name, role, password_hash, supervisor_id, scope
 
 function progressNode(r: Row): ProgressNode {
   return toProgressRow(r);
-}
-
-function toQuery(r: Row): ReviewQuery {
-  const answer = optStr(r, 'answer');
-  const resolvedAt = optStr(r, 'resolved_at');
-  const householdNo = optStr(r, 'household_no');
-  return ReviewQuerySchema.parse({
-    id: r.id,
-    householdId: r.household_id,
-    districtCode: r.district_code,
-    ...(householdNo !== undefined ? { householdNo } : {}),
-    message: r.message,
-    status: r.status,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    ...(answer !== undefined ? { answer: JSON.parse(answer) as unknown } : {}),
-    ...(resolvedAt !== undefined ? { resolvedAt } : {}),
-    version: num(r, 'version'),
-  });
 }
 
 export class SqlStore implements Store {
@@ -472,7 +458,7 @@ export class SqlStore implements Store {
       `SELECT 'district' AS entity, code AS id, version FROM districts WHERE code IN (${inList})
        UNION ALL SELECT 'listing' AS entity, id, version FROM listing WHERE district_code IN (${inList})
        UNION ALL SELECT 'household' AS entity, id, version FROM registrations WHERE district_code IN (${inList})
-       UNION ALL SELECT 'query' AS entity, id, version FROM queries WHERE district_code IN (${inList})`,
+       UNION ALL SELECT 'query' AS entity, id, version FROM queries WHERE district_code IN (${inList}) AND seq > 0`,
       [...districts, ...districts, ...districts, ...districts],
     );
     return rows.map((r) => {
@@ -519,37 +505,39 @@ export class SqlStore implements Store {
     return new Map(rows.map((r) => [str(r, 'node'), num(r, 'n')]));
   }
 
-  createQuery(query: ReviewQuery): Promise<void> {
-    const qy = ReviewQuerySchema.parse(query);
-    return this.db.tx(async (q) => {
-      const seq = await nextSeq(q, 1);
-      await q.run(
-        'INSERT INTO queries (id, household_id, district_code, household_no, message, status, created_by, created_at, answer, resolved_at, version, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [qy.id, qy.householdId, qy.districtCode, qy.householdNo ?? null, qy.message, qy.status, qy.createdBy, qy.createdAt, qy.answer ? JSON.stringify(qy.answer) : null, qy.resolvedAt ?? null, qy.version, seq],
-      );
-      const delta = new ProgressDelta();
-      delta.query(qy.districtCode, qy.status, 1);
-      await applyProgress(q, delta);
-    });
+  createQuery(query: ReviewQueryInput): Promise<void> {
+    return createQuery(this.db, query);
   }
   async getQuery(id: string) {
     const r = (await this.db.all('SELECT * FROM queries WHERE id = ?', [id]))[0];
     return r ? toQuery(r) : undefined;
   }
-  async listQueries(scope: Scope, status: string | undefined, after: { createdAt: string; id: string } | undefined, limit: number) {
-    const w = scopeSql(scope, 'district_code');
-    const params: unknown[] = [...w.params];
-    let sql = `SELECT * FROM queries WHERE ${w.sql}`;
-    if (status !== undefined) {
-      sql += ' AND status = ?';
-      params.push(status);
-    }
-    if (after) {
-      sql += ' AND (created_at > ? OR (created_at = ? AND id > ?))';
-      params.push(after.createdAt, after.createdAt, after.id);
-    }
-    const rows = await this.db.all(`${sql} ORDER BY created_at, id LIMIT ?`, [...params, limit]);
-    return rows.map(toQuery);
+  listQueries(scope: Scope, status: string | undefined, after: { createdAt: string; id: string } | undefined, limit: number, filter?: Omit<ListItemsFilter, 'status'>) {
+    return listItems(this.db, scope, { includeDrafts: false, ...filter, ...(status !== undefined ? { status } : {}) }, after, limit);
+  }
+  insertReviewItems(items: readonly { key: string; item: ReviewQuery }[]) {
+    return insertReviewItems(this.db, items);
+  }
+  releaseReviewItems(scope: Scope, filter: ReleaseFilter, at: string) {
+    return releaseItems(this.db, scope, filter, at);
+  }
+  dismissReviewItem(id: string, reason: string, at: string) {
+    return dismissItem(this.db, id, reason, at);
+  }
+  reviewStats(scope: Scope, area: string, groupLength: number) {
+    return reviewStats(this.db, scope, area, groupLength);
+  }
+  importRegister(kind: RegisterKind, records: readonly RegisterRecord[], importId: string, userId: string | null, at: string) {
+    return importRegister(this.db, kind, records, importId, userId, at);
+  }
+  registerRecordsPage(scope: Scope, area: string, after: RecordKey | undefined, limit: number) {
+    return registerRecordsPage(this.db, scope, area, after, limit);
+  }
+  registerCounts(scope: Scope) {
+    return registerCounts(this.db, scope);
+  }
+  compareHouseholdsPage(afterId: string, limit: number) {
+    return compareHouseholdsPage(this.db, afterId, limit);
   }
   resolveQuery(id: string, at: string): Promise<ReviewQuery | undefined> {
     return this.db.tx(async (q) => {
@@ -557,7 +545,8 @@ export class SqlStore implements Store {
       const r = (await q.all('SELECT * FROM queries WHERE id = ?', [id]))[0];
       if (!r) return undefined;
       const current = toQuery(r);
-      if (current.status === 'resolved') return current;
+      // Closing is for released work; a draft or a dismissed item is left as it is.
+      if (current.status === 'resolved' || current.status === 'draft' || current.status === 'dismissed') return current;
       const seq = await nextSeq(q, 1);
       await q.run("UPDATE queries SET status = 'resolved', resolved_at = ?, version = ?, seq = ? WHERE id = ?", [at, current.version + 1, seq, id]);
       const delta = new ProgressDelta();

@@ -1,7 +1,9 @@
 // The one storage port of the sync server. SQLite (embedded default) and PostgreSQL (at scale)
 // both implement it and both pass tests/server/store-contract.ts. Everything crossing it is a
 // domain type or a plain row type declared here; no SQL leaks out.
-import type { ApiError, District, ListingEntry, MutationResult, Role, ReviewQuery, DeviceReport, PracticeSummary } from '../../domain/index.ts';
+import type { ApiError, District, ListingEntry, MutationResult, Role, ReviewQuery, ReviewQueryInput, DeviceReport, PracticeSummary } from '../../domain/index.ts';
+import type { CompareHousehold, RegisterKind, RegisterRecord } from '../review-types.ts';
+import type { ListItemsFilter, RecordKey, RegisterImportResult, ReleaseFilter, ReviewStatsRow } from './sql-review.ts';
 import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
 import type { Scope } from './scope.ts';
 import type { Counts } from './sql-progress.ts';
@@ -336,10 +338,26 @@ export interface Store {
   /** Devices with items queued whose users work in the scope, by the first `groupLength` digits of their districts (0: one total under ''). */
   devicesWithQueue(scope: Scope, groupLength: number): Promise<Map<string, number>>;
 
-  createQuery(query: ReviewQuery): Promise<void>;
+  /** A query on a household, or an item; a draft gets seq 0 (no pull sees it). */
+  createQuery(query: ReviewQueryInput): Promise<void>;
   getQuery(id: string): Promise<ReviewQuery | undefined>;
-  /** Queries in the scope, oldest first, after the (createdAt, id) key. */
-  listQueries(scope: Scope, status: string | undefined, after: { createdAt: string; id: string } | undefined, limit: number): Promise<ReviewQuery[]>;
+  /** Queries and review items in the scope, oldest first, after the (createdAt, id) key; drafts only with `filter.includeDrafts`. */
+  listQueries(scope: Scope, status: string | undefined, after: { createdAt: string; id: string } | undefined, limit: number, filter?: Omit<ListItemsFilter, 'status'>): Promise<ReviewQuery[]>;
+  /** Inserts draft review items whose key is new (comparison, national list): how many were new. */
+  insertReviewItems(items: readonly { key: string; item: ReviewQuery }[]): Promise<{ created: number; existing: number; byCategory: Record<string, number> }>;
+  /** Releases the drafts the filter selects inside the scope; how many. */
+  releaseReviewItems(scope: Scope, filter: ReleaseFilter, at: string): Promise<number>;
+  /** Dismisses an item with a reason (version + 1); undefined when absent. */
+  dismissReviewItem(id: string, reason: string, at: string): Promise<ReviewQuery | undefined>;
+  /** Item counts inside the scope and area by the first `groupLength` digits of the district (0: one total) and category. */
+  reviewStats(scope: Scope, area: string, groupLength: number): Promise<ReviewStatsRow[]>;
+  /** All or nothing: a department register's rows, idempotent by (kind, key). */
+  importRegister(kind: RegisterKind, records: readonly RegisterRecord[], importId: string, userId: string | null, at: string): Promise<RegisterImportResult>;
+  /** Register rows in the scope and area, in (district, kind, key) order after a key. */
+  registerRecordsPage(scope: Scope, area: string, after: RecordKey | undefined, limit: number): Promise<RegisterRecord[]>;
+  registerCounts(scope: Scope): Promise<Record<RegisterKind, number>>;
+  /** Registered households of the whole store with their listing address, in id order (the comparison's read). */
+  compareHouseholdsPage(afterId: string, limit: number): Promise<CompareHousehold[]>;
   /** Marks a query resolved (version + 1); returns the new state, or undefined when absent. */
   resolveQuery(id: string, at: string): Promise<ReviewQuery | undefined>;
 
