@@ -16,7 +16,7 @@ export const CLI_USER = 'admin-cli';
 function args(rest: string[], options: Record<string, { type: 'string' }>): { values: Record<string, string | undefined>; positionals: string[] } | undefined {
   try {
     const r = parseArgs({ args: rest, options, strict: true, allowPositionals: true });
-    return { values: r.values as Record<string, string | undefined>, positionals: r.positionals };
+    return { values: r.values, positionals: r.positionals };
   } catch {
     return undefined;
   }

@@ -1,10 +1,11 @@
 // Department registers (部门资料: the hukou register, birth and death records) and the national
-// office's problem list (问题清单) as CSV. Every row is checked with its line number; the caller
-// refuses the whole file on any problem (all or nothing). Each row gets a stable key, so the same
-// file imported twice is recognised row by row (idempotent imports).
+// office's problem list (问题清单) as CSV. Pure functions, no I/O. Every row is checked with its
+// physical line number; any problem refuses the whole file (all or nothing), because a partly
+// imported register would make the comparison report people as missing who are merely unread.
+// Each row gets a stable key, so the same file imported twice is recognised row by row.
 import { createHash } from 'node:crypto';
 import { DistrictCodeSchema, HouseholdNoSchema, REVIEW_CATEGORIES, checkCitizenId, normalizeCitizenId, upgradeLegacyCitizenId, type ReviewCategory } from '../domain/index.ts';
-import { parseCsv } from './csv.ts';
+import { parseCsv, type CsvRecord } from './csv.ts';
 import type { NationalProblem, RegisterKind, RegisterRecord } from './review-types.ts';
 import { decodeUtf8Text } from './text-encoding.ts';
 
@@ -15,8 +16,8 @@ export const REGISTER_COLUMNS: Record<RegisterKind, readonly string[]> = {
 };
 export const PROBLEM_COLUMNS = ['districtCode', 'householdNo', 'category', 'citizenId', 'name', 'message'] as const;
 
-/** The categories as a national list names them in Chinese. */
-export const CATEGORY_NAMES_ZH: Record<string, ReviewCategory> = {
+/** The categories as the national list names them in Chinese. */
+export const CATEGORY_NAMES_ZH = {
   户籍人口漏报: 'hukouMissing',
   户籍人口错填: 'hukouMismatch',
   低龄人口漏报: 'childMissing',
@@ -25,56 +26,68 @@ export const CATEGORY_NAMES_ZH: Record<string, ReviewCategory> = {
   重复登记: 'duplicate',
   内部逻辑: 'internalLogic',
   其他: 'other',
-};
+} as const satisfies Record<string, ReviewCategory>;
 
 export interface RowError {
+  /** Physical line of the row in the file (1 = header); 0 for the "... and N more" entry and for file-level problems (encoding). */
   line: number;
   message: string;
 }
-export type RegisterCsvResult = { ok: true; records: RegisterRecord[] } | { ok: false; errors: RowError[] };
-export type ProblemsCsvResult = { ok: true; problems: NationalProblem[] } | { ok: false; errors: RowError[] };
+/** `lines[i]` is the physical line of `records[i]` (quoted newlines and blank lines make it differ from i + 2). */
+export type RegisterCsvResult = { ok: true; records: RegisterRecord[]; lines: number[] } | { ok: false; errors: RowError[] };
+export type ProblemsCsvResult = { ok: true; problems: NationalProblem[]; lines: number[] } | { ok: false; errors: RowError[] };
 
-/** At most this many errors are listed; the last entry (line 0) says how many more there were. */
+/** At most this many errors are listed; then one last entry with line 0 says how many more there were. */
 export const MAX_ERRORS = 100;
 
 class Errors {
   readonly list: RowError[] = [];
-  private more = 0;
+  /** All errors, listed or not: rows are judged by this, so the cap cannot let a bad row through to the key checks. */
+  count = 0;
   add(line: number, message: string) {
+    this.count++;
     if (this.list.length < MAX_ERRORS) this.list.push({ line, message });
-    else this.more++;
-  }
-  get any() {
-    return this.list.length > 0;
   }
   done(): RowError[] {
-    return this.more > 0 ? [...this.list, { line: 0, message: `... and ${this.more} more problem(s)` }] : this.list;
+    const more = this.count - this.list.length;
+    return more > 0 ? [...this.list, { line: 0, message: `... and ${more} more problem(s)` }] : this.list;
   }
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
+// Names and addresses are single-line; messages may hold line breaks and tabs but never NUL (PostgreSQL text) or other controls.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-function header(fields: readonly string[], expected: readonly string[], errors: Errors): Map<string, number> | undefined {
-  const cols = fields.map((f) => f.trim());
+/** Plain-object lookups would find "constructor" or "toString" on the prototype; Maps do not. */
+const SEXES = new Map<string, 1 | 2>([
+  ['1', 1],
+  ['2', 2],
+  ['男', 1],
+  ['女', 2],
+  ['m', 1],
+  ['f', 2],
+]);
+const CATEGORIES = new Map<string, ReviewCategory>([...REVIEW_CATEGORIES.map((c) => [c, c] as const), ...Object.entries(CATEGORY_NAMES_ZH)]);
+
+const show = (c: string) => (c === '' ? '(empty)' : c);
+
+/** Column name -> index, or undefined after reporting missing, unknown and repeated columns on the header's line. */
+function header(rec: CsvRecord, expected: readonly string[], errors: Errors): Map<string, number> | undefined {
+  const cols = rec.fields.map((f) => f.trim());
   const unknown = cols.filter((c) => !expected.includes(c));
   const missing = expected.filter((c) => !cols.includes(c));
-  const dup = cols.filter((c, i) => cols.indexOf(c) !== i);
-  if (unknown.length || missing.length || dup.length) {
-    errors.add(
-      1,
-      [
-        missing.length ? `missing column(s) ${missing.join(', ')}` : '',
-        unknown.length ? `unknown column(s) ${unknown.join(', ')}` : '',
-        dup.length ? `repeated column(s) ${dup.join(', ')}` : '',
-      ]
-        .filter((s) => s !== '')
-        .join('; ') + `; the header is ${expected.join(',')}`,
-    );
-    return undefined;
-  }
-  return new Map(cols.map((c, i) => [c, i]));
+  const repeated = cols.filter((c, i) => expected.includes(c) && cols.indexOf(c) !== i);
+  if (unknown.length === 0 && missing.length === 0 && repeated.length === 0) return new Map(cols.map((c, i) => [c, i]));
+  const parts = [
+    missing.length > 0 ? `missing column(s) ${missing.join(', ')}` : '',
+    unknown.length > 0 ? `unknown column(s) ${unknown.map(show).join(', ')}` : '',
+    repeated.length > 0 ? `repeated column(s) ${repeated.join(', ')}` : '',
+  ].filter((s) => s !== '');
+  errors.add(rec.line, `${parts.join('; ')}; the header must be ${expected.join(',')} (any order)`);
+  return undefined;
 }
 
 function realDate(y: number, m: number, d: number): boolean {
@@ -83,194 +96,220 @@ function realDate(y: number, m: number, d: number): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= days;
 }
 
-/** `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMMDD` or `YYYY-MM`; years 1890..2021. */
+export const MIN_YEAR = 1890;
+export const MAX_YEAR = 2021;
+const DATE_FORMATS = `YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or YYYY-MM, years ${MIN_YEAR}..${MAX_YEAR}`;
+
+/**
+ * A register date: `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMMDD` (a real calendar date) or `YYYY-MM`
+ * (month only). Spreadsheets drop leading zeros (`2019/2/10`), so one-digit months and days are
+ * accepted with either separator; mixed separators are not. Years MIN_YEAR..MAX_YEAR.
+ */
 export function parseRegisterDate(raw: string): { month: string; date?: string } | undefined {
   const v = raw.trim();
-  const full = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(v) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(v);
-  const month = /^(\d{4})[-/](\d{1,2})$/.exec(v);
-  const m = full ?? month;
-  if (!m) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = full ? Number(m[3]) : 1;
-  if (y < 1890 || y > 2021 || !realDate(y, mo, d)) return undefined;
-  const ym = `${m[1]}-${String(mo).padStart(2, '0')}`;
-  return full ? { month: ym, date: `${ym}-${String(d).padStart(2, '0')}` } : { month: ym };
+  const full = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})$/.exec(v);
+  const compact = full ? undefined : /^(\d{4})(\d{2})(\d{2})$/.exec(v);
+  const monthOnly = full || compact ? undefined : /^(\d{4})[-/](\d{1,2})$/.exec(v);
+  let y: string, mo: string, d: string | undefined;
+  if (full) [y, mo, d] = [full[1] ?? '', full[3] ?? '', full[4]];
+  else if (compact) [y, mo, d] = [compact[1] ?? '', compact[2] ?? '', compact[3]];
+  else if (monthOnly) [y, mo, d] = [monthOnly[1] ?? '', monthOnly[2] ?? '', undefined];
+  else return undefined;
+  const year = Number(y);
+  if (year < MIN_YEAR || year > MAX_YEAR || !realDate(year, Number(mo), d === undefined ? 1 : Number(d))) return undefined;
+  const month = `${y}-${mo.padStart(2, '0')}`;
+  return d === undefined ? { month } : { month, date: `${month}-${d.padStart(2, '0')}` };
 }
 
-const SEXES: Record<string, 1 | 2> = { '1': 1, '2': 2, 男: 1, 女: 2, m: 1, f: 2 };
+/** Is `a` strictly before `b`, compared at the precision both have (a month-only date is not before a day in that month)? */
+function before(a: { month: string; date?: string }, b: { month: string; date?: string }): boolean {
+  return a.date !== undefined && b.date !== undefined ? a.date < b.date : a.month < b.month;
+}
 
-/** A citizen ID as the register gives it: normalised, a 15-digit one upgraded; undefined + reason when invalid. */
+const ID_REASONS = {
+  format: 'is not 18 digits (the last may be X) or 15 digits',
+  checkDigit: 'has a wrong check digit',
+  date: 'holds no real birth date',
+} as const;
+
+/**
+ * A citizen ID as a register gives it: normalised, a legacy 15-digit one upgraded to 18. Empty
+ * gives neither id nor error. An ID whose birth date disagrees with the row's birth or sex column
+ * is kept: registers do contain such errors, and the comparison reports them.
+ */
 function citizenId(raw: string): { id?: string; error?: string } {
-  let id = normalizeCitizenId(raw);
-  if (id === '') return {};
-  if (/^\d{15}$/.test(id)) id = upgradeLegacyCitizenId(id) ?? id;
+  const n = normalizeCitizenId(raw);
+  if (n === '') return {};
+  const id = /^\d{15}$/.test(n) ? (upgradeLegacyCitizenId(n) ?? n) : n;
   const c = checkCitizenId(id);
-  // A register may hold a child born after the census moment: the comparison's window decides.
-  if (c.ok || c.reason === 'future') return { id };
-  const why = { format: 'is not 18 digits (the last may be X)', checkDigit: 'has a wrong check digit', date: 'holds no real birth date' }[c.reason];
-  return { error: `citizen ID ${raw.trim()} ${why}` };
+  if (c.ok) return { id };
+  // checkCitizenId refuses dates after the census moment (2020-10-31), but a births register
+  // extracted later holds children born after it; the comparison's window decides about them.
+  // Dates beyond the registers' year range are still refused.
+  if (c.reason === 'future') return id.slice(6, 10) <= String(MAX_YEAR) ? { id } : { error: `citizen ID ${raw.trim()} holds a birth date after ${MAX_YEAR}` };
+  return { error: `citizen ID ${raw.trim()} ${ID_REASONS[c.reason]}` };
 }
 
-function name(raw: string, what: string, required: boolean, errors: Errors, line: number, max = 100): string | undefined {
+/** A trimmed text cell: undefined when empty (reported if required) or invalid (reported). */
+function textCell(raw: string, what: string, required: boolean, errors: Errors, line: number, max: number, control = CONTROL): string | undefined {
   const v = raw.trim();
   if (v === '') {
     if (required) errors.add(line, `${what} is empty`);
     return undefined;
   }
   if (v.length > max) errors.add(line, `${what} is longer than ${max} characters`);
-  else if (CONTROL.test(v)) errors.add(line, `${what} contains control characters`);
+  else if (control.test(v)) errors.add(line, `${what} contains control characters`);
   else return v;
   return undefined;
 }
 
-/** Parses one register file (already decoded text). */
+/** Numbers repeated no-ID keys in file order. */
+function numbered(seen: Map<string, number>, base: string): string {
+  const n = (seen.get(base) ?? 0) + 1;
+  seen.set(base, n);
+  return n === 1 ? base : `${base}#${n}`;
+}
+
+/** Parses one register file (already decoded text; see parseRegisterBytes for bytes). */
 export function parseRegisterCsv(kind: RegisterKind, text: string): RegisterCsvResult {
-  const errors = new Errors();
+  const expected = REGISTER_COLUMNS[kind];
   const rows = parseCsv(text);
   const first = rows[0];
-  if (!first) return { ok: false, errors: [{ line: 1, message: `the file is empty; the header is ${REGISTER_COLUMNS[kind].join(',')}` }] };
-  const cols = header(first.fields, REGISTER_COLUMNS[kind], errors);
+  if (!first) return { ok: false, errors: [{ line: 1, message: `the file is empty; the header must be ${expected.join(',')}` }] };
+  const errors = new Errors();
+  const cols = header(first, expected, errors);
   if (!cols) return { ok: false, errors: errors.done() };
   const records: RegisterRecord[] = [];
-  const byKey = new Map<string, number>();
+  const lines: number[] = [];
+  const idLines = new Map<string, number>();
   const noIdKeys = new Map<string, number>();
-  for (const row of rows.slice(1)) {
-    if (row.fields.every((f) => f.trim() === '')) continue;
+  for (let r = 1; r < rows.length; r++) {
+    const row = rows[r];
+    if (!row || row.fields.every((f) => f.trim() === '')) continue; // blank line, or a spreadsheet's row of empty cells
     const line = row.line;
-    const before = errors.list.length;
     if (row.fields.length !== cols.size) {
       errors.add(line, `expected ${cols.size} fields, found ${row.fields.length}`);
       continue;
     }
+    const errorsBefore = errors.count;
     const f = (c: string) => row.fields[cols.get(c) ?? -1] ?? '';
-    const district = f('districtCode').trim();
-    if (!DistrictCodeSchema.safeParse(district).success) errors.add(line, `districtCode ${district} is not a 15-digit district code`);
-    const sex = SEXES[f('sex').trim().toLowerCase()];
-    if (sex === undefined) errors.add(line, `sex ${f('sex').trim()} is not 1/2, 男/女 or M/F`);
+    const districtCode = f('districtCode').trim();
+    if (!DistrictCodeSchema.safeParse(districtCode).success) errors.add(line, `districtCode ${show(districtCode)} is not a 15-digit district code`);
+    const sexRaw = f('sex').trim();
+    const sex = SEXES.get(sexRaw.toLowerCase());
+    if (sex === undefined) errors.add(line, `sex ${show(sexRaw)} is not 1/2, 男/女 or M/F`);
     const birth = parseRegisterDate(f('birth'));
-    if (!birth) errors.add(line, `birth ${f('birth').trim()} is not a date (YYYY-MM-DD, YYYYMMDD or YYYY-MM, 1890..2021)`);
-    const rec: Partial<RegisterRecord> = { kind, districtCode: district, ...(sex !== undefined ? { sex } : {}) };
-    if (birth) {
-      rec.birth = birth.month;
-      if (birth.date !== undefined) rec.birthDate = birth.date;
-    }
-    const idOf = (col: string) => {
-      const r = citizenId(f(col));
-      if (r.error !== undefined) errors.add(line, `${col}: ${r.error}`);
-      return r.id;
+    if (!birth) errors.add(line, `birth ${show(f('birth').trim())} is not a date (${DATE_FORMATS})`);
+    const idOf = (col: string, required: boolean) => {
+      const c = citizenId(f(col));
+      if (c.error !== undefined) errors.add(line, `${col}: ${c.error}`);
+      else if (c.id === undefined && required) errors.add(line, `${col} is empty`);
+      return c.id;
     };
-    if (kind === 'hukou') {
-      const id = idOf('citizenId');
-      if (id === undefined && f('citizenId').trim() === '') errors.add(line, 'citizenId is empty');
-      if (id !== undefined) rec.citizenId = id;
-      const n = name(f('name'), 'name', true, errors, line);
-      if (n !== undefined) rec.name = n;
-      const a = name(f('address'), 'address', false, errors, line, 200);
-      if (a !== undefined) rec.address = a;
-    } else if (kind === 'births') {
-      const id = idOf('childCitizenId');
-      if (id !== undefined) rec.citizenId = id;
-      const n = name(f('childName'), 'childName', false, errors, line);
-      if (n !== undefined) rec.name = n;
-      const mn = name(f('motherName'), 'motherName', true, errors, line);
-      if (mn !== undefined) rec.motherName = mn;
-      const mid = idOf('motherCitizenId');
-      if (mid !== undefined) rec.motherCitizenId = mid;
-      const a = name(f('address'), 'address', false, errors, line, 200);
-      if (a !== undefined) rec.address = a;
-    } else {
-      const id = idOf('citizenId');
-      if (id !== undefined) rec.citizenId = id;
-      const n = name(f('name'), 'name', true, errors, line);
-      if (n !== undefined) rec.name = n;
-      const death = parseRegisterDate(f('death'));
-      if (!death) errors.add(line, `death ${f('death').trim()} is not a date (YYYY-MM-DD, YYYYMMDD or YYYY-MM, 1890..2021)`);
-      else {
-        rec.death = death.month;
-        if (death.date !== undefined) rec.deathDate = death.date;
-        if (birth && (death.date ?? death.month) < (birth.date ?? birth.month)) errors.add(line, 'death is before birth');
-      }
+    const idCol = kind === 'births' ? 'childCitizenId' : 'citizenId';
+    const id = idOf(idCol, kind === 'hukou');
+    const name = kind === 'births' ? textCell(f('childName'), 'childName', false, errors, line, 100) : textCell(f('name'), 'name', true, errors, line, 100);
+    const address = kind === 'deaths' ? undefined : textCell(f('address'), 'address', false, errors, line, 200);
+    const motherName = kind === 'births' ? textCell(f('motherName'), 'motherName', true, errors, line, 100) : undefined;
+    const motherCitizenId = kind === 'births' ? idOf('motherCitizenId', false) : undefined;
+    let death: { month: string; date?: string } | undefined;
+    if (kind === 'deaths') {
+      death = parseRegisterDate(f('death'));
+      if (!death) errors.add(line, `death ${show(f('death').trim())} is not a date (${DATE_FORMATS})`);
+      else if (birth && before(death, birth)) errors.add(line, 'death is before birth');
     }
-    if (errors.list.length !== before) continue;
+    if (errors.count !== errorsBefore || sex === undefined || !birth) continue;
+
     let key: string;
-    if (rec.citizenId !== undefined) {
-      key = rec.citizenId;
-      const seen = byKey.get(key);
+    if (id !== undefined) {
+      const seen = idLines.get(id);
       if (seen !== undefined) {
-        errors.add(line, `citizen ID ${key} is also on line ${seen}`);
+        errors.add(line, `citizen ID ${id} is also on line ${seen}`);
         continue;
       }
-      byKey.set(key, line);
+      idLines.set(id, line);
+      key = id;
     } else {
+      // No ID: a hash of what identifies the row (births: mother's ID or name, birth, sex, child's
+      // name, district; deaths: name, sex, birth, death, district; full dates when given, else
+      // months; the address is left out so a re-typed address keeps the key). Rows that hash alike
+      // (twins with no names, or a row given twice) get #2, #3 in file order, so the same file
+      // re-imported yields the same keys, while a changed field yields a new key.
       const parts =
         kind === 'births'
-          ? [rec.motherCitizenId ?? rec.motherName, rec.birthDate ?? rec.birth, rec.sex, rec.name ?? '', district]
-          : [rec.name, rec.sex, rec.birthDate ?? rec.birth, rec.deathDate ?? rec.death, district];
-      const base = `${kind === 'births' ? 'b' : 'd'}-${hash(parts.join('|'))}`;
-      // Twins without names (or two identical rows) get #2, #3 in file order: the same file
-      // imported again yields the same keys.
-      const n = (noIdKeys.get(base) ?? 0) + 1;
-      noIdKeys.set(base, n);
-      key = n === 1 ? base : `${base}#${n}`;
+          ? [motherCitizenId ?? motherName ?? '', birth.date ?? birth.month, sex, name ?? '', districtCode]
+          : [name ?? '', sex, birth.date ?? birth.month, death?.date ?? death?.month ?? '', districtCode];
+      key = numbered(noIdKeys, `${kind === 'births' ? 'b' : 'd'}-${hash(parts.join('|'))}`);
     }
-    records.push({ ...(rec as RegisterRecord), key });
+    const rec: RegisterRecord = { kind, key, districtCode, sex, birth: birth.month };
+    if (id !== undefined) rec.citizenId = id;
+    if (name !== undefined) rec.name = name;
+    if (birth.date !== undefined) rec.birthDate = birth.date;
+    if (death) {
+      rec.death = death.month;
+      if (death.date !== undefined) rec.deathDate = death.date;
+    }
+    if (address !== undefined) rec.address = address;
+    if (motherName !== undefined) rec.motherName = motherName;
+    if (motherCitizenId !== undefined) rec.motherCitizenId = motherCitizenId;
+    records.push(rec);
+    lines.push(line);
   }
-  return errors.any ? { ok: false, errors: errors.done() } : { ok: true, records };
+  return errors.count > 0 ? { ok: false, errors: errors.done() } : { ok: true, records, lines };
 }
 
-/** Decodes (UTF-8 with or without BOM only) and parses a register file. */
+/**
+ * Decodes (UTF-8 with or without a BOM only: GBK or UTF-16 would import mojibake names) and
+ * parses a register file. An encoding refusal is one error with line 0; its message names the line.
+ */
 export function parseRegisterBytes(kind: RegisterKind, bytes: Uint8Array): RegisterCsvResult {
   const d = decodeUtf8Text(bytes);
   if (!d.ok) return { ok: false, errors: [{ line: 0, message: d.message }] };
   return parseRegisterCsv(kind, d.text);
 }
 
-const CATEGORIES = new Set<string>(REVIEW_CATEGORIES);
-
 /** Parses the national problem list (already decoded text). */
 export function parseProblemsCsv(text: string): ProblemsCsvResult {
-  const errors = new Errors();
   const rows = parseCsv(text);
   const first = rows[0];
-  if (!first) return { ok: false, errors: [{ line: 1, message: `the file is empty; the header is ${PROBLEM_COLUMNS.join(',')}` }] };
-  const cols = header(first.fields, PROBLEM_COLUMNS, errors);
+  if (!first) return { ok: false, errors: [{ line: 1, message: `the file is empty; the header must be ${PROBLEM_COLUMNS.join(',')}` }] };
+  const errors = new Errors();
+  const cols = header(first, PROBLEM_COLUMNS, errors);
   if (!cols) return { ok: false, errors: errors.done() };
   const problems: NationalProblem[] = [];
+  const lines: number[] = [];
   const keys = new Map<string, number>();
-  for (const row of rows.slice(1)) {
-    if (row.fields.every((f) => f.trim() === '')) continue;
+  for (let r = 1; r < rows.length; r++) {
+    const row = rows[r];
+    if (!row || row.fields.every((f) => f.trim() === '')) continue;
     const line = row.line;
-    const before = errors.list.length;
     if (row.fields.length !== cols.size) {
       errors.add(line, `expected ${cols.size} fields, found ${row.fields.length}`);
       continue;
     }
+    const errorsBefore = errors.count;
     const f = (c: string) => (row.fields[cols.get(c) ?? -1] ?? '').trim();
-    const district = f('districtCode');
-    if (!DistrictCodeSchema.safeParse(district).success) errors.add(line, `districtCode ${district} is not a 15-digit district code`);
-    const no = f('householdNo');
-    if (no !== '' && !HouseholdNoSchema.safeParse(no).success) errors.add(line, `householdNo ${no} is not a 3-digit household number`);
+    const districtCode = f('districtCode');
+    if (!DistrictCodeSchema.safeParse(districtCode).success) errors.add(line, `districtCode ${show(districtCode)} is not a 15-digit district code`);
+    const householdNo = f('householdNo');
+    if (householdNo !== '' && !HouseholdNoSchema.safeParse(householdNo).success) errors.add(line, `householdNo ${householdNo} is not a 3-digit household number`);
     const rawCat = f('category');
-    const category = CATEGORIES.has(rawCat) ? (rawCat as ReviewCategory) : CATEGORY_NAMES_ZH[rawCat];
-    if (category === undefined) errors.add(line, `category ${rawCat} is none of ${REVIEW_CATEGORIES.join(', ')}`);
+    const category = CATEGORIES.get(rawCat);
+    if (category === undefined) errors.add(line, `category ${show(rawCat)} is none of ${REVIEW_CATEGORIES.join(', ')} (or ${Object.keys(CATEGORY_NAMES_ZH).join('、')})`);
     const id = citizenId(f('citizenId'));
     if (id.error !== undefined) errors.add(line, `citizenId: ${id.error}`);
-    const n = name(f('name'), 'name', false, errors, line);
-    const message = name(f('message'), 'message', true, errors, line, 2000);
-    if (errors.list.length !== before || category === undefined || message === undefined) continue;
-    const base = `n-${hash([district, no, category, id.id ?? '', n ?? '', message].join('|'))}`;
-    const k = (keys.get(base) ?? 0) + 1;
-    keys.set(base, k);
-    problems.push({
-      key: k === 1 ? base : `${base}#${k}`,
-      districtCode: district,
-      ...(no !== '' ? { householdNo: no } : {}),
-      category,
-      ...(id.id !== undefined ? { citizenId: id.id } : {}),
-      ...(n !== undefined ? { name: n } : {}),
-      message,
-    });
+    const name = textCell(f('name'), 'name', false, errors, line, 100);
+    const message = textCell(f('message'), 'message', true, errors, line, 2000, CONTROL_EXCEPT_BREAKS);
+    if (errors.count !== errorsBefore || category === undefined || message === undefined) continue;
+    // The key hashes the normalised columns (category as its code, ID upper-cased), so a list
+    // re-exported with Chinese category names or lower-case x still matches; exact repeats get #2...
+    const key = numbered(keys, `n-${hash([districtCode, householdNo, category, id.id ?? '', name ?? '', message].join('|'))}`);
+    const p: NationalProblem = { key, districtCode, category, message };
+    if (householdNo !== '') p.householdNo = householdNo;
+    if (id.id !== undefined) p.citizenId = id.id;
+    if (name !== undefined) p.name = name;
+    problems.push(p);
+    lines.push(line);
   }
-  return errors.any ? { ok: false, errors: errors.done() } : { ok: true, problems };
+  return errors.count > 0 ? { ok: false, errors: errors.done() } : { ok: true, problems, lines };
 }

@@ -41,9 +41,6 @@ function districtProblems(rows: readonly { districtCode: string }[], bad: { outs
   return out;
 }
 
-/** Data rows follow the header one per line when no field spans lines (the common case); else the row number. */
-const rowLine = (i: number) => i + 2;
-
 /** A department register file: decoded (UTF-8 with or without BOM only), every row checked, all or nothing. */
 export async function importRegisterFile(store: Store, scope: Scope, kind: RegisterKind, bytes: Uint8Array, userId: string | null, at: Date): Promise<ServiceResult<RegisterImportResult>> {
   const decoded = decodeUtf8Text(bytes);
@@ -52,7 +49,7 @@ export async function importRegisterFile(store: Store, scope: Scope, kind: Regis
   if (!parsed.ok) return refused(400, `${parsed.errors.length} problem(s); nothing was imported`, parsed.errors);
   const bad = await badDistricts(store, scope, [...new Set(parsed.records.map((r) => r.districtCode))]);
   if (bad.outside.length > 0 || bad.unknown.length > 0) {
-    return refused(bad.outside.length > 0 ? 403 : 400, 'rows name districts that are outside your scope or do not exist; nothing was imported', districtProblems(parsed.records, bad, rowLine));
+    return refused(bad.outside.length > 0 ? 403 : 400, 'rows name districts that are outside your scope or do not exist; nothing was imported', districtProblems(parsed.records, bad, (i) => parsed.lines[i] ?? 0));
   }
   return { ok: true, value: await store.importRegister(kind, parsed.records, randomUUID(), userId, at.toISOString()) };
 }
@@ -78,7 +75,7 @@ export async function importProblemsFile(store: Store, scope: Scope, bytes: Uint
   const districts = [...new Set(parsed.problems.map((p) => p.districtCode))];
   const bad = await badDistricts(store, scope, districts);
   if (bad.outside.length > 0 || bad.unknown.length > 0) {
-    return refused(bad.outside.length > 0 ? 403 : 400, 'rows name districts that are outside your scope or do not exist; nothing was imported', districtProblems(parsed.problems, bad, rowLine));
+    return refused(bad.outside.length > 0 ? 403 : 400, 'rows name districts that are outside your scope or do not exist; nothing was imported', districtProblems(parsed.problems, bad, (i) => parsed.lines[i] ?? 0));
   }
   const ids = new Map<string, Map<string, string>>();
   for (const d of new Set(parsed.problems.filter((p) => p.householdNo !== undefined).map((p) => p.districtCode))) ids.set(d, await householdIdsOf(store, d));

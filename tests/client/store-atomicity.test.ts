@@ -25,7 +25,7 @@ async function dbFailingOn(table: string, fail: Failure) {
   });
   await db.open();
   const entries = await seedAssignment(db, 3);
-  await db.queries.put({ id: 'Q-1', householdId: 'R-1', districtCode: DISTRICT, message: 'm', status: 'open', createdBy: 'u', createdAt: '2020-11-10T09:00:00Z', version: 1 });
+  await db.queries.put({ id: 'Q-1', householdId: 'R-1', districtCode: DISTRICT, message: 'm', category: 'other', origin: 'query', status: 'open', createdBy: 'u', createdAt: '2020-11-10T09:00:00Z', version: 1 });
   switchable.armed = true;
   return { db, entries, switchable };
 }

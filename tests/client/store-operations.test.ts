@@ -153,6 +153,8 @@ describe('answerQuery', () => {
   const query: ReviewQuery = {
     id: 'Q-1',
     householdId: 'R-x',
+    category: 'other',
+    origin: 'query',
     districtCode: DISTRICT,
     message: '请核实 3 号人员的出生年月',
     status: 'open',

@@ -140,7 +140,8 @@ describe('comparison review over HTTP', () => {
     const body = stats.json() as { node: Record<string, unknown>; children: Record<string, unknown>[]; deadline: string };
     expect(body.deadline).toBe('2020-12-10T16:00:00.000Z');
     expect(body.node).toMatchObject({ node: COUNTY, released: 3, answered: 1, closed: 1, dismissed: 1, addedPersons: 1, open: 0, overdue: 0 });
-    expect(body.children).toEqual([expect.objectContaining({ node: D1.slice(0, 9), released: 3, byCategory: expect.objectContaining({ hukouMissing: expect.objectContaining({ closed: 1, addedPersons: 1 }) }) })]);
+    expect(body.children).toHaveLength(1);
+    expect(body.children[0]).toMatchObject({ node: D1.slice(0, 9), released: 3, byCategory: { hukouMissing: { closed: 1, addedPersons: 1 } } });
     expect((await get('county', `/review/stats?area=${D1}`)).json()).toMatchObject({ node: { node: D1, addedPersons: 1 } });
     expect((await get('county', '/review/stats?area=14')).status).toBe(403);
     expect((await get('county', '/review/stats?area=1301020')).status).toBe(400);

@@ -11,7 +11,6 @@ import {
   VisitSchema,
   type Finding,
   type ListingEntry,
-  type QueryOutcomeSchema,
   type RegistrationDraft,
   type ReviewQuery,
   type VisitStatus,
@@ -178,10 +177,8 @@ export async function addFieldHousehold(db: PuchaDb, input: FieldHouseholdInput)
   );
 }
 
-export interface QueryAnswerInput {
-  text: string;
-  outcome?: z.infer<typeof QueryOutcomeSchema>;
-}
+/** A free-text answer (`text`, `outcome`) or a structured one (`kind` with its links, issue 12). */
+export type QueryAnswerInput = z.input<typeof QueryAnswerDataSchema>;
 
 /** Answers a review query; the query shows as answered at once, the answer travels as a `queryAnswer` mutation. */
 export async function answerQuery(db: PuchaDb, queryId: string, input: QueryAnswerInput): Promise<AnswerResult> {

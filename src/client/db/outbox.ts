@@ -340,7 +340,7 @@ export async function householdsOf(db: PuchaDb, refs: readonly { entity: Entity;
     }
     const queryIds = [...new Set(refs.filter((r) => r.entity === 'queryAnswer').map((r) => r.entityId))];
     for (const [i, q] of (await db.queries.bulkGet(queryIds)).entries()) {
-      if (q) registrationOf.set(recordKey('queryAnswer', queryIds[i] ?? ''), q.householdId);
+      if (q?.householdId !== undefined) registrationOf.set(recordKey('queryAnswer', queryIds[i] ?? ''), q.householdId);
     }
     const regIds = [...new Set(registrationOf.values())];
     const regListing = new Map<string, string>();

@@ -97,6 +97,7 @@ export async function reviewQueries(db: PuchaDb, filter: { districtCode?: string
 
 /** Review queries not answered yet (the count on the queries tab and the home screen). */
 export async function openQueryCount(db: PuchaDb): Promise<number> {
+  // Dismissed items are no work; drafts never reach a phone.
   return db.queries.where('status').equals('open').count();
 }
 
@@ -117,17 +118,17 @@ export interface QueryWithHousehold {
  */
 export async function queriesWithHouseholds(db: PuchaDb): Promise<QueryWithHousehold[]> {
   const qs = parseAll(ReviewQuerySchema, await db.queries.toArray());
-  const ids = [...new Set(qs.map((q) => q.householdId))];
+  const ids = [...new Set(qs.flatMap((q) => (q.householdId !== undefined ? [q.householdId] : [])))];
   const regs = new Map(parseRegistrations((await db.registrations.bulkGet(ids)).filter((r) => r !== undefined)).map((r) => [r.id, r]));
-  const byNo = qs.filter((q) => !regs.has(q.householdId) && q.householdNo !== undefined).map((q) => [q.districtCode, q.householdNo ?? ''] as [string, string]);
+  const byNo = qs.filter((q) => !regs.has(q.householdId ?? '') && q.householdNo !== undefined).map((q) => [q.districtCode, q.householdNo ?? ''] as [string, string]);
   const listingIds = [...new Set([...ids, ...[...regs.values()].map((r) => r.listingId)])];
   const [direct, numbered] = await Promise.all([db.listing.bulkGet(listingIds), byNo.length ? listingByNumbers(db, byNo) : Promise.resolve([])]);
   const entries = parseAll(ListingEntrySchema, [...direct.filter((e) => e !== undefined), ...numbered]);
   const byId = new Map(entries.map((e) => [e.id, e]));
   const byDistrictNo = new Map(entries.map((e) => [`${e.districtCode}/${e.householdNo}`, e]));
   return qs.map((query) => {
-    const reg = regs.get(query.householdId);
-    const entry = byId.get(reg?.listingId ?? query.householdId) ?? (query.householdNo !== undefined ? byDistrictNo.get(`${query.districtCode}/${query.householdNo}`) : undefined);
+    const reg = query.householdId !== undefined ? regs.get(query.householdId) : undefined;
+    const entry = byId.get(reg?.listingId ?? query.householdId ?? '') ?? (query.householdNo !== undefined ? byDistrictNo.get(`${query.districtCode}/${query.householdNo}`) : undefined);
     const head = reg?.persons.find((p) => p.relationship === 0) ?? reg?.persons[0];
     return {
       query,

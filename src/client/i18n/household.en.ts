@@ -185,5 +185,22 @@ const householdEn: Same<typeof householdZh> = {
     leaveUnsaved: 'There are unsaved changes; leaving discards them.',
     notSaved: 'Not saved: the device storage did not answer, so this household is NOT saved yet. Your answers stay in the form; do not close it, press Save again in a moment.',
   },
+  rv: {
+    category: {
+      hukouMissing: 'Hukou resident missed', hukouMismatch: 'Hukou resident misfiled', childMissing: 'Young child missed', childMismatch: 'Young child misfiled',
+      deathMissing: 'Death missed', duplicate: 'Registered twice', internalLogic: 'Internal logic', other: 'Other',
+    },
+    kind: {
+      addedPerson: 'Person added', corrected: 'Corrected', confirmed: 'Registration right (register wrong)', notResident: 'Does not live here',
+      registeredElsewhere: 'Registered elsewhere', notFound: 'No such person',
+    },
+    dismissed: '{{count}} withdrawn by the census office; nothing to do.',
+    person: 'Person to check', id: 'Citizen ID', birth: 'Born {{birth}}', sex: { '1': 'male', '2': 'female' }, address: 'Address',
+    mother: 'Mother {{name}}', registered: 'Registered as: {{value}}', fuzzy: 'Possible match ({{pct}}% confidence)',
+    result: 'Result', whereabouts: 'Lives now at (if known)', note: 'Note (optional)', pickKind: 'Choose a result.',
+    addedHousehold: 'Added to household', addedPerson: 'Person added', pickHousehold: 'Choose a household', pickPerson: 'Choose the person added',
+    addFirst: 'Open the household, add the person and save, then choose them here.', noHouseholds: 'No household of this district is registered yet.',
+    district: 'District {{code}}', openDistrict: 'Open district',
+  },
 };
 export default householdEn;

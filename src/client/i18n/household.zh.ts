@@ -184,5 +184,22 @@ const householdZh = {
     leaveUnsaved: '有未保存的修改，离开将丢失。',
     notSaved: '保存未完成：本机存储没有响应，本户还没有保存。输入仍在表中，请勿关闭，稍后再点“保存”。',
   },
+  rv: {
+    category: {
+      hukouMissing: '户籍人口漏报', hukouMismatch: '户籍人口错填', childMissing: '低龄人口漏报', childMismatch: '低龄人口错填',
+      deathMissing: '死亡人口漏报', duplicate: '重复登记', internalLogic: '内部逻辑', other: '其他问题',
+    },
+    kind: {
+      addedPerson: '已补登此人', corrected: '已更正', confirmed: '登记无误（部门资料有误）', notResident: '不在本地居住',
+      registeredElsewhere: '已在别处登记', notFound: '查无此人',
+    },
+    dismissed: '{{count}} 条已由普查机构撤销，无需处理。',
+    person: '核查对象', id: '身份证号', birth: '出生 {{birth}}', sex: { '1': '男', '2': '女' }, address: '地址',
+    mother: '母亲 {{name}}', registered: '普查登记为：{{value}}', fuzzy: '疑似 (置信度 {{pct}}%)',
+    result: '核查结果', whereabouts: '现住地（如知道）', note: '说明（可不填）', pickKind: '请选择核查结果。',
+    addedHousehold: '补登到哪一户', addedPerson: '补登的人', pickHousehold: '请选择住户', pickPerson: '请选择补登的人',
+    addFirst: '请先打开住户，添加此人并保存，再在这里选择。', noHouseholds: '本小区还没有已登记的住户。',
+    district: '普查小区 {{code}}', openDistrict: '打开普查小区',
+  },
 };
 export default householdZh;

@@ -80,6 +80,8 @@ async function seedPractice(real: PuchaDb, db: PuchaDb, userId: string, seed: nu
     ? [
         {
           id: `practice-query-${seed}`,
+          category: 'other',
+          origin: 'query',
           householdId: first.id,
           districtCode: PRACTICE_DISTRICT_CODE,
           ...(firstNo !== undefined && { householdNo: firstNo }),

@@ -9,7 +9,7 @@ import { DISTRICT, district, listingEntry, testDb } from '../fixtures.ts';
 import { fakeServices, renderWith } from './render.tsx';
 
 const query = (id: string, message: string, status: ReviewQuery['status'], createdAt: string): ReviewQuery => ({
-  id, householdId: listingEntry(4).id, districtCode: DISTRICT, message, status, createdBy: 'u-sup', createdAt, version: 1,
+  id, householdId: listingEntry(4).id, districtCode: DISTRICT, category: 'other', origin: 'query', message, status, createdBy: 'u-sup', createdAt, version: 1,
   ...(status === 'open' ? {} : { answer: { text: '已核实', answeredAt: createdAt } }),
 });
 

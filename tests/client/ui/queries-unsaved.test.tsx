@@ -11,7 +11,7 @@ import type { ReviewQuery } from '../../../src/domain/index.ts';
 import { DISTRICT, district, listingEntry, testDb } from '../fixtures.ts';
 import { fakeServices, renderWith } from './render.tsx';
 
-const open: ReviewQuery = { id: 'q-open', householdId: listingEntry(4).id, districtCode: DISTRICT, message: '请核实户主出生年月', status: 'open', createdBy: 'u-sup', createdAt: '2020-11-04T08:00:00Z', version: 1 };
+const open: ReviewQuery = { id: 'q-open', householdId: listingEntry(4).id, districtCode: DISTRICT, message: '请核实户主出生年月', category: 'other', origin: 'query', status: 'open', createdBy: 'u-sup', createdAt: '2020-11-04T08:00:00Z', version: 1 };
 
 function waitingUpdate(): UpdateState & { applied: number } {
   const s = { applied: 0, subscribe: () => () => {}, available: () => true, replaced: () => false, apply: () => void s.applied++ };

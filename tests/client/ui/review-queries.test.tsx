@@ -12,7 +12,7 @@ import { DISTRICT, district, draftFor, listingEntry, testDb } from '../fixtures.
 import { fakeServices, renderWith } from './render.tsx';
 
 const query = (id: string, householdId: string, status: ReviewQuery['status'], createdAt: string, extra: Partial<ReviewQuery> = {}): ReviewQuery => ({
-  id, householdId, districtCode: DISTRICT, message: `问题 ${id}`, status, createdBy: 'u-sup', createdAt, version: 1,
+  id, householdId, districtCode: DISTRICT, category: 'other', origin: 'query', message: `问题 ${id}`, status, createdBy: 'u-sup', createdAt, version: 1,
   ...(status === 'open' ? {} : { answer: { text: '已核实', answeredAt: createdAt } }),
   ...extra,
 });

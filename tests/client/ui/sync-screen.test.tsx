@@ -132,7 +132,7 @@ describe('queue lines', () => {
     const e3 = listingEntry(3);
     await saveRegistration(db, draftFor(e1));
     await setVisitOutcome(db, e3.id, { status: 'notAtHome' });
-    await db.queries.put({ id: 'Q-1', householdId: draftFor(e1).id, districtCode: e1.districtCode, message: '核实', status: 'open', createdBy: 'u-sup', createdAt: '2020-11-05T07:00:00.000Z', version: 1 });
+    await db.queries.put({ id: 'Q-1', householdId: draftFor(e1).id, districtCode: e1.districtCode, message: '核实', category: 'other', origin: 'query', status: 'open', createdBy: 'u-sup', createdAt: '2020-11-05T07:00:00.000Z', version: 1 });
     await answerQuery(db, 'Q-1', { text: '已核实' });
     // A listing mutation whose entry is not on the phone (e.g. removed since): entity and id.
     await setVisitOutcome(db, listingEntry(2).id, { status: 'vacant' });

@@ -25,7 +25,7 @@ export function AnsweredQueries(props: { api: ApiPort; queries: readonly ReviewQ
           <li key={q.id} className="list-item" data-testid="answered-query">
             <div className="main">
               <div className="title">
-                {q.householdNo ? t('queries.household', { no: q.householdNo }) : q.householdId.slice(0, 8)} · {q.message}
+                {q.householdNo ? t('queries.household', { no: q.householdNo }) : (q.householdId ?? q.districtCode).slice(0, 8)} · {q.message}
               </div>
               <div data-testid="answer-text">
                 {q.answer?.outcome ? `${label(QUERY_OUTCOME, q.answer.outcome)}: ` : ''}
