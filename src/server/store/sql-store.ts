@@ -2,7 +2,7 @@
 // behave alike by construction and the contract suite checks that they do. Rows read back
 // are checked column by column; JSON columns of domain records are parsed with zod where
 // their shape matters (queries, districts).
-import { DistrictSchema, ListingEntrySchema, ReviewQuerySchema, RoleSchema } from '../../domain/index.ts';
+import { DistrictSchema, ListingEntrySchema, RoleSchema } from '../../domain/index.ts';
 import type { District, ListingEntry, MutationResult, ReviewQuery, ReviewQueryInput } from '../../domain/index.ts';
 import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
 import { MIGRATIONS_TABLE, migrationsFor } from './migrations.ts';
