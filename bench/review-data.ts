@@ -8,6 +8,7 @@ import { citizenIdCheckChar, makeCitizenId, normalizeCitizenId } from '../src/do
 import type { ReviewCandidate } from '../src/server/review-types.ts';
 import type { ReviewCategory } from '../src/domain/index.ts';
 import type { CompareDeath, CompareHousehold, ComparePerson, RegisterRecord } from '../src/server/review-types.ts';
+import { mulberry32 } from '../src/domain/index.ts';
 
 export interface ExpectedItem {
   category: ReviewCategory;
@@ -44,17 +45,6 @@ const MALE = '伟强磊军勇杰涛明超刚平辉鹏华飞鑫波宇浩凯健俊
 const FEMALE = '芳娜敏静丽艳娟霞秀英兰桂玲婷雪琳颖倩洁梅欣悦怡萱涵思雨佳慧燕红凤珍莉萍琴云彩淑月';
 // Extra characters so most name characters have a homophone to be mis-written as.
 const EXTRA = '玮维薇卫为唯炜蔚墙蔷锋枫丰风烽凤奉娟鹃涓静晶菁经京景井敬境镜婧丽莉俐力立利励李理礼里黎梨离璃芳方坊舫访放仿明铭鸣名茗敏闽民珉悯杰洁捷婕结节颖影莹营英鹰樱应映硬华桦骅花化画话滑宇雨语羽与禹玉育裕誉芋鹏朋彭蓬棚捧碰磊垒蕾雷擂类泪累军君钧均俊骏峻浚郡涛韬滔焘桃陶淘讨套超潮巢朝晁炒吵刚钢纲岗港杠平萍苹坪评瓶凭屏辉晖徽挥慧惠蕙会汇绘飞菲妃非斐翡肥匪波博伯柏勃泊薄帛浩昊灏皓号豪毫好凯恺楷铠慨健建剑键舰件鉴帆凡繁烦樊番翻帅率宁凝柠狞龙隆珑笼聋林琳霖淋临麟磷阳杨扬洋羊仰养国郭果锅过';
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const primary = new Map<string, string>();
 const byReading = new Map<string, string[]>();

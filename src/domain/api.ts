@@ -181,6 +181,20 @@ export const QueryOutcomeSchema = z.enum(['added', 'corrected', 'verified', 'not
 export const REVIEW_ANSWER_KINDS = ['addedPerson', 'corrected', 'confirmed', 'notResident', 'registeredElsewhere', 'notFound'] as const;
 export const ReviewAnswerKindSchema = z.enum(REVIEW_ANSWER_KINDS);
 export type ReviewAnswerKind = z.infer<typeof ReviewAnswerKindSchema>;
+/**
+ * The structured answers each category takes (the server refuses others; the phone offers these).
+ * A free-text query (`other`) may take any.
+ */
+export const REVIEW_ANSWER_KINDS_FOR: Record<ReviewCategory, readonly ReviewAnswerKind[]> = {
+  hukouMissing: ['addedPerson', 'notResident', 'registeredElsewhere', 'notFound'],
+  childMissing: ['addedPerson', 'notResident', 'registeredElsewhere', 'notFound'],
+  deathMissing: ['addedPerson', 'confirmed', 'notResident', 'notFound'],
+  hukouMismatch: ['corrected', 'confirmed'],
+  childMismatch: ['corrected', 'confirmed'],
+  duplicate: ['corrected', 'confirmed'],
+  internalLogic: ['corrected', 'confirmed'],
+  other: REVIEW_ANSWER_KINDS,
+};
 
 const subjectText = (max: number) => z.string().max(max).regex(NO_NUL, NUL);
 /**

@@ -7,7 +7,7 @@
 // phone predicts the same numbers (its first save is version 1, each later save +1), so a
 // single writer never conflicts; a second writer from the same base gets `conflict`, its data
 // kept as a revision and listed for the supervisor, the current version untouched.
-import { listingFindings, practiceSummaryEntityId } from '../domain/index.ts';
+import { REVIEW_ANSWER_KINDS_FOR, ReviewCategorySchema, listingFindings, practiceSummaryEntityId } from '../domain/index.ts';
 import type { ApiError, ListingEntry, MutationResult, PracticeSummary, QueryAnswerData, RegistrationDraft } from '../domain/index.ts';
 import { blockedError, unconfirmedWarnings } from './push-prepare.ts';
 import type { PushSnapshot } from './store/store.ts';
@@ -239,6 +239,11 @@ export function planPush(
           reject({ code: 'not_found', message: 'no such review query', details: [] });
           continue;
         }
+        const category = ReviewCategorySchema.catch('other').parse(current.queryCategory);
+        if (c.answer.kind !== undefined && !REVIEW_ANSWER_KINDS_FOR[category].includes(c.answer.kind)) {
+          reject({ code: 'validation_failed', message: `a ${category} item is not answered ${c.answer.kind}`, details: [{ path: ['data', 'kind'], message: `one of ${REVIEW_ANSWER_KINDS_FOR[category].join(', ')}` }] }, current.districtCode);
+          continue;
+        }
         districtCode = current.districtCode;
         data = c.answer;
       } else {
@@ -282,7 +287,7 @@ export function planPush(
       }
 
       const version = currentVersion + 1;
-      state.set(key(m.kind, m.entityId), { version, districtCode, ...(current?.queryStatus !== undefined ? { queryStatus: 'answered' } : {}) });
+      state.set(key(m.kind, m.entityId), { ...current, version, districtCode, ...(current?.queryStatus !== undefined ? { queryStatus: 'answered' } : {}) });
       record('applied', version, undefined);
       plan.revisions.push({ mutationId: m.id, entity: m.kind, entityId: m.entityId, districtCode, version, baseVersion: m.baseVersion, status: 'applied', data });
       plan.results.push({ id: m.id, status: 'applied', version });

@@ -10,6 +10,7 @@ import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import { openSqliteStore } from '../../src/server/store/sqlite.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { D1, D2, D3, district, listingEntry } from './fixtures.ts';
+import { openTempPg } from './pg-test-db.ts';
 
 export const PASSWORD = 'correct horse';
 /** Cheap scrypt parameters for fixtures (the parameters travel inside each hash). */
@@ -90,4 +91,23 @@ export function expectErrorShape(body: unknown, code?: string) {
   }
   if (code !== undefined && e.code !== code) throw new Error(`expected code ${code}, got ${e.code}: ${e.message}`);
   if (/\bat .+:\d+:\d+|SELECT |INSERT |sqlite|postgres/i.test(JSON.stringify(body))) throw new Error(`error leaks internals: ${JSON.stringify(body)}`);
+}
+
+/** A store of either kind (a temp SQLite file, or a fresh PostgreSQL schema) seeded with the fixtures; `close` removes it. */
+export async function openSeededStore(kind: 'sqlite' | 'postgres'): Promise<{ store: Store; close: () => Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'pucha-store-'));
+    const store = await openSqliteStore(join(dir, 'db.sqlite'));
+    await seedFixtures(store);
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const pg = await openTempPg(4);
+  await seedFixtures(pg.store);
+  return { store: pg.store, close: () => pg.cleanup() };
 }

@@ -3,17 +3,13 @@
 // mutation id), may only name the caller's own summary, and never touch registrations,
 // revisions, counters or exports; the supervision status shows them per enumerator.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IdSchema, MAX_INT32, practiceSummaryEntityId, type Mutation, type MutationResult, type PracticeSummary } from '../../src/domain/index.ts';
 import { runPush } from '../../src/server/push-service.ts';
-import { openSqliteStore } from '../../src/server/store/sqlite.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { D1, D2, householdMutation, registration } from './fixtures.ts';
-import { seedFixtures } from './harness.ts';
-import { openTempPg, pgAvailableOrSkip } from './pg-test-db.ts';
+import { openSeededStore } from './harness.ts';
+import { pgAvailableOrSkip } from './pg-test-db.ts';
 
 const PG = await pgAvailableOrSkip();
 type Kind = 'sqlite' | 'postgres';
@@ -28,23 +24,7 @@ function practiceMutation(userId: string, data: unknown, createdAt = T1, over: P
   return { id: randomUUID(), entity: 'practiceSummary', entityId: practiceSummaryEntityId(userId), baseVersion: 0, createdAt, data: data as Record<string, unknown>, ...over };
 }
 
-async function open(kind: Kind): Promise<{ store: Store; close: () => Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'pucha-practice-'));
-    const store = await openSqliteStore(join(dir, 'db.sqlite'));
-    await seedFixtures(store);
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const pg = await openTempPg(4);
-  await seedFixtures(pg.store);
-  return { store: pg.store, close: () => pg.cleanup() };
-}
+const open = openSeededStore;
 
 describe('practiceSummaryEntityId', () => {
   it('names the caller and passes IdSchema for the ids the server makes (u-<name>, UUID)', () => {

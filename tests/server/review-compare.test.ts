@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { makeCitizenId, ReviewMatchSchema, ReviewSubjectSchema } from '../../src/domain/index.ts';
 import { compareNames, compareRegisters, type CompareInput } from '../../src/server/review-compare.ts';
 import type { CompareHousehold, ComparePerson, RegisterRecord, ReviewCandidate } from '../../src/server/review-types.ts';
-import { generateReviewCounty, meetsGoals, mulberry32, scoreReview } from '../../bench/review-data.ts';
+import { generateReviewCounty, meetsGoals, scoreReview } from '../../bench/review-data.ts';
+import { mulberry32 } from '../../src/domain/index.ts';
 
 const D1 = '130102001001001';
 const D2 = '130102001001002'; // same village (12-digit prefix) as D1

@@ -4,18 +4,14 @@
 // (an answer to a dismissed item kept without reopening it), statistics by node and category,
 // and the department registers imported all or nothing and idempotently, paged by district.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Mutation, ReviewQuery } from '../../src/domain/index.ts';
 import { runPush } from '../../src/server/push-service.ts';
 import type { RegisterRecord } from '../../src/server/review-types.ts';
-import { openSqliteStore } from '../../src/server/store/sqlite.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { D1, D2, D3, householdMutation, registration } from './fixtures.ts';
-import { seedFixtures } from './harness.ts';
-import { openTempPg, pgAvailableOrSkip } from './pg-test-db.ts';
+import { openSeededStore } from './harness.ts';
+import { pgAvailableOrSkip } from './pg-test-db.ts';
 
 const PG = await pgAvailableOrSkip();
 type Kind = 'sqlite' | 'postgres';
@@ -24,23 +20,7 @@ const NOW = new Date('2020-11-21T08:00:00.000Z');
 const ALL = { kind: 'all' } as const;
 const ENUM = { kind: 'enumerator', userId: 'u-enum' } as const;
 
-async function open(kind: Kind): Promise<{ store: Store; close: () => Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'pucha-review-'));
-    const store = await openSqliteStore(join(dir, 'db.sqlite'));
-    await seedFixtures(store);
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const pg = await openTempPg(4);
-  await seedFixtures(pg.store);
-  return { store: pg.store, close: () => pg.cleanup() };
-}
+const open = openSeededStore;
 
 function item(districtCode: string, over: Partial<ReviewQuery> = {}): ReviewQuery {
   return {
@@ -213,6 +193,31 @@ function suite(kind: Kind) {
     ]);
     const consistency = await store.progressConsistency();
     expect(consistency.maintained.get(D1)?.counts).toEqual(consistency.recounted.get(D1)?.counts);
+  });
+
+  it('refuses an answer kind its category does not take, also as the second answer in one push', async () => {
+    const reg = registration(D1);
+    expect((await push(store, [householdMutation(reg)]))[0]?.status).toBe('applied');
+    const mismatch = item(D1, { category: 'hukouMismatch', householdId: reg.id });
+    const missing = item(D1, { category: 'hukouMissing' });
+    const other = item(D1, { category: 'other', origin: 'query' });
+    await store.insertReviewItems([
+      { key: 'm', item: mismatch },
+      { key: 'x', item: missing },
+      { key: 'o', item: other },
+    ]);
+    await store.releaseReviewItems(ALL, {}, AT);
+    const results = await push(store, [
+      answer(mismatch.id, 2, { kind: 'addedPerson', householdId: reg.id, personId: reg.persons[0]?.id ?? '' }),
+      answer(missing.id, 2, { kind: 'notFound' }),
+      answer(missing.id, 3, { kind: 'corrected', householdId: reg.id }),
+      answer(other.id, 2, { kind: 'registeredElsewhere' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'applied', 'rejected', 'applied']);
+    expect(results[0]?.error).toMatchObject({ code: 'validation_failed', details: [{ path: ['data', 'kind'] }] });
+    expect(results[2]?.error?.code).toBe('validation_failed');
+    expect((await store.getQuery(mismatch.id))?.status).toBe('open');
+    expect((await store.getQuery(missing.id))?.answer?.kind).toBe('notFound');
   });
 
   it('imports a register all or nothing and idempotently, and pages it by district inside a scope', async () => {

@@ -77,7 +77,7 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: rea
     snapshot.practice.set(str(r, 'user_id'), { version: num(r, 'version'), createdAt: str(r, 'created_at') });
   }
   const tables = { household: 'registrations', listing: 'listing', query: 'queries' } as const;
-  const extra = { household: ', status, persons, errors, warnings, births, deaths', listing: ', visit_status', query: ', status' } as const;
+  const extra = { household: ', status, persons, errors, warnings, births, deaths', listing: ', visit_status', query: ', status, category' } as const;
   for (const entity of ['household', 'listing', 'query'] as const) {
     const eids = [...new Set(keys.filter((k) => k.entity === entity).map((k) => k.entityId))];
     if (eids.length === 0) continue;
@@ -88,7 +88,7 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: rea
       snapshot.entities.set(`${entity}:${id}`, {
         version: num(r, 'version'),
         districtCode,
-        ...(queryStatus !== undefined ? { queryStatus } : {}),
+        ...(queryStatus !== undefined ? { queryStatus, queryCategory: str(r, 'category') } : {}),
       });
       if (entity === 'household') {
         prior.registrations.set(id, { districtCode, counted: { status: str(r, 'status'), persons: num(r, 'persons'), errors: num(r, 'errors'), warnings: num(r, 'warnings'), births: num(r, 'births'), deaths: num(r, 'deaths') } });

@@ -71,6 +71,8 @@ export interface EntityState {
   districtCode: string;
   /** Only for queries: open | answered | resolved. */
   queryStatus?: string;
+  /** Only for queries: the review item's category (issue 12). */
+  queryCategory?: string;
 }
 
 export interface PushBatch {

@@ -5,7 +5,7 @@
 // Loaded with the screen, not at start-up.
 import { useState, type FormEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { QUERY_OUTCOME, REVIEW_CATEGORIES, type ReviewAnswerKind, type ReviewCategory, type ReviewQuery } from '../../../domain/index.ts';
+import { QUERY_OUTCOME, REVIEW_ANSWER_KINDS_FOR, REVIEW_CATEGORIES, type ReviewAnswerKind, type ReviewQuery } from '../../../domain/index.ts';
 import { answerQuery, type QueryAnswerInput } from '../../db/operations.ts';
 import { parseRegistration } from '../../../domain/index.ts';
 import type { PuchaDb } from '../../db/database.ts';
@@ -39,18 +39,6 @@ async function districtHouseholds(db: PuchaDb, districtCode: string): Promise<Di
 }
 
 const STATUS_ORDER: Record<ReviewQuery['status'], number> = { open: 0, answered: 1, resolved: 2, dismissed: 3, draft: 4 };
-
-/** The answers that make sense for each category (the office reads them per category). */
-export const KINDS_FOR: Record<ReviewCategory, readonly ReviewAnswerKind[]> = {
-  hukouMissing: ['addedPerson', 'notResident', 'registeredElsewhere', 'notFound'],
-  childMissing: ['addedPerson', 'notResident', 'registeredElsewhere', 'notFound'],
-  deathMissing: ['addedPerson', 'confirmed', 'notResident', 'notFound'],
-  hukouMismatch: ['corrected', 'confirmed'],
-  childMismatch: ['corrected', 'confirmed'],
-  duplicate: ['corrected', 'confirmed'],
-  internalLogic: ['corrected', 'confirmed'],
-  other: [],
-};
 
 export function ReviewScreen() {
   const { t } = useTranslation();
@@ -133,7 +121,7 @@ function QueryCard(props: { item: QueryWithHousehold }) {
   const { db } = useServices();
   const { query: q, householdNo, headName, listingId } = props.item;
   const structured = q.category !== 'other';
-  const kinds = KINDS_FOR[q.category];
+  const kinds = REVIEW_ANSWER_KINDS_FOR[q.category];
   const [text, setText] = useState('');
   const [outcome, setOutcome] = useState<QueryAnswerInput['outcome'] | ''>('');
   const [kind, setKind] = useState<ReviewAnswerKind | ''>('');
