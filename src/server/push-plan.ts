@@ -157,6 +157,8 @@ export function planPush(
     const queries = new Map<string, QueryWrite>();
     const practiceState = new Map(snapshot.practice);
     const practice = new Map<string, PracticeWrite>();
+    // Who is in the households review answers name, as this batch leaves them.
+    const members = new Map(snapshot.members ?? []);
 
     for (const m of prepared) {
       if (m.deviceSeq !== undefined) plan.maxDeviceSeq = Math.max(plan.maxDeviceSeq, m.deviceSeq);
@@ -244,6 +246,15 @@ export function planPush(
           reject({ code: 'validation_failed', message: `a ${category} item is not answered ${c.answer.kind}`, details: [{ path: ['data', 'kind'], message: `one of ${REVIEW_ANSWER_KINDS_FOR[category].join(', ')}` }] }, current.districtCode);
           continue;
         }
+        if (c.answer.kind === 'addedPerson') {
+          // The undercount found is counted from these answers: only a person the server holds,
+          // in a household of the item's district, may be named (never trust the phone).
+          const target = c.answer.householdId === undefined ? undefined : members.get(c.answer.householdId);
+          if (!target || target.districtCode !== current.districtCode || c.answer.personId === undefined || !target.ids.has(c.answer.personId)) {
+            reject({ code: 'validation_failed', message: 'the answer names no registered person of a household in this district', details: [{ path: ['data', target?.districtCode === current.districtCode ? 'personId' : 'householdId'], message: 'not a registered person of this district' }] }, current.districtCode);
+            continue;
+          }
+        }
         districtCode = current.districtCode;
         data = c.answer;
       } else {
@@ -306,6 +317,7 @@ export function planPush(
           warnings: counts?.warnings ?? c.warnings,
           data: r,
         });
+        members.set(m.entityId, { districtCode, ids: new Set([...r.persons.map((x) => x.id), ...r.deaths.map((x) => x.id)]) });
       } else if (c.kind === 'listing') {
         lists.set(m.entityId, { id: m.entityId, districtCode, householdNo: c.entry.householdNo, visitStatus: c.entry.visit.status, version, data: c.entry });
       } else {

@@ -33,6 +33,7 @@ export async function runPush(store: Store, input: PushInput): Promise<MutationR
       deviceId: input.deviceId,
       keys: prepared.map((p) => ({ mutationId: p.id, entity: p.kind, entityId: p.entityId })),
       listingIds: prepared.flatMap((p) => (p.check.ok && p.check.kind === 'household' ? [p.check.reg.listingId] : [])),
+      answerHouseholds: prepared.flatMap((p) => (p.check.ok && p.check.kind === 'query' && p.check.answer.kind === 'addedPerson' && p.check.answer.householdId !== undefined ? [p.check.answer.householdId] : [])),
       ...(input.device ? { device: input.device } : {}),
       receivedAt: at,
     },

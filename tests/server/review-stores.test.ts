@@ -220,6 +220,38 @@ function suite(kind: Kind) {
     expect((await store.getQuery(missing.id))?.answer?.kind).toBe('notFound');
   });
 
+  it('counts an addedPerson only for a person the server holds in a household of the item\'s district, also one saved in the same push', async () => {
+    const stored = registration(D1);
+    const elsewhere = registration(D2);
+    expect((await push(store, [householdMutation(stored), householdMutation(elsewhere)])).map((r) => r.status)).toEqual(['applied', 'applied']);
+    const items = Array.from({ length: 5 }, () => item(D1));
+    await store.insertReviewItems(items.map((it, i) => ({ key: `k${i}`, item: it })));
+    await store.releaseReviewItems(ALL, {}, AT);
+    const [nobody, foreign, noHousehold, sameBatch, good] = items.map((x) => x.id) as [string, string, string, string, string];
+    const fresh = registration(D1);
+    const added = fresh.persons[1]?.id ?? '';
+    const results = await push(store, [
+      answer(nobody, 2, { kind: 'addedPerson', householdId: stored.id, personId: randomUUID() }),
+      answer(foreign, 2, { kind: 'addedPerson', householdId: elsewhere.id, personId: elsewhere.persons[0]?.id ?? '' }),
+      answer(noHousehold, 2, { kind: 'addedPerson', householdId: randomUUID(), personId: added }),
+      householdMutation(fresh),
+      answer(sameBatch, 2, { kind: 'addedPerson', householdId: fresh.id, personId: added }),
+      answer(good, 2, { kind: 'addedPerson', householdId: stored.id, personId: stored.persons[0]?.id ?? '' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'applied', 'applied', 'applied']);
+    expect(results[0]?.error).toMatchObject({ code: 'validation_failed', details: [{ path: ['data', 'personId'] }] });
+    expect(results[1]?.error).toMatchObject({ code: 'validation_failed', details: [{ path: ['data', 'householdId'] }] });
+    expect(results[2]?.error).toMatchObject({ code: 'validation_failed', details: [{ path: ['data', 'householdId'] }] });
+    expect((await store.getQuery(nobody))?.status).toBe('open');
+    const stats = await store.reviewStats(ALL, '', 15);
+    expect(stats.find((r) => r.node === D1 && r.category === 'hukouMissing')).toMatchObject({ answered: 2, addedPersons: 2, open: 3 });
+    // An answer in a later push finds the household the earlier push stored.
+    const late = item(D1);
+    await store.insertReviewItems([{ key: 'late', item: late }]);
+    await store.releaseReviewItems(ALL, {}, AT);
+    expect((await push(store, [answer(late.id, 2, { kind: 'addedPerson', householdId: fresh.id, personId: added })]))[0]?.status).toBe('applied');
+  });
+
   it('imports a register all or nothing and idempotently, and pages it by district inside a scope', async () => {
     const rows = [...Array.from({ length: 530 }, (_, i) => hukou(i, i < 300 ? D1 : D3))];
     const r1 = await store.importRegister('hukou', rows, randomUUID(), null, AT);

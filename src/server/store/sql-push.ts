@@ -42,12 +42,13 @@ interface Prior {
   queries: Map<string, { districtCode: string; status: string }>;
 }
 
-async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: readonly string[]): Promise<{ snapshot: PushSnapshot; prior: Prior }> {
+async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: readonly string[], answerHouseholds: readonly string[] = []): Promise<{ snapshot: PushSnapshot; prior: Prior }> {
   const snapshot: PushSnapshot = {
     mutations: new Map<string, StoredResult>(),
     entities: new Map<string, EntityState>(),
     listings: new Map<string, { districtCode: string; entry?: ListingEntry }>(),
     practice: new Map<string, { version: number; createdAt: string }>(),
+    members: new Map<string, { districtCode: string; ids: ReadonlySet<string> }>(),
   };
   const prior: Prior = { registrations: new Map(), listing: new Map(), queries: new Map() };
   const ids = [...new Set(keys.map((k) => k.mutationId))];
@@ -70,6 +71,10 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: rea
     // A stored entry our schema no longer reads still places the household in its district.
     const entry = ListingEntrySchema.safeParse(json(r, 'data'));
     snapshot.listings.set(str(r, 'id'), { districtCode: str(r, 'district_code'), ...(entry.success ? { entry: entry.data } : {}) });
+  }
+  // The persons of households that review answers say a person was added to (rare: read whole).
+  for (const r of await rowsById(q, (l) => `SELECT id, district_code, data FROM registrations WHERE id IN (${l})`, [...new Set(answerHouseholds)])) {
+    snapshot.members?.set(str(r, 'id'), { districtCode: str(r, 'district_code'), ids: memberIds(json(r, 'data')) });
   }
   // Practice summaries by the user id their entityId names (a foreign one is refused by the planner).
   const practiceUsers = [...new Set(keys.filter((k) => k.entity === 'practice' && k.entityId.startsWith(PRACTICE_ENTITY_PREFIX)).map((k) => k.entityId.slice(PRACTICE_ENTITY_PREFIX.length)))];
@@ -97,6 +102,20 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: rea
     }
   }
   return { snapshot, prior };
+}
+
+/** The ids of a stored registration's persons and deaths (what an `addedPerson` answer may name). */
+export function memberIds(data: unknown): Set<string> {
+  const ids = new Set<string>();
+  if (typeof data !== 'object' || data === null) return ids;
+  for (const list of [(data as { persons?: unknown }).persons, (data as { deaths?: unknown }).deaths]) {
+    if (!Array.isArray(list)) continue;
+    for (const x of list as unknown[]) {
+      const id = typeof x === 'object' && x !== null ? (x as { id?: unknown }).id : undefined;
+      if (typeof id === 'string') ids.add(id);
+    }
+  }
+  return ids;
 }
 
 const REG_COLS = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'births', 'deaths', 'data', 'seq', 'updated_at'] as const;
@@ -244,9 +263,12 @@ export async function applyGroup(q: SqlExec, items: readonly { batch: PushBatch;
     q,
     items.flatMap((i) => i.batch.keys),
     items.flatMap((i) => i.batch.listingIds ?? []),
+    items.flatMap((i) => i.batch.answerHouseholds ?? []),
   );
   const outcomes: PushOutcome[] = [];
   const planned: { batch: PushBatch; plan: PushPlan }[] = [];
+  // A household saved by one push of the group and named by a later push's review answer.
+  const named = new Set(items.flatMap((i) => i.batch.answerHouseholds ?? []));
   for (const it of items) {
     let plan: PushPlan;
     try {
@@ -258,7 +280,10 @@ export async function applyGroup(q: SqlExec, items: readonly { batch: PushBatch;
     for (const m of plan.mutations) {
       snapshot.mutations.set(m.id, { status: m.status, ...(m.version !== undefined ? { version: m.version } : {}), ...(m.error ? { error: m.error } : {}), deviceId: it.batch.deviceId });
     }
-    for (const r of plan.registrations) snapshot.entities.set(`household:${r.id}`, { version: r.version, districtCode: r.districtCode });
+    for (const r of plan.registrations) {
+      snapshot.entities.set(`household:${r.id}`, { version: r.version, districtCode: r.districtCode });
+      if (named.has(r.id)) snapshot.members?.set(r.id, { districtCode: r.districtCode, ids: memberIds(r.data) });
+    }
     for (const l of plan.listing) {
       snapshot.entities.set(`listing:${l.id}`, { version: l.version, districtCode: l.districtCode });
       snapshot.listings.set(l.id, { districtCode: l.districtCode, entry: l.data });
@@ -277,7 +302,7 @@ export async function applyGroup(q: SqlExec, items: readonly { batch: PushBatch;
 
 /** Apply one push inside a transaction that already holds the locks of its keys (see drain). */
 export async function applyPush(q: SqlExec, batch: PushBatch, planner: PushPlanner): Promise<MutationResult[]> {
-  const { snapshot, prior } = await readSnapshot(q, batch.keys, batch.listingIds ?? []);
+  const { snapshot, prior } = await readSnapshot(q, batch.keys, batch.listingIds ?? [], batch.answerHouseholds ?? []);
   const plan = planner(snapshot);
   await writePlans(q, [{ batch, plan }], prior);
   return plan.results;

@@ -56,6 +56,11 @@ export interface PushSnapshot {
   listings: Map<string, { districtCode: string; entry?: ListingEntry }>;
   /** Stored practice summaries by user id (issue 15): their version and the phone's createdAt. */
   practice: Map<string, { version: number; createdAt: string }>;
+  /**
+   * The households `addedPerson` answers name (`PushBatch.answerHouseholds`): their district and
+   * the ids of their persons and deaths, so an answer can only count a person the server holds.
+   */
+  members?: Map<string, { districtCode: string; ids: ReadonlySet<string> }>;
 }
 
 export interface StoredResult {
@@ -82,6 +87,8 @@ export interface PushBatch {
   keys: { mutationId: string; entity: 'household' | 'listing' | 'query' | 'practice'; entityId: string }[];
   /** Listing entries named by the batch's households (read with the snapshot, not locked). */
   listingIds?: readonly string[];
+  /** Households named by the batch's `addedPerson` review answers (read with the snapshot, not locked). */
+  answerHouseholds?: readonly string[];
   device?: DeviceReport;
   receivedAt: string;
 }
