@@ -27,6 +27,18 @@ export type SaveResult = OpResult<{ registration: RegistrationDraft; mutationId:
 export type ListingResult = OpResult<{ entry: ListingEntry; mutationId: string }>;
 export type AnswerResult = OpResult<{ query: ReviewQuery; mutationId: string }>;
 
+/**
+ * A review item answered by this save (issue 12): the person `personId` (a person or a death of
+ * the registration) was added because of review item `queryId`. The answer `addedPerson` is
+ * written and queued in the registration's own transaction, after its mutation, so the server
+ * receives the household before the answer that names it, and neither exists without the other.
+ */
+export interface ReviewLink {
+  queryId: string;
+  personId: string;
+  text?: string;
+}
+
 /** A registration as the form hands it over: version and updatedAt are set by the save. */
 export type RegistrationInput = Omit<RegistrationDraft, 'version' | 'updatedAt'> & { version?: number; updatedAt?: string };
 
@@ -36,12 +48,12 @@ export type RegistrationInput = Omit<RegistrationDraft, 'version' | 'updatedAt'>
  * household's kept draft (drafts.ts) is deleted in the same transaction: a save that commits
  * leaves no stale draft behind, and one that fails or is refused keeps it.
  */
-export async function saveRegistration(db: PuchaDb, input: RegistrationInput): Promise<SaveResult> {
+export async function saveRegistration(db: PuchaDb, input: RegistrationInput, review?: ReviewLink): Promise<SaveResult> {
   // The edit checks (~12 KB gzip) only a save needs: loaded before the transaction (awaiting a
   // non-Dexie promise inside it would end it), so they stay out of the start-up bundle.
   const [{ validateRegistration }, { blockingFindings }] = await Promise.all([import('../../domain/validate.ts'), import('../../domain/findings.ts')]);
   return guardQuota(() =>
-    db.transaction('rw', [db.registrations, db.listing, db.drafts, ...enqueueTables(db)], async (): Promise<SaveResult> => {
+    db.transaction('rw', [db.registrations, db.listing, db.drafts, db.queries, ...enqueueTables(db)], async (): Promise<SaveResult> => {
       const listing = await readRow(db.listing.get(input.listingId), ListingEntrySchema);
       if (!listing) return { ok: false, reason: 'notFound', what: `listing ${input.listingId}` };
       const stored = await db.registrations.get(input.id);
@@ -65,6 +77,15 @@ export async function saveRegistration(db: PuchaDb, input: RegistrationInput): P
         const blockers = [...missing, ...blockingFindings(findings, registration.overrides)];
         if (blockers.length > 0) return { ok: false, reason: 'incomplete', findings: blockers };
       }
+      // The review answer is prepared before anything is written: a refusal leaves nothing behind.
+      let answer: PreparedAnswer | undefined;
+      if (review) {
+        if (!registration.persons.some((x) => x.id === review.personId) && !registration.deaths.some((x) => x.id === review.personId))
+          return { ok: false, reason: 'invalid', issues: [{ path: ['persons'], message: 'the person added for the review item is not in the household' }] };
+        const prepared = await prepareAnswer(db, review.queryId, { kind: 'addedPerson', householdId: registration.id, personId: review.personId, text: review.text ?? '' });
+        if (!prepared.ok) return prepared;
+        answer = prepared.value;
+      }
       // Completing the forms is the visit's outcome: the listing says so in the same transaction,
       // so progress on the phone and at the office never disagrees with the forms. It goes first
       // because it is the step that can still refuse, and a refusal must leave nothing written.
@@ -76,6 +97,7 @@ export async function saveRegistration(db: PuchaDb, input: RegistrationInput): P
       await db.registrations.put(registration);
       await db.drafts.delete(registration.listingId);
       const row = await enqueue(db, { entity: 'household', entityId: registration.id, baseVersion: version - 1, data: registration });
+      if (answer) await writeAnswer(db, answer);
       return { ok: true, registration, mutationId: row.id, findings };
     }),
   );
@@ -180,21 +202,38 @@ export async function addFieldHousehold(db: PuchaDb, input: FieldHouseholdInput)
 /** A free-text answer (`text`, `outcome`) or a structured one (`kind` with its links, issue 12). */
 export type QueryAnswerInput = z.input<typeof QueryAnswerDataSchema>;
 
+interface PreparedAnswer {
+  query: ReviewQuery;
+  data: z.output<typeof QueryAnswerDataSchema>;
+}
+
+/** Inside a caller's transaction: the query read and the answer parsed, nothing written yet. */
+async function prepareAnswer(db: PuchaDb, queryId: string, input: QueryAnswerInput): Promise<OpResult<{ value: PreparedAnswer }>> {
+  const query = await readRow(db.queries.get(queryId), ReviewQuerySchema);
+  if (!query) return { ok: false, reason: 'notFound', what: `query ${queryId}` };
+  const data = QueryAnswerDataSchema.safeParse(input);
+  if (!data.success) return { ok: false, reason: 'invalid', issues: issuesOf(data.error) };
+  return { ok: true, value: { query, data: data.data } };
+}
+
+/** Inside a caller's transaction: the query shown answered and its `queryAnswer` mutation queued. */
+async function writeAnswer(db: PuchaDb, { query, data }: PreparedAnswer): Promise<{ query: ReviewQuery; mutationId: string }> {
+  const answer = { ...data, answeredAt: new Date(db.now()).toISOString() };
+  const updated: ReviewQuery = { ...query, status: 'answered', answer };
+  await db.queries.put(updated);
+  const state = await db.recordState.get(recordKey('queryAnswer', query.id));
+  const base = await nextBase(db, 'queryAnswer', query.id, state?.version ?? query.version);
+  const row = await enqueue(db, { entity: 'queryAnswer', entityId: query.id, baseVersion: base, data });
+  return { query: updated, mutationId: row.id };
+}
+
 /** Answers a review query; the query shows as answered at once, the answer travels as a `queryAnswer` mutation. */
 export async function answerQuery(db: PuchaDb, queryId: string, input: QueryAnswerInput): Promise<AnswerResult> {
   return guardQuota(() =>
     db.transaction('rw', [db.queries, ...enqueueTables(db)], async (): Promise<AnswerResult> => {
-      const query = await readRow(db.queries.get(queryId), ReviewQuerySchema);
-      if (!query) return { ok: false, reason: 'notFound', what: `query ${queryId}` };
-      const data = QueryAnswerDataSchema.safeParse(input);
-      if (!data.success) return { ok: false, reason: 'invalid', issues: issuesOf(data.error) };
-      const answer = { ...data.data, answeredAt: new Date(db.now()).toISOString() };
-      const updated: ReviewQuery = { ...query, status: 'answered', answer };
-      await db.queries.put(updated);
-      const state = await db.recordState.get(recordKey('queryAnswer', queryId));
-      const base = await nextBase(db, 'queryAnswer', queryId, state?.version ?? query.version);
-      const row = await enqueue(db, { entity: 'queryAnswer', entityId: queryId, baseVersion: base, data: data.data });
-      return { ok: true, query: updated, mutationId: row.id };
+      const prepared = await prepareAnswer(db, queryId, input);
+      if (!prepared.ok) return prepared;
+      return { ok: true, ...(await writeAnswer(db, prepared.value)) };
     }),
   );
 }

@@ -201,6 +201,10 @@ const householdEn: Same<typeof householdZh> = {
     addedHousehold: 'Added to household', addedPerson: 'Person added', pickHousehold: 'Choose a household', pickPerson: 'Choose the person added',
     addFirst: 'Open the household, add the person and save, then choose them here.', noHouseholds: 'No household of this district is registered yet.',
     district: 'District {{code}}', openDistrict: 'Open district',
+    banner: 'Review: {{category}}', addThis: 'Add this person to the household', addDeath: 'Register this death',
+    willLink: '{{name}} added: saving answers this review item as “person added”.', linked: 'Review item answered: {{name}} added.',
+    closed: 'This review item is answered or withdrawn; nothing is added through it.', goAdd: 'Add this person in a household', pickListing: 'Household the person lives in', addHere: 'Add',
+    orPicked: 'If you already saved this person, choose the result “Person added” below and pick them.',
   },
 };
 export default householdEn;

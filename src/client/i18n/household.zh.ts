@@ -200,6 +200,10 @@ const householdZh = {
     addedHousehold: '补登到哪一户', addedPerson: '补登的人', pickHousehold: '请选择住户', pickPerson: '请选择补登的人',
     addFirst: '请先打开住户，添加此人并保存，再在这里选择。', noHouseholds: '本小区还没有已登记的住户。',
     district: '普查小区 {{code}}', openDistrict: '打开普查小区',
+    banner: '复查：{{category}}', addThis: '添加此人到本户', addDeath: '登记此死亡人员',
+    willLink: '已添加 {{name}}：保存后即作为“已补登此人”答复此复查项。', linked: '已答复此复查项：补登 {{name}}。',
+    closed: '此复查项已答复或已撤销，不再经此补登。', goAdd: '到住户中补登此人', pickListing: '此人住在哪一户', addHere: '补登',
+    orPicked: '已在别处保存过此人时，可在下面选择结果“已补登此人”并选出此人。',
   },
 };
 export default householdZh;

@@ -194,7 +194,7 @@ function RouteView(props: { route: Route; session: Session }) {
     case 'household':
       return (
         <FieldScreens>
-          <HouseholdRoute listingId={r.listingId} />
+          <HouseholdRoute key={`${r.listingId}:${r.review ?? ''}`} listingId={r.listingId} {...(r.review !== undefined ? { review: r.review } : {})} />
         </FieldScreens>
       );
     case 'queries':

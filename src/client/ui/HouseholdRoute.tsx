@@ -22,7 +22,7 @@ const HouseholdPage = lazy(() =>
   Promise.all([import('./household/HouseholdPage.tsx'), preloadNamespace('household', [storedLanguage(), DEFAULT_LANGUAGE])]).then(([m]) => ({ default: m.HouseholdPage })),
 );
 
-export function HouseholdRoute(props: { listingId: string }) {
+export function HouseholdRoute(props: { listingId: string; review?: string }) {
   const { t } = useTranslation();
   const { db, practice } = useServices();
   const entry = useLiveQuery(() => db.listing.get(props.listingId), [db, props.listingId]);
@@ -43,6 +43,7 @@ export function HouseholdRoute(props: { listingId: string }) {
       <HouseholdPage
         db={db}
         listingId={props.listingId}
+        {...(props.review !== undefined ? { reviewQueryId: props.review } : {})}
         onClose={onClose}
         onDirtyChange={setDirty}
         onCompleteAttempt={

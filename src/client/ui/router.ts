@@ -4,7 +4,7 @@ import { useSyncExternalStore } from 'react';
 export type Route =
   | { name: 'home' }
   | { name: 'district'; code: string }
-  | { name: 'household'; listingId: string }
+  | { name: 'household'; listingId: string; /** A review item whose person is added here (issue 12). */ review?: string }
   | { name: 'queries' }
   | { name: 'sync' }
   | { name: 'supervisor' }
@@ -12,9 +12,9 @@ export type Route =
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  const [head, arg] = parts;
+  const [head, arg, sub, subArg] = parts;
   if (head === 'd' && arg) return { name: 'district', code: arg };
-  if (head === 'h' && arg) return { name: 'household', listingId: arg };
+  if (head === 'h' && arg) return { name: 'household', listingId: arg, ...(sub === 'r' && subArg ? { review: subArg } : {}) };
   if (head === 'queries') return { name: 'queries' };
   if (head === 'sync') return { name: 'sync' };
   if (head === 'supervisor') return { name: 'supervisor' };
@@ -29,7 +29,7 @@ export function hrefOf(route: Route): string {
     case 'district':
       return `#/d/${encodeURIComponent(route.code)}`;
     case 'household':
-      return `#/h/${encodeURIComponent(route.listingId)}`;
+      return `#/h/${encodeURIComponent(route.listingId)}${route.review !== undefined ? `/r/${encodeURIComponent(route.review)}` : ''}`;
     case 'queries':
       return '#/queries';
     case 'sync':

@@ -84,7 +84,7 @@ describe('review items on the phone', () => {
     const send = within(c).getByRole('button', { name: '提交回复' });
     fireEvent.click(within(c).getByLabelText(/已补登此人/));
     expect((send as HTMLButtonElement).disabled).toBe(true);
-    await waitFor(() => expect(within(c).getAllByRole('option').length).toBeGreaterThan(1));
+    await waitFor(() => expect(within(c).getByLabelText<HTMLSelectElement>('补登到哪一户').options.length).toBeGreaterThan(1));
     fireEvent.change(within(c).getByLabelText('补登到哪一户'), { target: { value: reg.id } });
     const personId = reg.persons[2]?.id ?? '';
     fireEvent.change(within(c).getByLabelText('补登的人'), { target: { value: personId } });

@@ -16,10 +16,12 @@ import {
   type OverseasPersonDraft,
   type PersonDraft,
   type RegistrationDraft,
+  type ReviewQuery,
+  ReviewQuerySchema,
 } from '../../../domain/index.ts';
 import type { PuchaDb } from '../../db/database.ts';
 import { deleteDraft, putDraft, readDraft } from '../../db/drafts.ts';
-import { saveRegistration, type OpResult } from '../../db/operations.ts';
+import { saveRegistration, type OpResult, type ReviewLink } from '../../db/operations.ts';
 import { listingEntry, registrationByListingId } from '../../db/queries.ts';
 import { completionBlockers, isMissingAnswer, missingAnswers } from './completion.ts';
 import { FormEnvContext, type FormEnv } from './context.ts';
@@ -32,6 +34,8 @@ import { samePath } from './paths.ts';
 import { PersonRoster } from './PersonRoster.tsx';
 import { RestoredNotice } from './RestoredNotice.tsx';
 import { RecordList } from './RecordList.tsx';
+import { ReviewAddBanner } from './ReviewAddBanner.tsx';
+import { addsThroughForm, findAdded, recordFromSubject } from './review-link.ts';
 import { SaveBar, type Notice } from './SaveBar.tsx';
 import { Section } from './Section.tsx';
 import { useDraft } from './useDraft.ts';
@@ -51,6 +55,8 @@ export interface HouseholdPageProps {
   onDirtyChange?: (dirty: boolean) => void;
   saveTimeoutMs?: number;
   draftDelayMs?: number;
+  /** The review item (issue 12) whose person is added here: its answer is saved with the household. */
+  reviewQueryId?: string | undefined;
   /** Practice mode: each 完成登记 tap, with the blocking findings left (the supervisor's training signal). */
   onCompleteAttempt?: ((a: CompleteAttempt) => Promise<void>) | undefined;
 }
@@ -64,10 +70,10 @@ export interface CompleteAttempt {
 type Loaded =
   | { kind: 'loading' }
   | { kind: 'missing' }
-  | { kind: 'ready'; listing: ListingEntry; base: RegistrationDraft; restored?: { reg: RegistrationDraft; at: number }; generation: number };
+  | { kind: 'ready'; listing: ListingEntry; base: RegistrationDraft; restored?: { reg: RegistrationDraft; at: number }; review?: ReviewQuery; generation: number };
 
 /** Loads once: a live query would overwrite the user's edits whenever a sync touches the row. */
-function useLoaded(db: PuchaDb, listingId: string) {
+function useLoaded(db: PuchaDb, listingId: string, reviewQueryId: string | undefined) {
   const [state, setState] = useState<Loaded>({ kind: 'loading' });
   useEffect(() => {
     let live = true;
@@ -77,6 +83,9 @@ function useLoaded(db: PuchaDb, listingId: string) {
       if (!listing) return setState({ kind: 'missing' });
       const existing = await registrationByListingId(db, listingId);
       const kept = await readDraft(db, listingId);
+      // An item of another district is not this household's to answer.
+      const item = reviewQueryId === undefined ? undefined : ReviewQuerySchema.safeParse(await db.queries.get(reviewQueryId));
+      const review = item?.success && item.data.districtCode === listing.districtCode ? item.data : undefined;
       if (!live) return;
       let base = existing;
       if (!base) {
@@ -89,23 +98,23 @@ function useLoaded(db: PuchaDb, listingId: string) {
       // was kept, by a pull or another tab, keeps its id).
       const reg = kept && (existing ? { ...kept.registration, id: existing.id, version: existing.version, updatedAt: existing.updatedAt } : kept.registration);
       const restored = kept && reg && { reg, at: kept.updatedAt };
-      setState({ kind: 'ready', listing, base, ...(restored ? { restored } : {}), generation: 0 });
+      setState({ kind: 'ready', listing, base, ...(restored ? { restored } : {}), ...(review ? { review } : {}), generation: 0 });
     })();
     return () => {
       live = false;
     };
-  }, [db, listingId]);
+  }, [db, listingId, reviewQueryId]);
   return [state, setState] as const;
 }
 
-export function HouseholdPage({ db, listingId, onClose, onDirtyChange, saveTimeoutMs, draftDelayMs, onCompleteAttempt }: HouseholdPageProps) {
+export function HouseholdPage({ db, listingId, reviewQueryId, onClose, onDirtyChange, saveTimeoutMs, draftDelayMs, onCompleteAttempt }: HouseholdPageProps) {
   const { t } = useTranslation('household');
-  const [state, setState] = useLoaded(db, listingId);
+  const [state, setState] = useLoaded(db, listingId, reviewQueryId);
   const drafts = useMemo<DraftStore>(() => ({ keep: (reg) => putDraft(db, reg), discard: () => deleteDraft(db, listingId) }), [db, listingId]);
   const discardRestored = useCallback(() => {
     drafts.discard().catch((e: unknown) => console.warn('draft not discarded', e));
     // A fresh form on what is stored (remounted: nothing of the discarded input stays in it).
-    setState((s) => (s.kind === 'ready' ? { kind: 'ready', listing: s.listing, base: s.base, generation: s.generation + 1 } : s));
+    setState((s) => (s.kind === 'ready' ? { kind: 'ready', listing: s.listing, base: s.base, ...(s.review ? { review: s.review } : {}), generation: s.generation + 1 } : s));
   }, [drafts, setState]);
   if (state.kind === 'loading') return <p className="page">{t('loading')}</p>;
   if (state.kind === 'missing')
@@ -124,7 +133,8 @@ export function HouseholdPage({ db, listingId, onClose, onDirtyChange, saveTimeo
         listing={state.listing}
         initial={state.restored?.reg ?? state.base}
         validate={validateRegistration}
-        save={(reg) => saveRegistration(db, reg)}
+        save={(reg, review) => saveRegistration(db, reg, review)}
+        {...(state.review ? { review: state.review } : {})}
         newId={db.newId}
         onClose={onClose}
         onDirtyChange={onDirtyChange}
@@ -144,7 +154,10 @@ export interface HouseholdFormProps {
   listing: ListingEntry;
   initial: RegistrationDraft;
   validate: Validate;
-  save: (reg: RegistrationDraft) => Promise<SaveResult>;
+  /** `review`: the review item this save answers (the person added for it). */
+  save: (reg: RegistrationDraft, review?: ReviewLink) => Promise<SaveResult>;
+  /** The review item the form was opened for (issue 12). */
+  review?: ReviewQuery;
   newId: () => string;
   onClose: () => void;
   onDirtyChange?: ((dirty: boolean) => void) | undefined;
@@ -174,6 +187,10 @@ export function HouseholdForm(p: HouseholdFormProps) {
   const keeper = useKeepDraft(p.drafts, draft, dirty, p.draftDelayMs);
   const [restoredShown, setRestoredShown] = useState(p.restored !== undefined);
   const [completeTried, setCompleteTried] = useState(false);
+  const { review } = p;
+  // The record added for the review item: found again in a restored draft; the item answered once.
+  const [reviewLinked, setReviewLinked] = useState(false);
+  const reviewAdded = review ? findAdded(review, draft) : undefined;
   const [busy, setBusy] = useState(false);
   // A notice belongs to the revision it was about; a later edit makes it stale (except "NOT saved").
   const [noticeAt, setNoticeAt] = useState<{ notice: Notice; revision: number } | undefined>(undefined);
@@ -237,7 +254,11 @@ export function HouseholdForm(p: HouseholdFormProps) {
     try {
       // Confirmations of warnings that are gone (the answer changed since) are not sent along.
       const stale = staleOverrides(validate(draft, { listing: p.listing }), draft.overrides);
-      const pending = p.save({ ...draft, status, overrides: draft.overrides.filter((o) => !stale.includes(o)) });
+      const link: ReviewLink | undefined = review && !reviewLinked && addsThroughForm(review) && reviewAdded !== undefined ? { queryId: review.id, personId: reviewAdded } : undefined;
+      const pending = p.save({ ...draft, status, overrides: draft.overrides.filter((o) => !stale.includes(o)) }, link).then((r) => {
+        if (r.ok && link) setReviewLinked(true);
+        return r;
+      });
       const r = await within(pending, p.saveTimeoutMs ?? SAVE_TIMEOUT_MS);
       if (r !== TIMED_OUT) {
         // Practice: counted before the notice, so what the notice reports is also counted.
@@ -325,6 +346,15 @@ export function HouseholdForm(p: HouseholdFormProps) {
           </p>
           {draft.source === 'self' && <p className="alert alert-info" role="note">{t('selfBanner')}</p>}
           {restoredShown && p.restored && <RestoredNotice at={p.restored.at} onDiscard={discardRestored} />}
+          {review && (
+            <ReviewAddBanner
+              query={review}
+              added={reviewAdded !== undefined}
+              addedName={[...draft.persons, ...draft.deaths].find((x) => x.id === reviewAdded)?.name}
+              linked={reviewLinked}
+              onAdd={addReviewRecord}
+            />
+          )}
         </header>
 
         <Section {...section('household')}>
@@ -394,6 +424,18 @@ export function HouseholdForm(p: HouseholdFormProps) {
       </DefinitionProvider>
     </FormEnvContext.Provider>
   );
+
+  function addReviewRecord() {
+    if (!review) return;
+    const rec = recordFromSubject(review, p.newId());
+    if (rec.list === 'persons') {
+      edit({ type: 'addPerson', item: rec.item });
+      jump.showPerson(draft.persons.length, rec.item.id);
+    } else {
+      edit({ type: 'addDeath', item: rec.item });
+      jump.openCard(rec.item.id);
+    }
+  }
 
   function addRecord(list: 'deaths' | 'overseas') {
     const id = p.newId();

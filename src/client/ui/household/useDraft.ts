@@ -10,6 +10,9 @@ export type DraftEdit =
   | { type: 'death'; index: number; item: DeathDraft }
   | { type: 'overseasPerson'; index: number; item: OverseasPersonDraft }
   | { type: 'add'; list: ListKey; id: string }
+  /** A person or death filled in from elsewhere (a review item's register record). */
+  | { type: 'addPerson'; item: PersonDraft }
+  | { type: 'addDeath'; item: DeathDraft }
   | { type: 'remove'; list: ListKey; index: number }
   | { type: 'move'; list: ListKey; index: number; by: -1 | 1 }
   | { type: 'confirm'; finding: Finding; reason: OverrideReason; note: string }
@@ -60,6 +63,10 @@ function applyEdit(d: RegistrationDraft, e: DraftEdit): RegistrationDraft {
       return { ...d, overseas: replaceAt(d.overseas, e.index, e.item) };
     case 'add':
       return addTo(d, e.list, e.id);
+    case 'addPerson':
+      return { ...d, persons: [...d.persons, e.item] };
+    case 'addDeath':
+      return { ...d, deaths: [...d.deaths, e.item] };
     case 'remove':
       return onList(d, e.list, (xs) => removeAt(xs, e.index));
     case 'move':

@@ -38,6 +38,48 @@ async function districtHouseholds(db: PuchaDb, districtCode: string): Promise<Di
   return out.sort((a, b) => a.householdNo.localeCompare(b.householdNo));
 }
 
+/**
+ * The way to answer `addedPerson` (issue 12): open the household with the item, where one tap adds
+ * the register's person and the save answers the item in the same transaction. An item of a
+ * whole district (a person in no registered household) first asks which household they live in.
+ */
+function AddThroughHousehold(props: { q: ReviewQuery; listingId: string | undefined }) {
+  const h = useTranslation('household').t;
+  const { t } = useTranslation();
+  const { db } = useServices();
+  const { q } = props;
+  const [chosen, setChosen] = useState(props.listingId ?? '');
+  const entries = useLiveQuery(async () => (props.listingId !== undefined ? [] : (await db.listing.where('districtCode').equals(q.districtCode).toArray()).sort((a, b) => a.householdNo.localeCompare(b.householdNo))), [db, q.districtCode, props.listingId]);
+  const id = `q-${q.id}-listing`;
+  return (
+    <div className="stack" data-testid="review-add-through">
+      {props.listingId === undefined && (
+        <div className="field">
+          <label htmlFor={id}>{h('rv.pickListing')}</label>
+          <select id={id} value={chosen} onChange={(e) => setChosen(e.target.value)}>
+            <option value="">{h('rv.pickHousehold')}</option>
+            {(entries ?? []).map((e) => (
+              <option key={e.id} value={e.id}>
+                {t('queries.household', { no: e.householdNo })} · {e.headName}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {chosen !== '' ? (
+        <a className="btn btn-primary" href={hrefOf({ name: 'household', listingId: chosen, review: q.id })} data-testid="review-go-add">
+          {h('rv.goAdd')}
+        </a>
+      ) : (
+        <button type="button" className="btn btn-primary" disabled>
+          {h('rv.goAdd')}
+        </button>
+      )}
+      <p className="muted">{h('rv.orPicked')}</p>
+    </div>
+  );
+}
+
 const STATUS_ORDER: Record<ReviewQuery['status'], number> = { open: 0, answered: 1, resolved: 2, dismissed: 3, draft: 4 };
 
 export function ReviewScreen() {
@@ -180,6 +222,7 @@ function QueryCard(props: { item: QueryWithHousehold }) {
       ) : (
         <p className="muted">{t('review.notOnPhone')}</p>
       )}
+      {!q.answer && q.status === 'open' && kinds.includes('addedPerson') && <AddThroughHousehold q={q} listingId={listingId} />}
       {q.answer ? (
         <p className="alert alert-ok" data-testid="query-answer">
           {q.answer.kind ? `${h(`rv.kind.${q.answer.kind}`)}${q.answer.whereabouts ? ` (${q.answer.whereabouts})` : ''}${q.answer.text ? ': ' : ''}` : q.answer.outcome ? `${label(QUERY_OUTCOME, q.answer.outcome)}: ` : ''}
