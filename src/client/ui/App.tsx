@@ -16,7 +16,6 @@ import { HomeScreen } from './HomeScreen.tsx';
 import { DistrictScreen } from './district/DistrictScreen.tsx';
 import { HouseholdRoute } from './HouseholdRoute.tsx';
 import { QueriesScreen, UnansweredBadge } from './QueriesScreen.tsx';
-import { SyncScreen } from './sync/SyncScreen.tsx';
 import { InstallHint } from './InstallHint.tsx';
 import { DataLossBanner } from './DataLossBanner.tsx';
 import { useUnsavedGuard } from './useUnsavedGuard.ts';
@@ -29,6 +28,8 @@ import { FieldScreens, PracticeBar, PracticeProvider, usePracticeMode } from './
 // Supervisors only: kept out of the enumerator's start-up bundle.
 // The definitions (text of every item) load when first searched: out of the start-up bundle.
 const DefinitionsScreen = lazy(() => import('./definitions/DefinitionsScreen.tsx').then((m) => ({ default: m.DefinitionsScreen })));
+// The sync screen (queue lines, export, sign-out) is opened now and then, not at every start.
+const SyncScreen = lazy(() => import('./sync/SyncScreen.tsx').then((m) => ({ default: m.SyncScreen })));
 const SupervisorScreen = lazy(() => import('./supervisor/SupervisorScreen.tsx').then((m) => ({ default: m.SupervisorScreen })));
 
 export function App(props: { update?: UpdateState; initialSession?: Session | null | undefined }) {
@@ -204,7 +205,11 @@ function RouteView(props: { route: Route; session: Session }) {
         </FieldScreens>
       );
     case 'sync':
-      return <SyncScreen />;
+      return (
+        <Suspense fallback={<p className="page">…</p>}>
+          <SyncScreen />
+        </Suspense>
+      );
     case 'help':
       return (
         <Suspense fallback={<p className="page">…</p>}>
