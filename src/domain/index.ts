@@ -12,3 +12,4 @@ export * from './generate.ts';
 export { duplicateCitizenIds, type DuplicateCitizenId } from './checks/citizen-id.ts';
 export { formatMessage } from './checks/finding.ts';
 export * from './unsynced.ts';
+export * from './self.ts';

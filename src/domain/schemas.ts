@@ -70,6 +70,12 @@ export const VisitSchema = z.strictObject({
   note: z.string().max(500).regex(NO_NUL, NUL_MESSAGE).optional(),
 });
 
+/** Lower-case hex SHA-256 of a canonical self-enumeration code (self.ts): what the server stores. */
+export const SelfCodeHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a code hash is 64 lower-case hex digits');
+/** A self-enumeration code the enumerator's phone made at the door: the listing entry carries its hash. */
+export const SelfCodeIssueSchema = z.strictObject({ hash: SelfCodeHashSchema, issuedAt: TimestampSchema });
+export type SelfCodeIssue = z.infer<typeof SelfCodeIssueSchema>;
+
 export const ListingEntrySchema = z.strictObject({
   id: IdSchema,
   districtCode: DistrictCodeSchema,
@@ -89,6 +95,8 @@ export const ListingEntrySchema = z.strictObject({
   longForm: z.boolean(),
   origin: z.enum(['listing', 'field']),
   visit: VisitSchema,
+  /** The newest self-enumeration code made for this household on a phone (issue 13). */
+  selfCode: SelfCodeIssueSchema.optional(),
 });
 
 export const OverrideReasonSchema = z.enum(['confirmedWithRespondent', 'documentSeen', 'respondentRefused', 'other']);
@@ -99,6 +107,18 @@ export const OverrideSchema = z.strictObject({
   reason: OverrideReasonSchema,
   note: z.string().max(500),
 });
+
+/**
+ * The enumerator's check of a self-reported household at the door, kept on the registration.
+ * `by` is the verifying user's id; the server refuses a verification that names anyone but the
+ * user who pushes it.
+ */
+export const SelfVerificationSchema = z.strictObject({
+  by: IdSchema,
+  at: TimestampSchema,
+  outcome: z.enum(['confirmed', 'corrected']),
+});
+export type SelfVerification = z.infer<typeof SelfVerificationSchema>;
 
 /** Builds the strict (`draft = false`) or draft variant of the registration schemas. */
 function build<D extends boolean>(draft: D) {
@@ -210,6 +230,8 @@ function build<D extends boolean>(draft: D) {
     overrides: z.array(OverrideSchema).max(500),
     version: z.number().int().min(1),
     updatedAt: TimestampSchema,
+    /** Only on `source: "self"`: the enumerator's verification at the door (issue 13). */
+    verification: SelfVerificationSchema.optional(),
   });
 
   return { household, person, death, overseas, registration };
