@@ -38,7 +38,7 @@ export function formatSelfCode(code: string): string {
  * A fresh code from 10 random bytes (80 bits; every 5 bits one character, no modulo bias).
  * `random` fills the array: `crypto.getRandomValues` on the phone, `randomFillSync` on the server.
  */
-export function newSelfCode(random: (bytes: Uint8Array) => void): string {
+export function newSelfCode(random: (bytes: Uint8Array<ArrayBuffer>) => void): string {
   const bytes = new Uint8Array(10);
   random(bytes);
   let bits = 0;

@@ -9,6 +9,7 @@ import {
   RegistrationDraftSchema,
   RegistrationSchema,
   VisitSchema,
+  newSelfCode,
   type Finding,
   type ListingEntry,
   type RegistrationDraft,
@@ -234,6 +235,41 @@ export async function answerQuery(db: PuchaDb, queryId: string, input: QueryAnsw
       const prepared = await prepareAnswer(db, queryId, input);
       if (!prepared.ok) return prepared;
       return { ok: true, ...(await writeAnswer(db, prepared.value)) };
+    }),
+  );
+}
+
+export type SelfCodeResult = OpResult<{ code: string; entry: ListingEntry; mutationId: string }>;
+
+/** Lower-case hex SHA-256 of a canonical code: what the listing entry carries and the server stores. */
+export async function selfCodeHash(code: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(code));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A self-enumeration code made at the door (issue 13), offline: 80 random bits, shown to the
+ * household once; only its hash is kept, on the listing entry, and travels as the entry's
+ * `listing` mutation (the server accepts the code once that mutation has synced). Refused for a
+ * long-form household (self-enumeration covers the short form only) and for one already
+ * registered by an enumerator.
+ */
+export async function issueSelfCode(db: PuchaDb, listingId: string): Promise<SelfCodeResult> {
+  const code = newSelfCode((bytes) => crypto.getRandomValues(bytes));
+  // Hashed before the transaction: awaiting WebCrypto inside it would end it.
+  const hash = await selfCodeHash(code);
+  return guardQuota(() =>
+    db.transaction('rw', [db.listing, db.registrations, ...enqueueTables(db)], async (): Promise<SelfCodeResult> => {
+      const entry = await readRow(db.listing.get(listingId), ListingEntrySchema);
+      if (!entry) return { ok: false, reason: 'notFound', what: `listing ${listingId}` };
+      if (entry.longForm) return { ok: false, reason: 'invalid', issues: [{ path: ['longForm'], message: 'self-enumeration is not allowed for a long-form household' }] };
+      const registered = await db.registrations.where('listingId').equals(listingId).first();
+      if (registered && registered.source === 'enumerator' && registered.status === 'complete')
+        return { ok: false, reason: 'invalid', issues: [{ path: ['visit', 'status'], message: 'the household is registered already' }] };
+      const updated: ListingEntry = { ...entry, selfCode: { hash, issuedAt: new Date(db.now()).toISOString() } };
+      await db.listing.put(updated);
+      const row = await enqueue(db, { entity: 'listing', entityId: listingId, baseVersion: await localVersion(db, listingId), data: updated });
+      return { ok: true, code, entry: updated, mutationId: row.id };
     }),
   );
 }

@@ -74,6 +74,12 @@ const appEn: Same<AppStrings> = {
     callback: 'call back {{when}}', callbackAt: 'Call back at', longForm: 'Long form', selfEnum: 'Self-enumeration', origin: 'Added',
     household: 'No. {{no}}', register: 'Register',
   },
+  self: {
+    make: 'Self-enumeration code', title: 'Self-enumeration code · No. {{no}}', making: 'Making the code…',
+    scan: 'Ask the household to scan the QR code with a phone, or open {{url}} and type the code below; they fill in the short form only.',
+    once: 'This code is shown only once: let the household scan or copy it now. It works once this phone has synced; an enumerator then visits to confirm.',
+    qrLabel: 'Self-enumeration QR code', toVerify: 'To verify', filterToVerify: 'To verify (self-enumerated)',
+  },
   missed: {
     title: 'Add missed household', buildingNo: 'Building number', unitNo: 'Unit number (optional)',
     householdNo: 'Household number', address: 'Address', headName: 'Head of household', householdType: 'Household type',
@@ -148,6 +154,7 @@ const appEn: Same<AppStrings> = {
     title: 'Supervision', enumerators: 'Enumerators', districts: 'Districts', atRisk: 'At risk',
     lastSeen: 'Last contact', lastPush: 'Last push', pending: 'Queued on phone', rejected: 'Rejected',
     conflicts: 'Conflicts', appVersion: 'Version', never: 'never', listing: 'Listed households',
+    selfCounts: 'Self-enumerated {{reported}} · verified {{verified}} · to verify {{awaiting}}',
     persons: 'Persons registered', withWarnings: 'Households with unconfirmed warnings', openQueries: 'Open queries',
     newQuery: 'New review query', householdId: 'Household', message: 'Question', send: 'Send',
     sent: 'Sent.', answered: 'Answered queries', resolve: 'Mark resolved', noAnswered: 'No answers to handle.',

@@ -71,6 +71,12 @@ const appZh = {
     callback: '约定回访 {{when}}', callbackAt: '约定回访时间', longForm: '长表', selfEnum: '自主填报', origin: '补登',
     household: '户 {{no}}', register: '登记',
   },
+  self: {
+    make: '自主填报码', title: '自主填报码 · 户 {{no}}', making: '正在生成…',
+    scan: '请住户用手机扫描二维码，或打开 {{url}} 输入下面的填报码，只填写短表。',
+    once: '此码只显示一次：请住户现在扫描或抄下。手机同步后即可使用；普查员之后上门核实。',
+    qrLabel: '自主填报二维码', toVerify: '待核实', filterToVerify: '待核实（自主填报）',
+  },
   missed: {
     title: '补登遗漏户', buildingNo: '建筑物编号', unitNo: '住房单元编号（可选）',
     householdNo: '户编号', address: '地址', headName: '户主姓名', householdType: '户别',
@@ -145,6 +151,7 @@ const appZh = {
     title: '督导面板', enumerators: '普查员', districts: '普查小区', atRisk: '需要关注',
     lastSeen: '最近联系', lastPush: '最近上传', pending: '手机待同步', rejected: '被拒绝',
     conflicts: '冲突', appVersion: '版本', never: '从未', listing: '底册户数',
+    selfCounts: '自主填报 {{reported}} 户 · 已核实 {{verified}} · 待核实 {{awaiting}}',
     persons: '已登记人数', withWarnings: '有未确认提示的住户', openQueries: '未解决问题',
     newQuery: '新建复查问题', householdId: '住户', message: '问题描述', send: '发送',
     sent: '已发送。', answered: '已回复的问题', resolve: '标记已解决', noAnswered: '没有待处理的回复。',

@@ -8,6 +8,13 @@ const householdEn: Same<typeof householdZh> = {
   loading: 'Loading…',
   missing: 'This household is not in the listing.',
   selfBanner: 'Self-enumerated: go through every answer with the household before completing.',
+  verify: {
+    title: 'Verify the self-enumeration',
+    confirm: 'Correct as filled', correct: 'Correct it',
+    state: { confirmed: 'confirmed', changed: 'corrected' },
+    left: '{{count}} persons still to verify', finish: 'Verification done',
+    done: { confirmed: 'Verified on {{at}}: as the household filled it in.', corrected: 'Verified and corrected on {{at}}.' },
+  },
   formKind: { short: 'Short form', long: 'Long form' },
   status: { draft: 'Draft', complete: 'Complete' },
   section: {

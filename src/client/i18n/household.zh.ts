@@ -7,6 +7,13 @@ const householdZh = {
   loading: '加载中…',
   missing: '找不到这一户的摸底记录。',
   selfBanner: '本户为自主填报：请与住户逐项核实后再完成登记。',
+  verify: {
+    title: '核实自主填报',
+    confirm: '确认无误', correct: '修改',
+    state: { confirmed: '已确认', changed: '已修改' },
+    left: '还有 {{count}} 人未核实', finish: '核实完成',
+    done: { confirmed: '已于 {{at}} 核实，住户填报无误。', corrected: '已于 {{at}} 核实并更正。' },
+  },
   formKind: { short: '短表', long: '长表' },
   status: { draft: '草稿', complete: '已完成' },
   section: {

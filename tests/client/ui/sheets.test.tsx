@@ -75,6 +75,7 @@ describe('sheets are modal dialogs', () => {
       '空户',
       '已拆除',
       '未登记',
+      '自主填报码',
     ]);
     const first = stops[0]!;
     const last = stops.at(-1)!;

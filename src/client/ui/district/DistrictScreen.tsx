@@ -1,7 +1,7 @@
 // A district's household list: search (household number, citizen ID, building, address, head),
 // filter by visit outcome or 草稿, the 今日回访 list, a virtualised list, outcome in two taps (row
 // button, then the outcome), add a missed household.
-import { useDeferredValue, useMemo, useState } from 'react';
+import { Suspense, lazy, useDeferredValue, useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation, useCodeLabel } from '../../i18n/index.ts';
 import { VISIT_STATUS, type ListingEntry, type RegistrationDraft, type VisitStatus } from '../../../domain/index.ts';
@@ -16,6 +16,9 @@ import { HouseholdRow, ROW_HEIGHT } from './HouseholdRow.tsx';
 import { VirtualList } from './VirtualList.tsx';
 import { OutcomeSheet } from './OutcomeSheet.tsx';
 import { MissedHouseholdSheet } from './MissedHouseholdSheet.tsx';
+
+// With the QR library: loaded when a code is made, not with the district list.
+const SelfCodeSheet = lazy(() => import('./SelfCodeSheet.tsx').then((m) => ({ default: m.SelfCodeSheet })));
 
 /** Citizen IDs per household, for the ID search: built in memory, never indexed in IndexedDB. */
 function citizenIdsOf(regs: readonly RegistrationDraft[]): Map<string, string[]> {
@@ -41,21 +44,24 @@ export function DistrictScreen(props: { code: string }) {
     ]);
     const completed = new Set(regs.filter((r) => r.status === 'complete').map((r) => r.listingId));
     const started = new Set([...drafts, ...regs.filter((r) => r.status !== 'complete').map((r) => r.listingId)]);
+    // Self-enumerated households the enumerator has not verified at the door yet (issue 13).
+    const toVerify = new Set(regs.filter((r) => r.source === 'self' && r.status === 'complete' && !r.verification).map((r) => r.listingId));
     // "Today" is read with the data, so the rows' memo holds until the data changes.
-    return { district, entries, completed, started, citizenIds: citizenIdsOf(regs), now: services.now() };
+    return { district, entries, completed, started, toVerify, citizenIds: citizenIdsOf(regs), now: services.now() };
   }, [db, services, props.code]);
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<ListFilter>('all');
   const [todayOnly, setTodayOnly] = useState(false);
   const [outcomeFor, setOutcomeFor] = useState<ListingEntry | null>(null);
   const [adding, setAdding] = useState(false);
+  const [selfCodeFor, setSelfCodeFor] = useState<ListingEntry | null>(null);
   // The control that opened the sheet: focus goes back to it on close (a tap does not focus a
   // button in every browser, so it is passed rather than read from document.activeElement).
   const [opener, setOpener] = useState<HTMLElement | null>(null);
   const [error, setError] = useState<string | null>(null);
   const deferredQuery = useDeferredValue(query);
 
-  const rows = useMemo(() => (data ? toRows(data.entries, data.completed, { drafts: data.started, citizenIds: data.citizenIds }) : []), [data]);
+  const rows = useMemo(() => (data ? toRows(data.entries, data.completed, { drafts: data.started, citizenIds: data.citizenIds, toVerify: data.toVerify }) : []), [data]);
   const parsed = useMemo(() => parseQuery(deferredQuery), [deferredQuery]);
   const dueToday = useMemo(() => (data ? callbacksDueToday(rows, data.now) : []), [rows, data]);
   const shown = useMemo(() => filterRows(todayOnly ? dueToday : rows, parsed, status), [rows, dueToday, todayOnly, parsed, status]);
@@ -84,6 +90,7 @@ export function DistrictScreen(props: { code: string }) {
           <select id="d-filter" value={status} onChange={(e) => setStatus(e.target.value as ListFilter)}>
             <option value="all">{t('common.all')}</option>
             <option value="draft">{t('daily.draft')}</option>
+            <option value="toVerify">{t('self.filterToVerify')}</option>
             {VISIT_STATUS.map((c) => (
               <option key={c.code} value={c.code}>
                 {label(VISIT_STATUS, c.code)}
@@ -135,7 +142,27 @@ export function DistrictScreen(props: { code: string }) {
           )}
         />
       )}
-      {outcomeFor && <OutcomeSheet entry={outcomeFor} opener={opener} onClose={() => setOutcomeFor(null)} onChoose={(s, cb) => void choose(outcomeFor, s, cb)} />}
+      {outcomeFor && (
+        <OutcomeSheet
+          entry={outcomeFor}
+          opener={opener}
+          onClose={() => setOutcomeFor(null)}
+          onChoose={(s, cb) => void choose(outcomeFor, s, cb)}
+          onSelfCode={
+            !outcomeFor.longForm && !data.completed.has(outcomeFor.id)
+              ? () => {
+                  setSelfCodeFor(outcomeFor);
+                  setOutcomeFor(null);
+                }
+              : undefined
+          }
+        />
+      )}
+      {selfCodeFor && (
+        <Suspense fallback={null}>
+          <SelfCodeSheet db={db} entry={selfCodeFor} origin={window.location.origin} opener={opener} onClose={() => setSelfCodeFor(null)} />
+        </Suspense>
+      )}
       {adding && (
         <MissedHouseholdSheet
           districtCode={props.code}

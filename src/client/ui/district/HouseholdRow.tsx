@@ -41,6 +41,11 @@ export const HouseholdRow = memo(function HouseholdRow(props: { row: ListRow; no
           {draft && shown !== 'draft' && <span className="badge badge-draft">{t('daily.draft')}</span>}
           {entry.longForm && <span className="badge badge-info">{t('district.longForm')}</span>}
           {entry.selfEnumeration && <span className="badge badge-info">{t('district.selfEnum')}</span>}
+          {props.row.toVerify && (
+            <span className="badge badge-warn" data-testid="to-verify">
+              {t('self.toVerify')}
+            </span>
+          )}
           {entry.origin === 'field' && <span className="badge badge-warn">{t('district.origin')}</span>}
         </span>
         <span className="sub">

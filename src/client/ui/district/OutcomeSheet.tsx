@@ -14,7 +14,8 @@ import { CALLBACK_OUTCOMES, fromLocalInput, toLocalInput } from './callbacks.ts'
 
 export const SETTABLE_OUTCOMES: readonly VisitStatus[] = ['notAtHome', 'refused', 'vacant', 'demolished', 'pending'];
 
-export function OutcomeSheet(props: { entry: ListingEntry; onChoose: (status: VisitStatus, callbackAt?: string) => void; onClose: () => void; opener?: HTMLElement | null | undefined }) {
+/** `onSelfCode`: offered for a short-form household not yet registered (self-enumeration, issue 13). */
+export function OutcomeSheet(props: { entry: ListingEntry; onChoose: (status: VisitStatus, callbackAt?: string) => void; onClose: () => void; opener?: HTMLElement | null | undefined; onSelfCode?: (() => void) | undefined }) {
   const { t } = useTranslation();
   const label = useCodeLabel();
   const [stored] = useState(() => toLocalInput(props.entry.visit.callbackAt));
@@ -65,6 +66,11 @@ export function OutcomeSheet(props: { entry: ListingEntry; onChoose: (status: Vi
             </button>
           ))}
         </div>
+        {props.onSelfCode && (
+          <button type="button" className="btn btn-block" data-testid="make-self-code" onClick={props.onSelfCode}>
+            {t('self.make')}
+          </button>
+        )}
       </div>
     </Sheet>
   );

@@ -13,7 +13,8 @@ import { effectiveStatus } from '../progress.ts';
 
 /** What a row's badge says: the visit outcome, or 草稿 for a household with unfinished input. */
 export type ListStatus = VisitStatus | 'draft';
-export type ListFilter = ListStatus | 'all';
+/** `toVerify`: self-enumerated households not yet verified at the door (issue 13). */
+export type ListFilter = ListStatus | 'all' | 'toVerify';
 
 export interface ListRow {
   entry: ListingEntry;
@@ -27,6 +28,8 @@ export interface ListRow {
   haystack: string;
   /** Citizen ID numbers of the household's registered persons, upper-case, no spaces. */
   ids: readonly string[];
+  /** Self-enumerated and not yet verified by the enumerator (待核实). */
+  toVerify: boolean;
 }
 
 export interface RowExtras {
@@ -34,6 +37,8 @@ export interface RowExtras {
   drafts?: ReadonlySet<string>;
   /** Citizen ID numbers by listing id, from the district's registrations (kept in memory only). */
   citizenIds?: ReadonlyMap<string, readonly string[]>;
+  /** Listing ids of self-enumerated registrations not yet verified. */
+  toVerify?: ReadonlySet<string>;
 }
 
 export type SearchQuery =
@@ -106,6 +111,7 @@ export function toRows(entries: readonly ListingEntry[], completed: ReadonlySet<
         shown: draft && status === 'pending' ? 'draft' : status,
         haystack: foldAscii(`${entry.address} ${entry.headName}`),
         ids: extras.citizenIds?.get(entry.id) ?? [],
+        toVerify: extras.toVerify?.has(entry.id) ?? false,
       };
     });
 }
@@ -113,6 +119,7 @@ export function toRows(entries: readonly ListingEntry[], completed: ReadonlySet<
 function passes(r: ListRow, filter: ListFilter): boolean {
   if (filter === 'all') return true;
   if (filter === 'draft') return r.draft;
+  if (filter === 'toVerify') return r.toVerify;
   // A draft row is not "pending" (未登记) any more; any other outcome stays findable under its name.
   return r.shown === filter;
 }

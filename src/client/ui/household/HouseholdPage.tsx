@@ -39,6 +39,8 @@ import { addsThroughForm, findAdded, recordFromSubject } from './review-link.ts'
 import { SaveBar, type Notice } from './SaveBar.tsx';
 import { Section } from './Section.tsx';
 import { useDraft } from './useDraft.ts';
+import { VerifyPanel } from './VerifyPanel.tsx';
+import { getSession } from '../../db/meta.ts';
 import { useFindings, type Validate } from './useFindings.ts';
 import { useJump, type SectionKey } from './useJump.ts';
 import { useKeepDraft, type DraftStore } from './useKeepDraft.ts';
@@ -70,7 +72,7 @@ export interface CompleteAttempt {
 type Loaded =
   | { kind: 'loading' }
   | { kind: 'missing' }
-  | { kind: 'ready'; listing: ListingEntry; base: RegistrationDraft; restored?: { reg: RegistrationDraft; at: number }; review?: ReviewQuery; generation: number };
+  | { kind: 'ready'; listing: ListingEntry; base: RegistrationDraft; restored?: { reg: RegistrationDraft; at: number }; review?: ReviewQuery; verifierId?: string; generation: number };
 
 /** Loads once: a live query would overwrite the user's edits whenever a sync touches the row. */
 function useLoaded(db: PuchaDb, listingId: string, reviewQueryId: string | undefined) {
@@ -86,6 +88,8 @@ function useLoaded(db: PuchaDb, listingId: string, reviewQueryId: string | undef
       // An item of another district is not this household's to answer.
       const item = reviewQueryId === undefined ? undefined : ReviewQuerySchema.safeParse(await db.queries.get(reviewQueryId));
       const review = item?.success && item.data.districtCode === listing.districtCode ? item.data : undefined;
+      // The signed-in user verifies a self-enumerated household (issue 13).
+      const verifierId = (await getSession(db))?.user.id;
       if (!live) return;
       let base = existing;
       if (!base) {
@@ -98,7 +102,7 @@ function useLoaded(db: PuchaDb, listingId: string, reviewQueryId: string | undef
       // was kept, by a pull or another tab, keeps its id).
       const reg = kept && (existing ? { ...kept.registration, id: existing.id, version: existing.version, updatedAt: existing.updatedAt } : kept.registration);
       const restored = kept && reg && { reg, at: kept.updatedAt };
-      setState({ kind: 'ready', listing, base, ...(restored ? { restored } : {}), ...(review ? { review } : {}), generation: 0 });
+      setState({ kind: 'ready', listing, base, ...(restored ? { restored } : {}), ...(review ? { review } : {}), ...(verifierId ? { verifierId } : {}), generation: 0 });
     })();
     return () => {
       live = false;
@@ -114,7 +118,7 @@ export function HouseholdPage({ db, listingId, reviewQueryId, onClose, onDirtyCh
   const discardRestored = useCallback(() => {
     drafts.discard().catch((e: unknown) => console.warn('draft not discarded', e));
     // A fresh form on what is stored (remounted: nothing of the discarded input stays in it).
-    setState((s) => (s.kind === 'ready' ? { kind: 'ready', listing: s.listing, base: s.base, ...(s.review ? { review: s.review } : {}), generation: s.generation + 1 } : s));
+    setState((s) => (s.kind === 'ready' ? { kind: 'ready', listing: s.listing, base: s.base, ...(s.review ? { review: s.review } : {}), ...(s.verifierId ? { verifierId: s.verifierId } : {}), generation: s.generation + 1 } : s));
   }, [drafts, setState]);
   if (state.kind === 'loading') return <p className="page">{t('loading')}</p>;
   if (state.kind === 'missing')
@@ -132,6 +136,8 @@ export function HouseholdPage({ db, listingId, reviewQueryId, onClose, onDirtyCh
         key={`${state.base.id}:${state.generation}`}
         listing={state.listing}
         initial={state.restored?.reg ?? state.base}
+        stored={state.base}
+        {...(state.verifierId ? { verifierId: state.verifierId } : {})}
         validate={validateRegistration}
         save={(reg, review) => saveRegistration(db, reg, review)}
         {...(state.review ? { review: state.review } : {})}
@@ -158,6 +164,10 @@ export interface HouseholdFormProps {
   save: (reg: RegistrationDraft, review?: ReviewLink) => Promise<SaveResult>;
   /** The review item the form was opened for (issue 12). */
   review?: ReviewQuery;
+  /** The version stored on the phone (a self-enumeration's submitted answers), when `initial` is restored input. */
+  stored?: RegistrationDraft;
+  /** The signed-in user: with it a self-enumerated household is verified here (issue 13). */
+  verifierId?: string;
   newId: () => string;
   onClose: () => void;
   onDirtyChange?: ((dirty: boolean) => void) | undefined;
@@ -192,6 +202,10 @@ export function HouseholdForm(p: HouseholdFormProps) {
   const [reviewLinked, setReviewLinked] = useState(false);
   const reviewAdded = review ? findAdded(review, draft) : undefined;
   const [busy, setBusy] = useState(false);
+  // Self-enumeration: persons the enumerator confirmed with the household as submitted.
+  const [confirmed, setConfirmed] = useState<ReadonlySet<string>>(() => new Set());
+  const submitted = p.stored ?? p.initial;
+  const changed = useMemo(() => changedPersons(submitted, draft), [submitted, draft]);
   // A notice belongs to the revision it was about; a later edit makes it stale (except "NOT saved").
   const [noticeAt, setNoticeAt] = useState<{ notice: Notice; revision: number } | undefined>(undefined);
   const { validate } = p;
@@ -246,7 +260,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
     else setNotice({ kind: 'failed', detail: r.reason === 'invalid' ? r.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : r.what });
   };
 
-  const runSave = async (status: 'draft' | 'complete') => {
+  const runSave = async (status: 'draft' | 'complete', extra?: Pick<RegistrationDraft, 'verification'>) => {
     setBusy(true);
     // The save stores this very state: a draft write still due would only outlive it.
     keeper.cancel();
@@ -255,7 +269,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
       // Confirmations of warnings that are gone (the answer changed since) are not sent along.
       const stale = staleOverrides(validate(draft, { listing: p.listing }), draft.overrides);
       const link: ReviewLink | undefined = review && !reviewLinked && addsThroughForm(review) && reviewAdded !== undefined ? { queryId: review.id, personId: reviewAdded } : undefined;
-      const pending = p.save({ ...draft, status, overrides: draft.overrides.filter((o) => !stale.includes(o)) }, link).then((r) => {
+      const pending = p.save({ ...draft, ...extra, status, overrides: draft.overrides.filter((o) => !stale.includes(o)) }, link).then((r) => {
         if (r.ok && link) setReviewLinked(true);
         return r;
       });
@@ -280,7 +294,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
     }
   };
 
-  const complete = async () => {
+  const complete = async (extra?: Pick<RegistrationDraft, 'verification'>) => {
     setCompleteTried(true);
     const f = validateNow();
     const missing = missingAnswers(draft, f);
@@ -293,7 +307,13 @@ export function HouseholdForm(p: HouseholdFormProps) {
       jump.jumpTo(['findings']);
       return;
     }
-    await runSave('complete');
+    await runSave('complete', extra);
+  };
+
+  const finishVerification = () => {
+    if (!p.verifierId) return;
+    const corrected = changed.size > 0 || differs(submitted, draft);
+    void complete({ verification: { by: p.verifierId, at: new Date().toISOString(), outcome: corrected ? 'corrected' : 'confirmed' } });
   };
 
   const leave = () => {
@@ -344,7 +364,20 @@ export function HouseholdForm(p: HouseholdFormProps) {
             <span className="badge badge-info">{t(`formKind.${draft.form}`)}</span>{' '}
             <span className={`badge ${draft.status === 'complete' ? 'badge-ok' : 'badge-warn'}`}>{t(`status.${draft.status}`)}</span>
           </p>
-          {draft.source === 'self' && <p className="alert alert-info" role="note">{t('selfBanner')}</p>}
+          {draft.source === 'self' && p.verifierId && draft.status === 'complete' ? (
+            <VerifyPanel
+              persons={draft.persons}
+              confirmed={confirmed}
+              changed={changed}
+              verification={draft.verification}
+              busy={busy}
+              onConfirm={(id) => setConfirmed((c) => new Set([...c, id]))}
+              onCorrect={(i) => showPerson(i)}
+              onFinish={finishVerification}
+            />
+          ) : (
+            draft.source === 'self' && <p className="alert alert-info" role="note">{t('selfBanner')}</p>
+          )}
           {restoredShown && p.restored && <RestoredNotice at={p.restored.at} onDiscard={discardRestored} />}
           {review && (
             <ReviewAddBanner
@@ -442,4 +475,20 @@ export function HouseholdForm(p: HouseholdFormProps) {
     edit({ type: 'add', list, id });
     jump.openCard(id);
   }
+}
+
+/** Persons whose answers differ from the submitted version, or who were not in it. */
+function changedPersons(submitted: RegistrationDraft, draft: RegistrationDraft): ReadonlySet<string> {
+  const before = new Map(submitted.persons.map((x) => [x.id, JSON.stringify(x)]));
+  return new Set(draft.persons.filter((x) => before.get(x.id) !== JSON.stringify(x)).map((x) => x.id));
+}
+
+/** Anything but the persons' own answers changed: household items, deaths, overseas, persons removed. */
+function differs(submitted: RegistrationDraft, draft: RegistrationDraft): boolean {
+  return (
+    JSON.stringify(submitted.household) !== JSON.stringify(draft.household) ||
+    JSON.stringify(submitted.deaths) !== JSON.stringify(draft.deaths) ||
+    JSON.stringify(submitted.overseas) !== JSON.stringify(draft.overseas) ||
+    submitted.persons.length !== draft.persons.length
+  );
 }

@@ -81,7 +81,8 @@ function applyEdit(d: RegistrationDraft, e: DraftEdit): RegistrationDraft {
 function reducer(s: State, a: Action): State {
   if (a.type === 'edit') return { ...s, draft: applyEdit(s.draft, a.edit), revision: s.revision + 1 };
   // Keep the user's newer edits; take the store's version, time and status.
-  const draft = { ...s.draft, version: a.saved.version, updatedAt: a.saved.updatedAt, status: a.saved.status };
+  // The verification (issue 13) is set by the save itself, not by an edit: taken from what was stored.
+  const draft = { ...s.draft, version: a.saved.version, updatedAt: a.saved.updatedAt, status: a.saved.status, ...(a.saved.verification ? { verification: a.saved.verification } : {}) };
   return { ...s, draft, savedRevision: Math.max(s.savedRevision, a.revision) };
 }
 

@@ -65,6 +65,9 @@ export function DistrictPanel(props: { api: ApiPort; district: DistrictStatus; q
         {progress} · {t('supervisor.persons')} {d.personsRegistered} · {t('supervisor.openQueries')} {d.openQueries} · {t('supDash.withErrors')}{' '}
         {d.householdsWithErrors}
       </p>
+      {d.selfReported > 0 && (
+        <p data-testid="self-counts">{t('supervisor.selfCounts', { reported: d.selfReported, verified: d.selfVerified, awaiting: d.selfAwaiting })}</p>
+      )}
       <ProgressBar counts={counts} total={d.listingSize} label={`${t('supervisor.chart')}: ${progress}`} />
       <h3 data-testid="warned-count">
         {t('supervisor.withWarnings')} ({d.householdsWithWarnings})

@@ -36,6 +36,10 @@ export const DistrictStatusSchema = z.object({
   householdsWithErrors: count.default(0),
   householdsWithWarnings: count.default(0),
   openQueries: count.default(0),
+  /** Self-enumeration (issue 13): registrations the households submitted, verified at the door, still to verify. */
+  selfReported: count.default(0),
+  selfVerified: count.default(0),
+  selfAwaiting: count.default(0),
 });
 export type DistrictStatus = z.infer<typeof DistrictStatusSchema>;
 
