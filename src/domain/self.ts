@@ -61,6 +61,9 @@ export function selfCodeUrl(origin: string, code: string): string {
   return `${origin.replace(/\/$/, '')}/self#c=${code}`;
 }
 
+/** The form a code opens: the 2020 short form (its items in census-forms.md). */
+export const SELF_FORM_VERSION = '2020-short-1';
+
 const CodeInput = z.string().max(64);
 
 export const SelfSessionRequestSchema = z.strictObject({ code: CodeInput });

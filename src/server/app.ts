@@ -7,7 +7,7 @@ import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PROTOCOL_VERSION } from '../domain/index.ts';
-import { makeCtx } from './context.ts';
+import { DEFAULT_SELF, makeCtx, type SelfOptions } from './context.ts';
 import { errorHandler, requestIdFor, sendError } from './errors.ts';
 import { DEFAULT_LOGIN_LIMITS, DEFAULT_PUSH_LIMIT, type LimitRule, type LoginLimits } from './limiter.ts';
 import { Metrics, instrument, metricsRoute, stderrLog, type ErrorLog } from './metrics.ts';
@@ -20,6 +20,7 @@ import { reviewRoutes } from './routes/review.ts';
 import { queryRoutes } from './routes/queries.ts';
 import { supervisionRoutes } from './routes/supervision.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { selfRoutes } from './routes/self.ts';
 import type { Store } from './store/store.ts';
 import { applySecurityHeaders, securityHeaders, staticCacheControl } from './security.ts';
 import { serverOptions, type ServerTimeouts, type TlsFiles, type TrustProxy } from './tls.ts';
@@ -53,6 +54,8 @@ export interface AppOptions {
   errorLog?: ErrorLog;
   /** How long GET /readyz waits for the store (default 2 s). */
   readyTimeoutMs?: number;
+  /** Self-enumeration deadline and code-attempt limits (default DEFAULT_SELF in context.ts). */
+  self?: Partial<SelfOptions>;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -70,7 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       void sendError(reply, 400, 'bad_request', 'the request URL is malformed');
     },
   });
-  const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION, opts.pushLimit ?? DEFAULT_PUSH_LIMIT, opts.graceMs);
+  const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION, opts.pushLimit ?? DEFAULT_PUSH_LIMIT, opts.graceMs, { ...DEFAULT_SELF, ...opts.self });
 
   app.setErrorHandler(errorHandler);
   const metrics = new Metrics();
@@ -101,6 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       exportRoutes(api, ctx);
       progressRoutes(api, ctx);
       userRoutes(api, ctx);
+      selfRoutes(api, ctx);
       done();
     },
     { prefix: API_BASE },

@@ -26,6 +26,14 @@ export const ConfigSchema = z.object({
   PUCHA_PG_POOL: z.coerce.number().int().min(1).max(500).default(10),
   /** PostgreSQL schema to use (created if missing); default: the server's search_path. */
   PUCHA_PG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  /**
+   * Until when households may fill in the form themselves (ISO-8601; default 2020-11-05 24:00
+   * China time, the 2020 census). With the demo seed and no value set: 30 days from the start.
+   */
+  PUCHA_SELF_DEADLINE: z.iso.datetime({ offset: true }).optional(),
+  /** Self-enumeration code attempts per client address and minute, and in total per minute (every node together). */
+  PUCHA_SELF_PER_IP_MINUTE: z.coerce.number().int().min(1).default(20),
+  PUCHA_SELF_TOTAL_MINUTE: z.coerce.number().int().min(1).default(6000),
   PUCHA_PG_STATEMENT_TIMEOUT_MS: ms(30_000),
   PUCHA_PG_LOCK_TIMEOUT_MS: ms(10_000),
   PUCHA_PG_IDLE_TX_TIMEOUT_MS: ms(5_000),
@@ -38,6 +46,15 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   // Production never seeds demo accounts unless asked, and main.ts refuses when it is asked.
   if (parsed.NODE_ENV === 'production' && env.PUCHA_DEMO === undefined) parsed.PUCHA_DEMO = '0';
   return parsed;
+}
+
+/** The 2020 census's deadline for self-enumeration: 5 November, 24:00 China time (UTC+8). */
+export const DEFAULT_SELF_DEADLINE = '2020-11-05T16:00:00.000Z';
+
+/** The self-enumeration deadline a start uses (the demo's codes stay usable for 30 days). */
+export function selfDeadline(c: Config, now: Date): string {
+  if (c.PUCHA_SELF_DEADLINE) return new Date(c.PUCHA_SELF_DEADLINE).toISOString();
+  return c.PUCHA_DEMO === '1' ? new Date(now.getTime() + 30 * 86_400_000).toISOString() : DEFAULT_SELF_DEADLINE;
 }
 
 export const isProduction = (c: Config) => c.NODE_ENV === 'production';

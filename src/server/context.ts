@@ -24,17 +24,34 @@ export interface Ctx {
   deviceKeys: () => Promise<DeviceKeys>;
   /** How long an enumerator who lost a district may still deliver to it. */
   graceMs: number;
+  /** Self-enumeration (issue 13): the deadline and the code-attempt limits. */
+  self: SelfOptions;
 }
+
+export interface SelfOptions {
+  /** Until when a code may open and submit the form (ISO-8601). */
+  deadline: string;
+  perIp: LimitRule;
+  total: LimitRule;
+}
+
+/** 2020-11-05 24:00 China time; 20 attempts a minute per address, 6,000 a minute in all. */
+export const DEFAULT_SELF: SelfOptions = {
+  deadline: '2020-11-05T16:00:00.000Z',
+  perIp: { max: 20, windowMs: 60_000 },
+  total: { max: 6000, windowMs: 60_000 },
+};
 
 /** Default grace period after a reassignment (issue: "configurable, default 7 days"). */
 export const DEFAULT_GRACE_MS = 7 * 86_400_000;
 
-export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minProtocolVersion: number, pushLimit: LimitRule = DEFAULT_PUSH_LIMIT, graceMs = DEFAULT_GRACE_MS): Ctx {
+export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minProtocolVersion: number, pushLimit: LimitRule = DEFAULT_PUSH_LIMIT, graceMs = DEFAULT_GRACE_MS, self: SelfOptions = DEFAULT_SELF): Ctx {
   const clock = () => now().getTime();
   let codec: Promise<CursorCodec> | undefined;
   let deviceKeys: Promise<DeviceKeys> | undefined;
   return {
     graceMs,
+    self,
     cursorCodec: () => (codec ??= store.secret('pull-cursor').then((k) => new CursorCodec(k))),
     deviceKeys: () => (deviceKeys ??= store.secret('device-key').then((k) => new DeviceKeys(k))),
     store,

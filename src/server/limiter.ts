@@ -101,6 +101,22 @@ export class Limiter {
   }
 
   /**
+   * Counts one self-enumeration code attempt (issue 13) of a client address and of all addresses
+   * together: 0 when it may go ahead, else the seconds until the window that refused it ends.
+   * Every attempt counts, valid or not: a code is never told apart by how it is limited.
+   */
+  async selfAttempt(address: string, rules: { perIp: LimitRule; total: LimitRule }): Promise<number> {
+    const t = this.now();
+    const [a, all] = await Promise.all([this.key('s', address), this.key('s', '*total*')]);
+    const ip = await this.store.limitHit(a, t, rules.perIp.windowMs);
+    if (ip.count > rules.perIp.max) return seconds(ip.windowStart + rules.perIp.windowMs - t);
+    // An address over its own limit is not counted in the total: one client cannot use up everyone's.
+    const total = await this.store.limitHit(all, t, rules.total.windowMs);
+    await this.maybePrune(t);
+    return total.count <= rules.total.max ? 0 : seconds(total.windowStart + rules.total.windowMs - t);
+  }
+
+  /**
    * One sign-in attempt under both limits. Throws `429 rate_limited` while the address or the
    * user waits; else runs `check`, which returns the signed-in value, or undefined for wrong
    * credentials (a failure of both keys). What `check` throws takes the attempt back.
@@ -144,7 +160,7 @@ export class Limiter {
     throw e;
   }
 
-  private async key(kind: 'p' | 'u' | 'a', value: string): Promise<string> {
+  private async key(kind: 'p' | 'u' | 'a' | 's', value: string): Promise<string> {
     this.secret ??= this.store.secret('limit-keys').catch((e: unknown) => {
       this.secret = undefined; // a store error now is not cached for good
       throw e;

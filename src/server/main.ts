@@ -8,7 +8,7 @@
 // cleanly on SIGTERM / SIGINT.
 import { resolve } from 'node:path';
 import { buildApp } from './app.ts';
-import { isProduction, readConfig } from './config.ts';
+import { isProduction, readConfig, selfDeadline } from './config.ts';
 import { openConfiguredStore } from './open-store.ts';
 import { DEMO_PASSWORD, demoPasswordUsers, seedDemo } from './seed.ts';
 import { parseTrustProxy, readTlsFiles } from './tls.ts';
@@ -64,6 +64,7 @@ const app = await buildApp({
   logger: config.PUCHA_LOG === '1',
   pushLimit: { max: config.PUCHA_PUSH_PER_MINUTE, windowMs: 60_000 },
   graceMs: config.PUCHA_GRACE_DAYS * 86_400_000,
+  self: { deadline: selfDeadline(config, new Date()), perIp: { max: config.PUCHA_SELF_PER_IP_MINUTE, windowMs: 60_000 }, total: { max: config.PUCHA_SELF_TOTAL_MINUTE, windowMs: 60_000 } },
   trustProxy,
   ...(https ? { https } : {}),
   ...(config.PUCHA_METRICS_TOKEN ? { metricsToken: config.PUCHA_METRICS_TOKEN } : {}),

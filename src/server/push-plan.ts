@@ -273,6 +273,16 @@ export function planPush(
         note = 'afterReassignment';
       }
       let counts: { errors: number; warnings: number } | undefined;
+      if (c.kind === 'household' && c.reg.verification !== undefined) {
+        // A verification at the door is the pushing enumerator's own, of a self-reported household.
+        const v = c.reg.verification;
+        if (c.reg.source !== 'self' || v.by !== userId) {
+          const at = c.reg.source !== 'self' ? ['data', 'verification'] : ['data', 'verification', 'by'];
+          const message = c.reg.source !== 'self' ? 'only a self-reported household is verified' : 'a verification names the user who pushes it';
+          reject({ code: 'validation_failed', message, details: [{ path: at, message: c.reg.source !== 'self' ? 'not a self-reported household' : 'not you' }] }, districtCode);
+          continue;
+        }
+      }
       if (c.kind === 'household') {
         // The checks that need the listing entry, as the phone runs them (never trust the phone).
         const inBatch = lists.get(c.reg.listingId);

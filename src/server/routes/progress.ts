@@ -36,6 +36,7 @@ function totals(c: Counts, devicesWithQueue: number, lastPushAt: string | undefi
     withErrors: c.with_errors,
     withWarnings: c.with_warnings,
     queries: { open: c.q_open, answered: c.q_answered, resolved: c.q_resolved },
+    self: { reported: c.s_reported, verified: c.s_verified, awaiting: c.s_reported - c.s_verified },
     devicesWithQueue,
     lastPushAt: lastPushAt ?? null,
   };

@@ -172,6 +172,26 @@ CREATE TABLE review_runs (
   user_id TEXT, at TEXT NOT NULL)
 `,
   },
+  {
+    // Self-enumeration (issue 13). A code is kept only as its SHA-256 (`hash`): issued by the
+    // office (CLI notices) or by an enumerator's phone (the listing entry carries the hash);
+    // `used_at`/`submission_id` make a submit idempotent, `revoked_at` ends a code that a newer
+    // one of the same origin replaced. Registrations count whether the household filled the form
+    // in itself and whether an enumerator verified it, and the rollup counts both.
+    version: 7,
+    sql: `
+CREATE TABLE self_codes (
+  hash TEXT PRIMARY KEY, listing_id TEXT NOT NULL, district_code TEXT NOT NULL, origin TEXT NOT NULL,
+  issued_at TEXT NOT NULL, revoked_at TEXT, used_at TEXT, submission_id TEXT, registration_id TEXT);
+CREATE INDEX self_codes_listing ON self_codes (listing_id, origin);
+CREATE INDEX self_codes_district ON self_codes (district_code, origin);
+CREATE INDEX registrations_listing ON registrations (listing_id);
+ALTER TABLE registrations ADD COLUMN self INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE registrations ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN s_reported INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN s_verified INTEGER NOT NULL DEFAULT 0
+`,
+  },
 ];
 
 export function migrationsFor(kind: StoreKind): { version: number; statements: string[] }[] {

@@ -40,6 +40,8 @@ export const COUNTER_COLS = [
   'q_open',
   'q_answered',
   'q_resolved',
+  's_reported',
+  's_verified',
 ] as const;
 export type CounterCol = (typeof COUNTER_COLS)[number];
 export type Counts = Record<CounterCol, number>;
@@ -54,6 +56,9 @@ export interface RegCounted {
   warnings: number;
   births: number;
   deaths: number;
+  /** 1 when the household filled the form in itself (`source: "self"`), and when an enumerator verified it. */
+  self: number;
+  verified: number;
 }
 
 /** Deltas per district, plus the latest registration write and any names learnt. */
@@ -78,6 +83,8 @@ export class ProgressDelta {
     this.add(district, 'deaths', sign * row.deaths);
     if (row.errors > 0) this.add(district, 'with_errors', sign);
     if (row.warnings > 0) this.add(district, 'with_warnings', sign);
+    if (row.self > 0) this.add(district, 's_reported', sign);
+    if (row.self > 0 && row.verified > 0) this.add(district, 's_verified', sign);
   }
   listing(district: string, visitStatus: string, sign: 1 | -1) {
     this.add(district, 'listing', sign);
@@ -130,6 +137,27 @@ export function birthsDeaths(data: unknown): { births: number; deaths: number } 
     return (typeof male === 'number' ? male : 0) + (typeof female === 'number' ? female : 0);
   };
   return { births: pair('births'), deaths: pair('deaths') };
+}
+
+/**
+ * The self-enumeration columns of a record's data (issue 13): a complete `source: "self"`
+ * registration is self-reported; it is verified once it carries an enumerator's verification.
+ */
+export function selfFlags(data: unknown): { self: number; verified: number } {
+  if (typeof data !== 'object' || data === null) return { self: 0, verified: 0 };
+  const d = data as { source?: unknown; status?: unknown; verification?: unknown };
+  const self = d.source === 'self' && d.status === 'complete' ? 1 : 0;
+  return { self, verified: self === 1 && typeof d.verification === 'object' && d.verification !== null ? 1 : 0 };
+}
+
+/** The counted columns of a registration row about to be written. */
+export function countedOf(r: { status: string; persons: number; errors: number; warnings: number; data: unknown }): RegCounted {
+  return { status: r.status, persons: r.persons, errors: r.errors, warnings: r.warnings, ...birthsDeaths(r.data), ...selfFlags(r.data) };
+}
+
+/** The counted columns as read back from a registrations row. */
+export function countedFromRow(r: Row): RegCounted {
+  return { status: str(r, 'status'), persons: num(r, 'persons'), errors: num(r, 'errors'), warnings: num(r, 'warnings'), births: num(r, 'births'), deaths: num(r, 'deaths'), self: num(r, 'self'), verified: num(r, 'verified') };
 }
 
 /** Adds the deltas to the district rows and all their ancestors (sorted: no lock-order cycles on PostgreSQL). */
@@ -203,7 +231,8 @@ export async function computeProgress(q: SqlExec): Promise<Map<string, { counts:
   for (const r of await q.all(
     `SELECT district_code, sum(CASE WHEN status = 'complete' THEN 1 ELSE 0 END) AS c, sum(CASE WHEN status = 'complete' THEN 0 ELSE 1 END) AS d,
        sum(persons) AS p, sum(births) AS b, sum(deaths) AS x, sum(CASE WHEN errors > 0 THEN 1 ELSE 0 END) AS e,
-       sum(CASE WHEN warnings > 0 THEN 1 ELSE 0 END) AS w, max(updated_at) AS last
+       sum(CASE WHEN warnings > 0 THEN 1 ELSE 0 END) AS w, sum(CASE WHEN self > 0 THEN 1 ELSE 0 END) AS sr,
+       sum(CASE WHEN self > 0 AND verified > 0 THEN 1 ELSE 0 END) AS sv, max(updated_at) AS last
      FROM registrations GROUP BY district_code`,
   )) {
     const d = str(r, 'district_code');
@@ -214,6 +243,8 @@ export async function computeProgress(q: SqlExec): Promise<Map<string, { counts:
     delta.add(d, 'deaths', num(r, 'x'));
     delta.add(d, 'with_errors', num(r, 'e'));
     delta.add(d, 'with_warnings', num(r, 'w'));
+    delta.add(d, 's_reported', num(r, 'sr'));
+    delta.add(d, 's_verified', num(r, 'sv'));
     const last = optStr(r, 'last');
     if (last !== undefined) delta.wrote(d, last);
   }
@@ -259,6 +290,20 @@ export async function rebuildProgress(q: SqlExec): Promise<number> {
     await q.run(`INSERT INTO progress (${cols.join(', ')}) VALUES ${chunk.map(() => `(${marks(cols.length)})`).join(', ')}`, chunk.flat());
   }
   return rows.length;
+}
+
+/** The registrations' self/verified columns from their data (migration 7). */
+export async function backfillSelfFlags(q: SqlExec): Promise<void> {
+  let after = '';
+  for (;;) {
+    const rows = await q.all('SELECT id, data FROM registrations WHERE id > ? ORDER BY id LIMIT 500', [after]);
+    if (rows.length === 0) return;
+    for (const r of rows) {
+      const f = selfFlags(JSON.parse(str(r, 'data')) as unknown);
+      if (f.self !== 0) await q.run('UPDATE registrations SET self = ?, verified = ? WHERE id = ?', [f.self, f.verified, str(r, 'id')]);
+    }
+    after = str(rows[rows.length - 1] ?? {}, 'id');
+  }
 }
 
 /** The registrations' births/deaths columns of version 1 rows, from their data (migration 2). */

@@ -10,7 +10,8 @@ import type { ChangeRow, EntityState, PushBatch, PushSnapshot, StoredResult } fr
 import { ApiErrorSchema, ListingEntrySchema, PRACTICE_ENTITY_PREFIX, type ListingEntry } from '../../domain/index.ts';
 import { scopeSql, type Scope } from './scope.ts';
 import { indexCitizenIds } from './sql-duplicates.ts';
-import { ProgressDelta, applyProgress, birthsDeaths, type RegCounted } from './sql-progress.ts';
+import { registerPhoneCodes } from './sql-self.ts';
+import { ProgressDelta, applyProgress, countedFromRow, countedOf, type RegCounted } from './sql-progress.ts';
 
 /** Reserves `n` sequence numbers; returns the first. */
 export async function nextSeq(q: SqlExec, n: number): Promise<number> {
@@ -82,7 +83,7 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: rea
     snapshot.practice.set(str(r, 'user_id'), { version: num(r, 'version'), createdAt: str(r, 'created_at') });
   }
   const tables = { household: 'registrations', listing: 'listing', query: 'queries' } as const;
-  const extra = { household: ', status, persons, errors, warnings, births, deaths', listing: ', visit_status', query: ', status, category' } as const;
+  const extra = { household: ', status, persons, errors, warnings, births, deaths, self, verified', listing: ', visit_status', query: ', status, category' } as const;
   for (const entity of ['household', 'listing', 'query'] as const) {
     const eids = [...new Set(keys.filter((k) => k.entity === entity).map((k) => k.entityId))];
     if (eids.length === 0) continue;
@@ -96,7 +97,7 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: rea
         ...(queryStatus !== undefined ? { queryStatus, queryCategory: str(r, 'category') } : {}),
       });
       if (entity === 'household') {
-        prior.registrations.set(id, { districtCode, counted: { status: str(r, 'status'), persons: num(r, 'persons'), errors: num(r, 'errors'), warnings: num(r, 'warnings'), births: num(r, 'births'), deaths: num(r, 'deaths') } });
+        prior.registrations.set(id, { districtCode, counted: countedFromRow(r) });
       } else if (entity === 'listing') prior.listing.set(id, { districtCode, visitStatus: str(r, 'visit_status') });
       else prior.queries.set(id, { districtCode, status: str(r, 'status') });
     }
@@ -118,7 +119,7 @@ export function memberIds(data: unknown): Set<string> {
   return ids;
 }
 
-const REG_COLS = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'births', 'deaths', 'data', 'seq', 'updated_at'] as const;
+export const REG_COLS = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'births', 'deaths', 'self', 'verified', 'data', 'seq', 'updated_at'] as const;
 
 /** Rows by id, in chunks within both databases' parameter limits. */
 async function rowsById(q: SqlExec, sql: (inList: string) => string, ids: readonly string[]) {
@@ -189,6 +190,8 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
     delta.query(o.districtCode, o.status, -1);
     delta.query(o.districtCode, 'answered', 1);
   }
+  // Self-enumeration codes the phones made at the door (issue 13), before the citizen-ID locks.
+  await registerPhoneCodes(q, lists, items[0]?.batch.receivedAt ?? new Date().toISOString());
   // The citizen-ID index takes its row locks (sorted) before server_seq (sql-duplicates.ts).
   await indexCitizenIds(q, regs);
   // Taken even when nothing needs a number: the server_seq row lock is always the last lock a
@@ -196,10 +199,10 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   let seq = await nextSeq(q, changed);
   if (regs.length > 0) {
     const rows = regs.map((r) => {
-      const bd = birthsDeaths(r.data);
-      delta.registration(r.districtCode, { status: r.status, persons: r.persons, errors: r.errors, warnings: r.warnings, ...bd }, 1);
+      const c = countedOf(r);
+      delta.registration(r.districtCode, c, 1);
       delta.wrote(r.districtCode, r.at);
-      return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, bd.births, bd.deaths, jsonOf(r.data), seq++, r.at];
+      return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, c.births, c.deaths, c.self, c.verified, jsonOf(r.data), seq++, r.at];
     });
     await insertRows(q, 'registrations', REG_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(REG_COLS)}`);
   }

@@ -114,6 +114,9 @@ export async function districtStatus(q: SqlExec, scope: Scope, after: string, li
       householdsWithErrors: c.with_errors,
       householdsWithWarnings: c.with_warnings,
       openQueries: c.q_open,
+      selfReported: c.s_reported,
+      selfVerified: c.s_verified,
+      selfAwaiting: c.s_reported - c.s_verified,
     };
   });
 }

@@ -8,12 +8,13 @@ import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
 import { MIGRATIONS_TABLE, migrationsFor } from './migrations.ts';
 import { json, marks, num, optNum, optStr, str, type Row, type SqlDriver } from './sql-driver.ts';
 import { PushGroups } from './group-commit.ts';
+import { findSelfCode, issueOfficeCodes, selfCodesOf, selfSubmit, type SelfCodeRow, type SelfFound, type SelfOutcome, type SelfPlan } from './sql-self.ts';
 import { randomBytes } from 'node:crypto';
 import { limitAdmit, limitHit, limitPrune, limitSettle } from './sql-limits.ts';
-import { insertRows, nextSeq, pullRows } from './sql-push.ts';
+import { REG_COLS, insertRows, nextSeq, pullRows } from './sql-push.ts';
 import { districtStatus, enumeratorStatus, listConflicts, listQuarantine } from './sql-status.ts';
 import { backfillCitizenIds, duplicateConsistency, indexCitizenIds, listDuplicates } from './sql-duplicates.ts';
-import { ProgressDelta, applyProgress, backfillBirthsDeaths, birthsDeaths, computeProgress, rebuildProgress, toProgressRow } from './sql-progress.ts';
+import { ProgressDelta, applyProgress, backfillBirthsDeaths, backfillSelfFlags, computeProgress, countedFromRow, countedOf, rebuildProgress, toProgressRow } from './sql-progress.ts';
 import { graceDistrictsOf, importUsers, reassignDistrict, scopeHead, setDistrictEnumerators } from './sql-users.ts';
 import { childLength, prefixCovers, scopeSql, type Scope } from './scope.ts';
 import { compareHouseholdsPage, createQuery, dismissItem, importRegister, insertReviewItems, listItems, registerCounts, registerRecordsPage, releaseItems, reviewStats, toQuery, type ListItemsFilter, type RecordKey, type ReleaseFilter } from './sql-review.ts';
@@ -130,6 +131,10 @@ export class SqlStore implements Store {
           await rebuildProgress(q);
         }
         if (m.version === 4) await backfillCitizenIds(q);
+        if (m.version === 7) {
+          await backfillSelfFlags(q);
+          await rebuildProgress(q);
+        }
         await q.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, new Date().toISOString()]);
         applied.push(m.version);
       }
@@ -408,6 +413,22 @@ export class SqlStore implements Store {
     });
   }
 
+  findSelfCode(hash: string): Promise<SelfFound | undefined> {
+    return findSelfCode(this.db, hash);
+  }
+
+  selfSubmit(hash: string, registrationId: string, submissionId: string, at: string, plan: (found: SelfFound | undefined) => SelfPlan): Promise<SelfOutcome> {
+    return selfSubmit(this.db, hash, registrationId, submissionId, at, plan);
+  }
+
+  issueOfficeCodes(districtCode: string, codes: readonly { hash: string; listingId: string }[], at: string): Promise<{ revoked: number }> {
+    return issueOfficeCodes(this.db, districtCode, codes, at);
+  }
+
+  selfCodesOf(districtCode: string): Promise<SelfCodeRow[]> {
+    return selfCodesOf(this.db, districtCode);
+  }
+
   importRegistrations(rows: readonly RegistrationWrite[], at: string): Promise<number> {
     return this.db.tx(async (q) => {
       if (rows.length === 0) return 0;
@@ -415,19 +436,19 @@ export class SqlStore implements Store {
       const ids = rows.map((r) => r.id);
       for (let i = 0; i < ids.length; i += 500) {
         const part = ids.slice(i, i + 500);
-        for (const o of await q.all(`SELECT district_code, status, persons, errors, warnings, births, deaths FROM registrations WHERE id IN (${marks(part.length)})`, part)) {
-          delta.registration(str(o, 'district_code'), { status: str(o, 'status'), persons: num(o, 'persons'), errors: num(o, 'errors'), warnings: num(o, 'warnings'), births: num(o, 'births'), deaths: num(o, 'deaths') }, -1);
+        for (const o of await q.all(`SELECT district_code, status, persons, errors, warnings, births, deaths, self, verified FROM registrations WHERE id IN (${marks(part.length)})`, part)) {
+          delta.registration(str(o, 'district_code'), countedFromRow(o), -1);
         }
       }
       // Before server_seq: the lock order of every write transaction (sql-duplicates.ts).
       await indexCitizenIds(q, rows.map((r) => ({ id: r.id, districtCode: r.districtCode, householdNo: r.householdNo, data: r.data })));
       let seq = await nextSeq(q, rows.length);
-      const cols = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'births', 'deaths', 'data', 'seq', 'updated_at'];
+      const cols = [...REG_COLS];
       const regRows = rows.map((r) => {
-        const bd = birthsDeaths(r.data);
-        delta.registration(r.districtCode, { status: r.status, persons: r.persons, errors: r.errors, warnings: r.warnings, ...bd }, 1);
+        const c = countedOf(r);
+        delta.registration(r.districtCode, c, 1);
         delta.wrote(r.districtCode, at);
-        return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, bd.births, bd.deaths, JSON.stringify(r.data), seq++, at];
+        return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, c.births, c.deaths, c.self, c.verified, JSON.stringify(r.data), seq++, at];
       });
       await insertRows(q, 'registrations', cols, regRows, `ON CONFLICT (id) DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`);
       const revRows = rows.map((r) => ['household', r.id, r.districtCode, r.version, r.version - 1, 'applied', JSON.stringify(r.data), at]);

@@ -7,6 +7,7 @@ import type { ListItemsFilter, RecordKey, RegisterImportResult, ReleaseFilter, R
 import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
 import type { Scope } from './scope.ts';
 import type { Counts } from './sql-progress.ts';
+import type { SelfCodeRow, SelfFound, SelfOutcome, SelfPlan } from './sql-self.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -127,6 +128,10 @@ export interface DistrictStatus {
   householdsWithErrors: number;
   householdsWithWarnings: number;
   openQueries: number;
+  /** Self-enumeration (issue 13): households that submitted the form themselves, verified at the door, still to verify. */
+  selfReported: number;
+  selfVerified: number;
+  selfAwaiting: number;
 }
 
 export interface ConflictRow {
@@ -393,6 +398,16 @@ export interface Store {
   progressConsistency(): Promise<{ maintained: Map<string, ProgressNode>; recounted: Map<string, ProgressNode> }>;
   /** Counts of every table, for tests that check "the store is unchanged". */
   tableCounts(): Promise<Record<string, number>>;
+
+  // Self-enumeration (issue 13): codes are only ever handled as their SHA-256.
+  /** The code, its household's listing entry and registrations; undefined for an unknown hash. */
+  findSelfCode(hash: string): Promise<SelfFound | undefined>;
+  /** One transaction under the household's locks: `plan` decides on what it reads, a write is stored whole. */
+  selfSubmit(hash: string, registrationId: string, submissionId: string, at: string, plan: (found: SelfFound | undefined) => SelfPlan): Promise<SelfOutcome>;
+  /** New office codes for a district's notices; its earlier unused office codes end. */
+  issueOfficeCodes(districtCode: string, codes: readonly { hash: string; listingId: string }[], at: string): Promise<{ revoked: number }>;
+  /** A district's codes (hashes and states only). */
+  selfCodesOf(districtCode: string): Promise<SelfCodeRow[]>;
 
   /** Citizen IDs held by more than one registration, with a household in the scope, after a group number (paged). */
   listDuplicates(scope: Scope, afterGroup: number, limit: number): Promise<{ groups: DuplicateGroup[]; next?: number }>;
