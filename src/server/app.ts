@@ -134,6 +134,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const path = req.url.split('?')[0] ?? '';
     const isFile = path.startsWith('/assets/') || /\.[A-Za-z0-9]+$/.test(path);
     if (index && existsSync(index) && req.method === 'GET' && !req.url.startsWith('/api/') && !isFile) {
+      // The respondent's page (self-enumeration) is a page of its own, not the field app's shell.
+      if ((path === '/self' || path === '/self/') && staticDir && existsSync(join(staticDir, 'self.html'))) {
+        return reply.header('Cache-Control', 'no-cache').sendFile('self.html');
+      }
       return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
     }
     return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]?.slice(0, 200) ?? ''}`);

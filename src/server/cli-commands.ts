@@ -19,6 +19,7 @@ import { decodeUtf8Text } from './text-encoding.ts';
 import { exportCsv, exportJson, exportXlsxStream } from './routes/export.ts';
 import type { Scope } from './store/scope.ts';
 import type { Store } from './store/store.ts';
+import { selfCodesCmd } from './cli-self.ts';
 import { compareCmd, importProblemsCmd, importRegisterCmd, releaseCmd } from './cli-review.ts';
 import { importUsersFile, reassign, resetPassword, revoke, setDisabled, type AdminResult } from './user-admin.ts';
 
@@ -29,6 +30,10 @@ export interface CliIo {
   now: () => Date;
   /** Grace period after a reassignment (default 7 days; PUCHA_GRACE_DAYS). */
   graceMs?: number;
+  /** Until when self-enumeration codes work (PUCHA_SELF_DEADLINE; printed on the notices). */
+  selfDeadline?: string;
+  /** The origin the notices' QR codes open (PUCHA_PUBLIC_ORIGIN; `--origin` overrides it). */
+  publicOrigin?: string;
 }
 
 /** The admin CLI acts for the whole installation. */
@@ -51,6 +56,7 @@ export const USAGE = `Usage: npm run admin -- <command>
   import-problems <file.csv>   (the national problem list: districtCode,householdNo,category,citizenId,name,message)
   compare --area <prefix> [--rules HEAD_AGE,...]   (registers against everything registered: new items as drafts)
   release-review [--area <prefix>] [--category <category>]   (drafts to their districts' phones)
+  self-codes --district <code> --out <notices.html> [--origin https://host] [--all]   (printable self-enumeration notices; --all: every short-form household, not only those the listing marks)
 Store: DATABASE_URL (PostgreSQL) or PUCHA_DB (SQLite file, default data/pucha.sqlite).`;
 
 const placeholderDistrict = (code: string, name?: string): District => ({ code, name: name ?? `普查小区 ${code}`, enumerators: [] });
@@ -398,6 +404,11 @@ export async function runCli(argv: string[], store: Store, io: CliIo): Promise<n
     case 'release-review': {
       const run = { 'import-register': importRegisterCmd, 'import-problems': importProblemsCmd, compare: compareCmd, 'release-review': releaseCmd }[command];
       const code = await run(store, rest, io);
+      if (code !== 2) return code;
+      break;
+    }
+    case 'self-codes': {
+      const code = await selfCodesCmd(store, rest, io);
       if (code !== 2) return code;
       break;
     }

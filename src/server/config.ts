@@ -31,6 +31,8 @@ export const ConfigSchema = z.object({
    * China time, the 2020 census). With the demo seed and no value set: 30 days from the start.
    */
   PUCHA_SELF_DEADLINE: z.iso.datetime({ offset: true }).optional(),
+  /** The address respondents open (self-enumeration notices' QR codes), e.g. https://pucha.example.gov.cn */
+  PUCHA_PUBLIC_ORIGIN: z.string().regex(/^https?:\/\/[^\s/?#]+$/, 'an origin: https://host[:port]').optional(),
   /** Self-enumeration code attempts per client address and minute, and in total per minute (every node together). */
   PUCHA_SELF_PER_IP_MINUTE: z.coerce.number().int().min(1).default(20),
   PUCHA_SELF_TOTAL_MINUTE: z.coerce.number().int().min(1).default(6000),

@@ -82,7 +82,7 @@ export function applySecurityHeaders(req: FastifyRequest, reply: FastifyReply): 
 export function staticCacheControl(root: string, path: string): string | undefined {
   const file = path.replace(/\.(?:br|gz)$/, '');
   const name = basename(file);
-  if (name === 'sw.js' || name === 'index.html') return 'no-cache';
+  if (name === 'sw.js' || name === 'index.html' || name === 'self.html') return 'no-cache';
   const assets = `${root.endsWith(sep) ? root : root + sep}assets${sep}`;
   if (file.startsWith(assets)) return 'public, max-age=31536000, immutable';
   return undefined;

@@ -70,7 +70,7 @@ const REVIEW_PATHS = ['/registers/hukou', '/registers/births', '/registers/death
 
 const requests = (): fc.Arbitrary<Req> => fc.oneof(
   // arbitrary JSON to every body-taking endpoint, with and without a token
-  fc.tuple(fc.constantFrom('/auth/login', '/sync/push', '/queries'), json, fc.constantFrom<'enum' | 'sup' | 'none' | 'bad'>('enum', 'sup', 'none', 'bad')).map(
+  fc.tuple(fc.constantFrom('/auth/login', '/sync/push', '/queries', '/self/session', '/self/submit'), json, fc.constantFrom<'enum' | 'sup' | 'none' | 'bad'>('enum', 'sup', 'none', 'bad')).map(
     ([path, body, who]): Req => ({ kind: `json ${path}`, method: 'POST', url: `/api/v1${path}`, headers: { ...authed(who), 'content-type': 'application/json' }, payload: JSON.stringify(body) }),
   ),
   // the review endpoints with arbitrary JSON, and with CSV text that is not a valid file
@@ -82,11 +82,11 @@ const requests = (): fc.Arbitrary<Req> => fc.oneof(
   ),
   fc.tuple(json, fc.constantFrom<'enum' | 'sup'>('sup', 'enum')).map(([body, who]): Req => ({ kind: 'json patch', method: 'PATCH', url: `/api/v1/queries/${queryId}`, headers: { ...authed(who), 'content-type': 'application/json' }, payload: JSON.stringify(body) })),
   // malformed JSON text
-  fc.tuple(fc.constantFrom('/auth/login', '/sync/push', '/queries'), fc.string({ maxLength: 200 })).map(
+  fc.tuple(fc.constantFrom('/auth/login', '/sync/push', '/queries', '/self/session', '/self/submit'), fc.string({ maxLength: 200 })).map(
     ([path, text]): Req => ({ kind: 'malformed', method: 'POST', url: `/api/v1${path}`, headers: { ...enumAuth.auth, 'content-type': 'application/json' }, payload: `{${text}` }),
   ),
   // wrong content types
-  fc.tuple(fc.constantFrom('/auth/login', '/sync/push', '/queries'), fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'application/octet-stream', 'multipart/form-data; boundary=x', 'text/csv'), fc.string({ maxLength: 100 })).map(
+  fc.tuple(fc.constantFrom('/auth/login', '/sync/push', '/queries', '/self/submit'), fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'application/octet-stream', 'multipart/form-data; boundary=x', 'text/csv'), fc.string({ maxLength: 100 })).map(
     ([path, ct, text]): Req => ({ kind: 'content-type', method: 'POST', url: `/api/v1${path}`, headers: { ...enumAuth.auth, 'content-type': ct }, payload: text || 'x' }),
   ),
   // hostile push envelopes and records

@@ -120,24 +120,27 @@ export class SqlStore implements Store {
     return this.db.tx(async (q) => {
       await q.lockKeys(['schema_migrations']);
       const applied: number[] = [];
+      let recount = false;
       await q.run(MIGRATIONS_TABLE);
       const done = new Set((await q.all('SELECT version FROM schema_migrations')).map((r) => num(r, 'version')));
       for (const m of migrationsFor(this.db.kind)) {
         if (done.has(m.version)) continue;
         for (const s of m.statements) await q.run(s);
+        // Counters of what the store already holds, so they start consistent with it: recounted
+        // once after the last migration (a recount reads every counter column, so it needs them all).
         if (m.version === 2) {
-          // Counters of what the store already holds, so they start consistent with it.
           await backfillBirthsDeaths(q);
-          await rebuildProgress(q);
+          recount = true;
         }
         if (m.version === 4) await backfillCitizenIds(q);
         if (m.version === 7) {
           await backfillSelfFlags(q);
-          await rebuildProgress(q);
+          recount = true;
         }
         await q.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, new Date().toISOString()]);
         applied.push(m.version);
       }
+      if (recount) await rebuildProgress(q);
       return applied;
     });
   }
