@@ -13,6 +13,7 @@ let web: string;
 // Text that compresses well and is over the 1 KB threshold, as the build's files are.
 const INDEX = `<!doctype html><title>Pucha</title>${'<meta name="x" content="padding for compression">'.repeat(40)}`;
 const SW = `self.addEventListener("fetch", () => {});${'/* worker padding */'.repeat(80)}`;
+const SELF = `<!doctype html><title>自主填报</title>${'<meta name="y" content="padding for the respondent page">'.repeat(40)}`;
 const ASSET = `console.log(${JSON.stringify('hashed asset '.repeat(200))});`;
 /** The build's layout (vite.config.ts, precompress): each text file with its .br and .gz beside it. */
 function writeWithSiblings(path: string, body: string): void {
@@ -26,6 +27,7 @@ beforeAll(async () => {
   mkdirSync(join(web, 'assets'));
   writeWithSiblings(join(web, 'index.html'), INDEX);
   writeWithSiblings(join(web, 'sw.js'), SW);
+  writeWithSiblings(join(web, 'self.html'), SELF);
   writeWithSiblings(join(web, 'assets', 'index-Bx1y2z3W.js'), ASSET);
   h = await harness({ staticDir: web, metricsToken: 'metrics-token-for-tests' });
 });
@@ -212,5 +214,18 @@ describe('the build writes the compressed files (issue 16)', () => {
     } finally {
       await b.close();
     }
+  });
+
+  it('[WB12] /self is the respondent page, not the field app shell, revalidated and with the same security headers', async () => {
+    for (const url of ['/self', '/self/', '/self?x=1']) {
+      const r = await h.req({ method: 'GET', url });
+      expect([url, r.status, r.body]).toEqual([url, 200, SELF]);
+      expect(r.headers['cache-control']).toBe('no-cache');
+      expect(String(r.headers['content-security-policy'])).toContain("script-src 'self'");
+    }
+    const direct = await fetchDecoded({ method: 'GET', url: '/self.html', headers: { 'accept-encoding': 'br' } });
+    expect([direct.status, direct.encoding, direct.cacheControl, direct.text]).toEqual([200, 'br', 'no-cache', SELF]);
+    // other paths still get the shell
+    expect((await h.req({ method: 'GET', url: '/selfish' })).body).toBe(INDEX);
   });
 });
