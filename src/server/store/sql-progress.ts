@@ -292,30 +292,35 @@ export async function rebuildProgress(q: SqlExec): Promise<number> {
   return rows.length;
 }
 
-/** The registrations' self/verified columns from their data (migration 7). */
-export async function backfillSelfFlags(q: SqlExec): Promise<void> {
+/**
+ * Fills counter columns of every registration from its data, 500 rows at a time in id order;
+ * `values` gives the columns' values, all zero (the column default) meaning nothing to write.
+ */
+async function backfillColumns(q: SqlExec, cols: readonly string[], values: (data: unknown) => number[]): Promise<void> {
   let after = '';
   for (;;) {
     const rows = await q.all('SELECT id, data FROM registrations WHERE id > ? ORDER BY id LIMIT 500', [after]);
     if (rows.length === 0) return;
     for (const r of rows) {
-      const f = selfFlags(JSON.parse(str(r, 'data')) as unknown);
-      if (f.self !== 0) await q.run('UPDATE registrations SET self = ?, verified = ? WHERE id = ?', [f.self, f.verified, str(r, 'id')]);
+      const v = values(JSON.parse(str(r, 'data')) as unknown);
+      if (v.some((x) => x !== 0)) await q.run(`UPDATE registrations SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [...v, str(r, 'id')]);
     }
     after = str(rows[rows.length - 1] ?? {}, 'id');
   }
 }
 
+/** The registrations' self/verified columns from their data (migration 7). */
+export function backfillSelfFlags(q: SqlExec): Promise<void> {
+  return backfillColumns(q, ['self', 'verified'], (data) => {
+    const f = selfFlags(data);
+    return [f.self, f.verified];
+  });
+}
+
 /** The registrations' births/deaths columns of version 1 rows, from their data (migration 2). */
-export async function backfillBirthsDeaths(q: SqlExec): Promise<void> {
-  let after = '';
-  for (;;) {
-    const rows = await q.all('SELECT id, data FROM registrations WHERE id > ? ORDER BY id LIMIT 500', [after]);
-    if (rows.length === 0) return;
-    for (const r of rows) {
-      const { births, deaths } = birthsDeaths(JSON.parse(str(r, 'data')) as unknown);
-      if (births !== 0 || deaths !== 0) await q.run('UPDATE registrations SET births = ?, deaths = ? WHERE id = ?', [births, deaths, str(r, 'id')]);
-    }
-    after = str(rows[rows.length - 1] ?? {}, 'id');
-  }
+export function backfillBirthsDeaths(q: SqlExec): Promise<void> {
+  return backfillColumns(q, ['births', 'deaths'], (data) => {
+    const { births, deaths } = birthsDeaths(data);
+    return [births, deaths];
+  });
 }

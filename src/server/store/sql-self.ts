@@ -7,7 +7,7 @@
 import { ListingEntrySchema, type ListingEntry } from '../../domain/index.ts';
 import type { ListingWrite, RegistrationWrite } from '../push-plan.ts';
 import { indexCitizenIds } from './sql-duplicates.ts';
-import { json, marks, num, optStr, str, type Row, type SqlDriver, type SqlExec } from './sql-driver.ts';
+import { json, num, optStr, str, type Row, type SqlDriver, type SqlExec } from './sql-driver.ts';
 import { ProgressDelta, applyProgress, countedFromRow, countedOf } from './sql-progress.ts';
 import { REG_COLS, insertRows, nextSeq } from './sql-push.ts';
 
@@ -178,5 +178,5 @@ export function selfSubmit(db: SqlDriver, hash: string, registrationId: string, 
 
 /** The codes of a district by origin (tests and the CLI's report), without their households' data. */
 export async function selfCodesOf(q: SqlExec, districtCode: string): Promise<SelfCodeRow[]> {
-  return (await q.all(`SELECT * FROM self_codes WHERE district_code IN (${marks(1)}) ORDER BY issued_at, hash`, [districtCode])).map(toCode);
+  return (await q.all('SELECT * FROM self_codes WHERE district_code = ? ORDER BY issued_at, hash', [districtCode])).map(toCode);
 }
