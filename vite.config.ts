@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 // Build of the field app: React + an injectManifest service worker (src/client/sw.ts) that
 // precaches the shell. The server (npm start) serves dist/; in dev, /api goes to it on :8080.
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
@@ -70,6 +70,52 @@ function pureDomain(): Plugin {
     transform: {
       filter: { id: /[\\/]src[\\/]domain[\\/].*\.ts$/ },
       handler: () => ({ moduleSideEffects: false }),
+    },
+  };
+}
+
+/**
+ * Issue 13: the respondent's page (self.html, served at /self) is built on its own, after the field
+ * app and into the same dist/, so the app's shared start-up chunk (React, zod) never reaches a
+ * respondent's phone: a second build with one entry and none of the app's plugins (goal ≤ 60 KB
+ * gzip, `npm run bench ui-size`). It runs after vite-plugin-pwa has written sw.js, so none of its
+ * files is precached (the field app's worker does not need them), and before precompress(), so
+ * they get .br/.gz siblings too.
+ */
+function selfPage(): Plugin {
+  let root = '';
+  let outDir = '';
+  return {
+    name: 'pucha-self-page',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      root = config.root;
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle: {
+      sequential: true,
+      order: 'post',
+      async handler(error?: Error) {
+        if (error) return;
+        await build({
+          configFile: false,
+          root,
+          logLevel: 'warn',
+          plugins: [pureDomain()],
+          build: {
+            outDir,
+            emptyOutDir: false,
+            target: 'es2022',
+            sourcemap: false,
+            copyPublicDir: false,
+            rollupOptions: {
+              input: { self: resolve(root, 'self.html') },
+              output: { entryFileNames: 'assets/self-[hash].js', chunkFileNames: 'assets/self-[hash].js', assetFileNames: 'assets/self-[hash][extname]' },
+            },
+          },
+        });
+      },
     },
   };
 }
@@ -148,7 +194,8 @@ export default defineConfig({
       injectRegister: false, // main.tsx registers with workbox-window (update prompt)
       includeAssets: ['robots.txt', 'apple-touch-icon.png'],
       // png/webmanifest are added by the plugin itself (manifest icons); globbing them duplicates entries.
-      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,ico,woff2}'] },
+      // self.html and assets/self-* are built after this (selfPage), and are not the app's: never precached.
+      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,ico,woff2}'], globIgnores: ['self.html', 'assets/self-*'] },
       manifest: {
         name: '普查 Pucha',
         short_name: '普查',
@@ -168,6 +215,7 @@ export default defineConfig({
       },
       devOptions: { enabled: false },
     }),
+    selfPage(),
     precompress(),
   ],
   define: { __PUCHA_BUILD_ID__: JSON.stringify(buildId()) },

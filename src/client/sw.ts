@@ -24,8 +24,9 @@ const PREVIOUS_ASSETS = 'pucha-previous-assets';
 const manifest = self.__WB_MANIFEST; // referenced once: the build replaces it with this build's list
 precacheAndRoute(manifest);
 cleanupOutdatedCaches();
-// Offline, every in-app navigation gets the shell; the API is never answered from the cache.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));
+// Offline, every in-app navigation gets the shell; the API is never answered from the cache, and
+// the respondent's page (/self, self-enumeration) is not the app: it always comes from the server.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//, /^\/self(?:[/?#]|\.html|$)/] }));
 
 // Old chunks stay loadable. When this version activates, the precache drops every file of the
 // build before it, but another tab may still run that build and lazily import its chunks

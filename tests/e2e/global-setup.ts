@@ -18,7 +18,7 @@ function newest(dir: string): number {
 
 export default function setup(): void {
   const index = join(ROOT, 'dist/index.html');
-  const sources = Math.max(newest(join(ROOT, 'src/client')), newest(join(ROOT, 'src/domain')), newest(join(ROOT, 'public')), statSync(join(ROOT, 'index.html')).mtimeMs, statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
+  const sources = Math.max(newest(join(ROOT, 'src/client')), newest(join(ROOT, 'src/domain')), newest(join(ROOT, 'public')), statSync(join(ROOT, 'index.html')).mtimeMs, statSync(join(ROOT, 'self.html')).mtimeMs, statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs > sources) return;
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
