@@ -4,7 +4,7 @@
 // the domain schemas anyway; a saved state that does not look right is simply dropped.
 import { deathApplicability, householdApplicability, personApplicability, type Applicability } from '../../domain/applicability.ts';
 import { checkCitizenId, normalizeCitizenId } from '../../domain/citizen-id.ts';
-import { blockingFindings, staleOverrides } from '../../domain/findings.ts';
+import { blockingFindings, isOverridden, staleOverrides } from '../../domain/findings.ts';
 import type { DeathDraft, Finding, FindingPath, HouseholdDraft, Override, PersonDraft, RegistrationDraft } from '../../domain/schemas.ts';
 import { validateRegistration } from '../../domain/validate.ts';
 
@@ -138,11 +138,9 @@ export function matchDeaths(s: SelfState, random: (b: Uint8Array<ArrayBuffer>) =
   for (let i = s.deaths.length - 1; i >= 0 && s.deaths.length > want; i--) if (emptyDeath(s.deaths[i] ?? { id: '' })) s.deaths.splice(i, 1);
 }
 
-const samePath = (a: readonly (string | number)[], b: readonly (string | number)[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-
 /** The respondent confirms (or takes back) that a warning's answer is correct. */
 export function setConfirmed(s: SelfState, f: Finding, on: boolean): void {
-  s.overrides = s.overrides.filter((o) => !(o.rule === f.rule && samePath(o.path, f.path)));
+  s.overrides = s.overrides.filter((o) => !isOverridden(f, [o]));
   if (on) s.overrides.push({ rule: f.rule, path: [...f.path], reason: 'confirmedWithRespondent', note: '住户自主填报时确认' });
 }
 

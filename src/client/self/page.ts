@@ -4,6 +4,7 @@
 // loses nothing. Codes travel in the body only: the QR code's `#c=` fragment is read, then removed.
 import { ITEM_LABELS, deathApplicability, householdApplicability, personApplicability, type Applicability } from '../../domain/applicability.ts';
 import * as C from '../../domain/codes.ts';
+import { isOverridden } from '../../domain/findings.ts';
 import type { Finding } from '../../domain/schemas.ts';
 import { normalizeSelfCode } from '../../domain/self-code.ts';
 import { STATE_KEY, blockingOf, findingsOf, matchDeaths, newId, newState, parseState, pathKey, setConfirmed, settle, submitBody, type SelfState } from './model.ts';
@@ -215,8 +216,9 @@ export function startSelfPage(root: HTMLElement, deps: SelfDeps): { state: () =>
   }
 
   function labelOf(key: string, scope: 'household' | 'person' | 'death'): string {
-    if (scope === 'death' && key === 'birth') return lang === 'zh' ? '出生年月' : 'Year and month of birth';
-    if (scope === 'death' && key === 'marital') return lang === 'zh' ? '婚姻状况' : 'Marital status';
+    // The death form words two items apart from the person form's (no "at the census moment").
+    if (scope === 'death' && key === 'birth') return t(lang, 'deathBirth');
+    if (scope === 'death' && key === 'marital') return t(lang, 'deathMarital');
     return ITEM_LABELS[key]?.[lang] ?? key;
   }
 
@@ -231,7 +233,7 @@ export function startSelfPage(root: HTMLElement, deps: SelfDeps): { state: () =>
       if (k !== base && !(nested && k.startsWith(`${base}.`))) continue;
       if (!attempted && !touched.has(base)) continue;
       const id = `m-${k}-${f.rule}`;
-      const confirmed = f.severity === 'warning' && s.overrides.some((o) => o.rule === f.rule && pathKey(o.path) === k);
+      const confirmed = f.severity === 'warning' && isOverridden(f, s.overrides);
       if (!confirmed) invalid = true;
       const p = el('div', { class: `finding ${f.severity}`, id }, el('span', {}, plainFinding(f, lang)));
       if (f.severity === 'warning') {

@@ -7,6 +7,8 @@ export const LANG_KEY = 'pucha.self.lang';
 
 const zh = {
   title: '人口普查 · 住户自主填报',
+  deathBirth: '出生年月',
+  deathMarital: '婚姻状况',
   switchTo: 'English',
   codeHeading: '输入填报码',
   codeHelp: '填报码印在普查员交给您的通知单上，共16位字母和数字。',
@@ -54,6 +56,8 @@ export type TextKey = keyof typeof zh;
 
 const en: Record<TextKey, string> = {
   title: 'Population census · fill in yourself',
+  deathBirth: 'Year and month of birth',
+  deathMarital: 'Marital status',
   switchTo: '中文',
   codeHeading: 'Enter your code',
   codeHelp: 'The code is printed on the notice your enumerator gave you: 16 letters and digits.',
