@@ -31,8 +31,9 @@ export const resources = {
  */
 const LAZY_NAMESPACES: Readonly<Record<string, Readonly<Record<Language, () => Promise<{ default: Strings }>>>>> = {
   household: { 'zh-CN': () => import('./household.zh.ts'), en: () => import('./household.en.ts') },
+  office: { 'zh-CN': () => import('./office.zh.ts'), en: () => import('./office.en.ts') },
 };
-export type LazyNamespace = 'household';
+export type LazyNamespace = 'household' | 'office';
 
 /** Values put into `{{name}}` placeholders; `ns` picks the namespace (default `app`). */
 export type TOptions = { readonly ns?: string } & Readonly<Record<string, unknown>>;
