@@ -30,7 +30,7 @@ export default defineConfig({
           name: 'ui',
           environment: 'jsdom',
           include: ['tests/client/**/*.test.tsx'],
-          setupFiles: ['tests/setup-unit.ts'],
+          setupFiles: ['tests/setup-unit.ts', 'tests/setup-ui.ts'],
           testTimeout: 30_000,
         },
       },

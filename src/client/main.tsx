@@ -3,7 +3,7 @@
 // worker (workbox-window) to it, and renders the React app with its ports.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createI18n, I18nProvider } from './i18n/index.ts';
+import { createI18n, I18nProvider, prepareLanguage } from './i18n/index.ts';
 import { Workbox } from 'workbox-window';
 import { liveQuery } from 'dexie';
 import { openDb, type PuchaDb } from './db/database.ts';
@@ -25,6 +25,8 @@ const APP_VERSION = BUILD_ID;
 async function main(): Promise<void> {
   performance.mark('pucha:start'); // start-up marks, read by bench/ui-cold-start.ts
   document.documentElement.dataset.build = BUILD_ID; // which build this page runs (support, tests/e2e)
+  // The English shell strings are a chunk of their own: load them first when English was chosen.
+  await prepareLanguage();
   const i18n = createI18n();
   document.documentElement.lang = i18n.language;
   const db = await openDb('pucha');

@@ -61,7 +61,7 @@ describe.runIf(browserAvailable())('PWA: installability and accessibility', () =
 
   it('has no serious or critical axe violation on the main screens (360 px)', async () => {
     browser ??= await launchBrowser();
-    const { page } = browser;
+    const { page, context } = browser;
     await page.goto(server.url);
     await page.getByLabel('用户名').waitFor();
     await shot(page, '01-login');
@@ -109,6 +109,14 @@ describe.runIf(browserAvailable())('PWA: installability and accessibility', () =
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Storage' }).waitFor();
     await shot(page, '08-sync-en');
+    // The English shell strings are a lazy chunk: an offline restart in English must find it in
+    // the worker's cache and open in English, not fall back to Chinese.
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('button', { name: 'Unlock' }).waitFor();
+    await unlock(page);
+    await page.getByRole('heading', { name: 'Storage' }).waitFor();
+    await context.setOffline(false);
     await page.getByRole('button', { name: /中文/ }).click();
 
     // The lock screen a restart opens on (issue 10).

@@ -1,13 +1,13 @@
 // i18n for the field app: a small translator of our own (see I18n below), Simplified Chinese by
 // default, English switch.
-// Namespaces: `app` (shell, lists, sync, supervisor), bundled with the start-up code, and
-// `household` (the household form, owned by the form's engineer), loaded on first use from its own
-// chunk per language so the cold start to the district list does not parse the form's strings
-// (issue 10). Code-list labels are not here: they come from src/domain/codes.ts (zh/en).
+// Namespaces: `app` (shell, lists, sync, supervisor), its Chinese strings bundled with the
+// start-up code and its English ones a chunk the start awaits only when English was chosen
+// (`prepareLanguage`), and `household` (the household form) and `office` (the office's desk),
+// loaded on first use from their own chunks per language so the cold start to the district list
+// does not parse their strings (issue 10). Code-list labels are not here: they come from src/domain/codes.ts (zh/en).
 import { createContext, createElement, useCallback, useContext, useSyncExternalStore, type ReactNode } from 'react';
 import type { Code } from '../../domain/index.ts';
 import appZh from './app.zh.ts';
-import appEn from './app.en.ts';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -19,10 +19,9 @@ export interface Strings {
   readonly [key: string]: string | Strings;
 }
 
-/** The strings bundled with the start-up code. */
+/** The strings bundled with the start-up code: the default language's shell. */
 export const resources = {
   'zh-CN': { app: appZh },
-  en: { app: appEn },
 } as const;
 
 /**
@@ -30,6 +29,8 @@ export const resources = {
  * (precached by the service worker like every built file, so they load offline too).
  */
 const LAZY_NAMESPACES: Readonly<Record<string, Readonly<Record<Language, () => Promise<{ default: Strings }>>>>> = {
+  // The English shell (about 5 KB gzip) is off the start-up path; Chinese is bundled.
+  app: { 'zh-CN': () => Promise.resolve({ default: appZh }), en: () => import('./app.en.ts') },
   household: { 'zh-CN': () => import('./household.zh.ts'), en: () => import('./household.en.ts') },
   office: { 'zh-CN': () => import('./office.zh.ts'), en: () => import('./office.en.ts') },
 };
@@ -100,6 +101,20 @@ export async function preloadNamespace(ns: LazyNamespace, languages: readonly La
   await Promise.all([...new Set(languages)].map((l) => importNamespace(l, ns)));
 }
 
+/**
+ * Loads the shell strings of `language` (English is a chunk of its own), so an instance created
+ * afterwards renders in it from the first frame. The start awaits it before the first render; a
+ * chunk that cannot be loaded leaves the Chinese fallback and never fails the start.
+ */
+export async function prepareLanguage(language: Language = storedLanguage()): Promise<void> {
+  if (language === DEFAULT_LANGUAGE || imported[language].app) return;
+  try {
+    await importNamespace(language, 'app');
+  } catch {
+    // Chinese, the fallback of every key, is bundled: the app still starts.
+  }
+}
+
 function isLanguage(x: unknown): x is Language {
   return typeof x === 'string' && (LANGUAGES as readonly string[]).includes(x);
 }
@@ -146,8 +161,8 @@ class Translator implements I18n {
     this.lang = language;
     for (const l of LANGUAGES) {
       for (const [ns, strings] of Object.entries(imported[l])) this.bundles[l].set(ns, strings);
-      this.bundles[l].set('app', resources[l].app);
     }
+    this.bundles['zh-CN'].set('app', resources['zh-CN'].app);
   }
 
   get language(): Language {

@@ -3,7 +3,7 @@
 // when it breaks.
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { Suspense } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import appEn from '../../../src/client/i18n/app.en.ts';
 import appZh from '../../../src/client/i18n/app.zh.ts';
 import householdEn from '../../../src/client/i18n/household.en.ts';
@@ -126,5 +126,24 @@ describe('useTranslation', () => {
     } finally {
       console.error = err;
     }
+  });
+});
+
+describe('English shell strings off the start-up path', () => {
+  it('a fresh page has only Chinese until prepareLanguage or a switch loads English', async () => {
+    vi.resetModules();
+    const fresh = await import('../../../src/client/i18n/index.ts');
+    // Before the chunk: every key falls back to the bundled Chinese, never a raw key.
+    expect(fresh.createI18n('en').t('nav.sync')).toBe(appZh.nav.sync);
+    await fresh.prepareLanguage('en');
+    expect(fresh.createI18n('en').t('nav.sync')).toBe(appEn.nav.sync);
+  });
+
+  it('a switch to English loads the shell strings before it changes', async () => {
+    vi.resetModules();
+    const fresh = await import('../../../src/client/i18n/index.ts');
+    const i18n = fresh.createI18n('zh-CN');
+    await i18n.changeLanguage('en');
+    expect(i18n.t('nav.sync')).toBe(appEn.nav.sync);
   });
 });
