@@ -410,6 +410,36 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect((await store.progress(D1))?.node.counts).toEqual(before);
     });
 
+    it('[PR3] quality counters (issue 14): persons by sex, aged 0-4 at the standard time, H3 births by sex, family households, confirmed warnings', async () => {
+      await store.importListing([listingEntry(D1, 1), listingEntry(D1, 2)]);
+      const base = registration(D1, {}, 4);
+      // Born 2015-11 is 4 at 2020-11-01 (counted), 2015-10 is 5 (not), 2020-10 is 0 (counted).
+      const births = ['1960-05', '2015-11', '2015-10', '2020-10'];
+      const sexes = [1, 2, 1, 2];
+      const reg = {
+        ...base,
+        household: { ...base.household, births: { male: 0, female: 1 } },
+        persons: base.persons.map((p, i) => {
+          // Children: pre-school education at 4 and 5, no literacy item; nothing of either at 0.
+          const { education: _e, literate: _l, ...rest } = p;
+          const child = i === 3 ? rest : { ...rest, education: 2 };
+          return { ...(i === 0 ? p : child), birth: births[i] ?? p.birth, sex: sexes[i] ?? p.sex };
+        }),
+        overrides: [{ rule: 'LISTING_COUNT', path: [], reason: 'confirmedWithRespondent', note: '' }],
+      } as unknown as typeof base;
+      const one = registration(D1, { listingId: `L-${D1}-002`, householdNo: '002' }, 1);
+      const collective = { ...one, household: { ...one.household, householdType: 2, births: { male: 2, female: 0 } } };
+      const res = await push(store, [householdMutation(reg), householdMutation(collective)]);
+      expect(res.map((r) => r.status)).toEqual(['applied', 'applied']);
+      const c = (await store.progress(D1))?.node.counts;
+      expect(c).toMatchObject({ persons: 5, males: 3, females: 2, under5: 2, births_m: 2, births_f: 1, fam_households: 1, fam_persons: 4, r_overridden: 1 });
+      expect((await store.progress('13'))?.node.counts).toMatchObject({ males: 3, under5: 2, fam_households: 1, r_overridden: 1 });
+      // A new version replaces the household's counts: the override withdrawn, a person removed.
+      const v2 = await push(store, [householdMutation({ ...reg, version: 2, overrides: [], household: { ...reg.household, residents: 3 }, persons: reg.persons.slice(0, 3) }, 1)]);
+      expect(v2.map((r) => r.status)).toEqual(['applied']);
+      expect((await store.progress(D1))?.node.counts).toMatchObject({ males: 3, females: 1, under5: 1, fam_persons: 3, r_overridden: 0 });
+    });
+
     it('[PR2] rollup counters equal a recount from the base tables after random writes', async () => {
       // A seeded walk over every write path that moves a counter; the recount reads the base tables.
       let seed = 20201101;

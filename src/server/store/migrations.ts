@@ -192,6 +192,65 @@ ALTER TABLE progress ADD COLUMN s_reported INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE progress ADD COLUMN s_verified INTEGER NOT NULL DEFAULT 0
 `,
   },
+  {
+    // The census office's desk (issue 14, docs/OFFICE.md). Registrations carry the quality
+    // signals' counted values (sexes, ages 0-4 at the standard time, H3 by sex, family household,
+    // a confirmed warning and the rules overridden) and who completed them on which China-time
+    // day; the rollup counts them, the acceptance states and the most registrations one
+    // enumerator completed in one day (a running maximum). `enumerator_days` counts complete
+    // registrations per (district, enumerator, day). Daily rows are frozen copies of `progress`,
+    // one `daily_runs` row per day (its primary key makes a freeze happen once across nodes).
+    // Filled from the stored registrations when applied (then the counters are rebuilt).
+    version: 8,
+    sql: `
+ALTER TABLE registrations ADD COLUMN user_id TEXT;
+ALTER TABLE registrations ADD COLUMN males INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE registrations ADD COLUMN females INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE registrations ADD COLUMN under5 INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE registrations ADD COLUMN births_m INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE registrations ADD COLUMN births_f INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE registrations ADD COLUMN family INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE registrations ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE registrations ADD COLUMN override_rules TEXT;
+ALTER TABLE registrations ADD COLUMN completed_by TEXT;
+ALTER TABLE registrations ADD COLUMN completed_day TEXT;
+CREATE INDEX registrations_completed ON registrations (completed_by, completed_day);
+ALTER TABLE progress ADD COLUMN males INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN females INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN under5 INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN births_m INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN births_f INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN fam_households INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN fam_persons INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN r_overridden INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN a_accepted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN a_submitted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN a_reopened INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN a_pending INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE progress ADD COLUMN max_per_day INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE enumerator_days (
+  district_code TEXT NOT NULL, user_id TEXT NOT NULL, day TEXT NOT NULL,
+  complete INTEGER NOT NULL DEFAULT 0, overridden INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (district_code, user_id, day));
+CREATE TABLE acceptance (
+  district_code TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL, pending_at_accept INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX acceptance_state ON acceptance (state, district_code);
+CREATE TABLE acceptance_history (
+  id {serial}, district_code TEXT NOT NULL, action TEXT NOT NULL, user_id TEXT, at TEXT NOT NULL, reason TEXT);
+CREATE INDEX acceptance_history_district ON acceptance_history (district_code, id);
+CREATE TABLE daily_runs (day TEXT PRIMARY KEY, late INTEGER NOT NULL, frozen_at TEXT NOT NULL, nodes INTEGER NOT NULL);
+CREATE TABLE daily_progress (
+  day TEXT NOT NULL, node TEXT NOT NULL, parent TEXT, name TEXT,
+  districts INTEGER NOT NULL DEFAULT 0, listing INTEGER NOT NULL DEFAULT 0, v_pending INTEGER NOT NULL DEFAULT 0, v_registered INTEGER NOT NULL DEFAULT 0, v_self_reported INTEGER NOT NULL DEFAULT 0, v_not_at_home INTEGER NOT NULL DEFAULT 0,
+  v_refused INTEGER NOT NULL DEFAULT 0, v_vacant INTEGER NOT NULL DEFAULT 0, v_demolished INTEGER NOT NULL DEFAULT 0, r_complete INTEGER NOT NULL DEFAULT 0, r_draft INTEGER NOT NULL DEFAULT 0, persons INTEGER NOT NULL DEFAULT 0,
+  births INTEGER NOT NULL DEFAULT 0, deaths INTEGER NOT NULL DEFAULT 0, with_errors INTEGER NOT NULL DEFAULT 0, with_warnings INTEGER NOT NULL DEFAULT 0, q_open INTEGER NOT NULL DEFAULT 0, q_answered INTEGER NOT NULL DEFAULT 0,
+  q_resolved INTEGER NOT NULL DEFAULT 0, s_reported INTEGER NOT NULL DEFAULT 0, s_verified INTEGER NOT NULL DEFAULT 0, males INTEGER NOT NULL DEFAULT 0, females INTEGER NOT NULL DEFAULT 0, under5 INTEGER NOT NULL DEFAULT 0,
+  births_m INTEGER NOT NULL DEFAULT 0, births_f INTEGER NOT NULL DEFAULT 0, fam_households INTEGER NOT NULL DEFAULT 0, fam_persons INTEGER NOT NULL DEFAULT 0, r_overridden INTEGER NOT NULL DEFAULT 0, a_accepted INTEGER NOT NULL DEFAULT 0,
+  a_submitted INTEGER NOT NULL DEFAULT 0, a_reopened INTEGER NOT NULL DEFAULT 0, a_pending INTEGER NOT NULL DEFAULT 0, max_per_day INTEGER NOT NULL DEFAULT 0,
+  devices_queued INTEGER NOT NULL DEFAULT 0, last_push_at TEXT, PRIMARY KEY (day, node));
+CREATE INDEX daily_progress_parent ON daily_progress (parent, day, node)
+`,
+  },
 ];
 
 export function migrationsFor(kind: StoreKind): { version: number; statements: string[] }[] {

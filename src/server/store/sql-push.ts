@@ -11,7 +11,8 @@ import { ApiErrorSchema, ListingEntrySchema, PRACTICE_ENTITY_PREFIX, type Listin
 import { scopeSql, type Scope } from './scope.ts';
 import { indexCitizenIds } from './sql-duplicates.ts';
 import { registerPhoneCodes } from './sql-self.ts';
-import { ProgressDelta, applyProgress, countedFromRow, countedOf, type RegCounted } from './sql-progress.ts';
+import { ProgressDelta, REG_COUNTED_SELECT, REG_EXTRA_COLS, applyProgress, countedFromRow, countedOf, regExtraValues, type RegCounted } from './sql-progress.ts';
+import { reopenAccepted } from './sql-office.ts';
 
 /** Reserves `n` sequence numbers; returns the first. */
 export async function nextSeq(q: SqlExec, n: number): Promise<number> {
@@ -83,7 +84,7 @@ async function readSnapshot(q: SqlExec, keys: PushBatch['keys'], listingIds: rea
     snapshot.practice.set(str(r, 'user_id'), { version: num(r, 'version'), createdAt: str(r, 'created_at') });
   }
   const tables = { household: 'registrations', listing: 'listing', query: 'queries' } as const;
-  const extra = { household: ', status, persons, errors, warnings, births, deaths, self, verified', listing: ', visit_status', query: ', status, category' } as const;
+  const extra = { household: `, ${REG_COUNTED_SELECT}`, listing: ', visit_status', query: ', status, category' } as const;
   for (const entity of ['household', 'listing', 'query'] as const) {
     const eids = [...new Set(keys.filter((k) => k.entity === entity).map((k) => k.entityId))];
     if (eids.length === 0) continue;
@@ -119,7 +120,7 @@ export function memberIds(data: unknown): Set<string> {
   return ids;
 }
 
-export const REG_COLS = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'births', 'deaths', 'self', 'verified', 'data', 'seq', 'updated_at'] as const;
+export const REG_COLS = ['id', 'district_code', 'listing_id', 'household_no', 'form', 'status', 'version', 'persons', 'errors', 'warnings', 'births', 'deaths', 'self', 'verified', 'data', 'seq', 'updated_at', ...REG_EXTRA_COLS] as const;
 
 /** Rows by id, in chunks within both databases' parameter limits. */
 async function rowsById(q: SqlExec, sql: (inList: string) => string, ids: readonly string[]) {
@@ -199,10 +200,10 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   let seq = await nextSeq(q, changed);
   if (regs.length > 0) {
     const rows = regs.map((r) => {
-      const c = countedOf(r);
+      const c = countedOf(r, r.userId, r.at, prior.registrations.get(r.id)?.counted);
       delta.registration(r.districtCode, c, 1);
       delta.wrote(r.districtCode, r.at);
-      return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, c.births, c.deaths, c.self, c.verified, jsonOf(r.data), seq++, r.at];
+      return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, c.births, c.deaths, c.self, c.verified, jsonOf(r.data), seq++, r.at, ...regExtraValues(c)];
     });
     await insertRows(q, 'registrations', REG_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(REG_COLS)}`);
   }
@@ -219,6 +220,13 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
       w.id,
     ]);
   }
+  // Issue 14: a write to an accepted district reopens it (never refused), in this transaction.
+  const touched = new Map<string, { userId: string; at: string }>();
+  for (const { batch: b, plan } of items) {
+    const ds = [...plan.registrations.map((r) => r.districtCode), ...plan.listing.map((l) => l.districtCode), ...plan.queries.map((w) => prior.queries.get(w.id)?.districtCode)];
+    for (const d of ds) if (d !== undefined) touched.set(d, { userId: b.userId, at: b.receivedAt });
+  }
+  await reopenAccepted(q, touched, delta);
   // After server_seq, in sorted node order: the same lock order in every push transaction.
   await applyProgress(q, delta);
 

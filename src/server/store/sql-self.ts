@@ -8,7 +8,7 @@ import { ListingEntrySchema, type ListingEntry } from '../../domain/index.ts';
 import type { ListingWrite, RegistrationWrite } from '../push-plan.ts';
 import { indexCitizenIds } from './sql-duplicates.ts';
 import { json, num, optStr, str, type Row, type SqlDriver, type SqlExec } from './sql-driver.ts';
-import { ProgressDelta, applyProgress, countedFromRow, countedOf } from './sql-progress.ts';
+import { ProgressDelta, REG_COUNTED_SELECT, applyProgress, countedFromRow, countedOf, regExtraValues } from './sql-progress.ts';
 import { REG_COLS, insertRows, nextSeq } from './sql-push.ts';
 
 export type SelfCodeOrigin = 'office' | 'phone';
@@ -138,8 +138,9 @@ export function selfSubmit(db: SqlDriver, hash: string, registrationId: string, 
     if (p.kind === 'duplicate') return p;
     const reg = p.registration;
     const delta = new ProgressDelta();
-    const [old] = await q.all('SELECT district_code, status, persons, errors, warnings, births, deaths, self, verified FROM registrations WHERE id = ?', [reg.id]);
-    if (old) delta.registration(str(old, 'district_code'), countedFromRow(old), -1);
+    const [old] = await q.all(`SELECT district_code, ${REG_COUNTED_SELECT} FROM registrations WHERE id = ?`, [reg.id]);
+    const prior = old ? countedFromRow(old) : undefined;
+    if (old && prior) delta.registration(str(old, 'district_code'), prior, -1);
     const [oldListing] = await q.all('SELECT district_code, visit_status FROM listing WHERE id = ?', [p.listing.id]);
     if (oldListing) delta.listing(str(oldListing, 'district_code'), str(oldListing, 'visit_status'), -1);
     delta.listing(p.listing.districtCode, p.listing.visitStatus, 1);
@@ -148,7 +149,7 @@ export function selfSubmit(db: SqlDriver, hash: string, registrationId: string, 
     // The lock order of every write transaction: citizen IDs, server_seq, then the counters.
     await indexCitizenIds(q, [{ id: reg.id, districtCode: reg.districtCode, householdNo: reg.householdNo, data: reg.data }]);
     const seq = await nextSeq(q, 2);
-    const c = countedOf(reg);
+    const c = countedOf(reg, null, at, prior);
     delta.registration(reg.districtCode, c, 1);
     delta.wrote(reg.districtCode, at);
     const regText = JSON.stringify(reg.data);
@@ -157,7 +158,7 @@ export function selfSubmit(db: SqlDriver, hash: string, registrationId: string, 
       q,
       'registrations',
       REG_COLS,
-      [[reg.id, reg.districtCode, reg.listingId, reg.householdNo, reg.form, reg.status, reg.version, reg.persons, reg.errors, reg.warnings, c.births, c.deaths, c.self, c.verified, regText, seq, at]],
+      [[reg.id, reg.districtCode, reg.listingId, reg.householdNo, reg.form, reg.status, reg.version, reg.persons, reg.errors, reg.warnings, c.births, c.deaths, c.self, c.verified, regText, seq, at, ...regExtraValues(c)]],
       `ON CONFLICT (id) DO UPDATE SET ${REG_COLS.filter((x) => x !== 'id').map((x) => `${x} = excluded.${x}`).join(', ')}`,
     );
     const l = p.listing;

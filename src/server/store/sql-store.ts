@@ -14,7 +14,7 @@ import { limitAdmit, limitHit, limitPrune, limitSettle } from './sql-limits.ts';
 import { REG_COLS, insertRows, nextSeq, pullRows } from './sql-push.ts';
 import { districtStatus, enumeratorStatus, listConflicts, listQuarantine } from './sql-status.ts';
 import { backfillCitizenIds, duplicateConsistency, indexCitizenIds, listDuplicates } from './sql-duplicates.ts';
-import { ProgressDelta, applyProgress, backfillBirthsDeaths, backfillSelfFlags, computeProgress, countedFromRow, countedOf, rebuildProgress, toProgressRow } from './sql-progress.ts';
+import { ProgressDelta, REG_COUNTED_SELECT, applyProgress, backfillBirthsDeaths, backfillQuality, backfillSelfFlags, computeProgress, countedFromRow, countedOf, rebuildProgress, regExtraValues, toProgressRow } from './sql-progress.ts';
 import { graceDistrictsOf, importUsers, reassignDistrict, scopeHead, setDistrictEnumerators } from './sql-users.ts';
 import { childLength, prefixCovers, scopeSql, type Scope } from './scope.ts';
 import { compareHouseholdsPage, createQuery, dismissItem, importRegister, insertReviewItems, listItems, registerCounts, registerRecordsPage, releaseItems, reviewStats, toQuery, type ListItemsFilter, type RecordKey, type ReleaseFilter } from './sql-review.ts';
@@ -135,6 +135,10 @@ export class SqlStore implements Store {
         if (m.version === 4) await backfillCitizenIds(q);
         if (m.version === 7) {
           await backfillSelfFlags(q);
+          recount = true;
+        }
+        if (m.version === 8) {
+          await backfillQuality(q);
           recount = true;
         }
         await q.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, new Date().toISOString()]);
@@ -437,10 +441,13 @@ export class SqlStore implements Store {
       if (rows.length === 0) return 0;
       const delta = new ProgressDelta();
       const ids = rows.map((r) => r.id);
+      const priors = new Map<string, ReturnType<typeof countedFromRow>>();
       for (let i = 0; i < ids.length; i += 500) {
         const part = ids.slice(i, i + 500);
-        for (const o of await q.all(`SELECT district_code, status, persons, errors, warnings, births, deaths, self, verified FROM registrations WHERE id IN (${marks(part.length)})`, part)) {
-          delta.registration(str(o, 'district_code'), countedFromRow(o), -1);
+        for (const o of await q.all(`SELECT id, district_code, ${REG_COUNTED_SELECT} FROM registrations WHERE id IN (${marks(part.length)})`, part)) {
+          const c = countedFromRow(o);
+          priors.set(str(o, 'id'), c);
+          delta.registration(str(o, 'district_code'), c, -1);
         }
       }
       // Before server_seq: the lock order of every write transaction (sql-duplicates.ts).
@@ -448,10 +455,10 @@ export class SqlStore implements Store {
       let seq = await nextSeq(q, rows.length);
       const cols = [...REG_COLS];
       const regRows = rows.map((r) => {
-        const c = countedOf(r);
+        const c = countedOf(r, null, at, priors.get(r.id));
         delta.registration(r.districtCode, c, 1);
         delta.wrote(r.districtCode, at);
-        return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, c.births, c.deaths, c.self, c.verified, JSON.stringify(r.data), seq++, at];
+        return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, c.births, c.deaths, c.self, c.verified, JSON.stringify(r.data), seq++, at, ...regExtraValues(c)];
       });
       await insertRows(q, 'registrations', cols, regRows, `ON CONFLICT (id) DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`);
       const revRows = rows.map((r) => ['household', r.id, r.districtCode, r.version, r.version - 1, 'applied', JSON.stringify(r.data), at]);
