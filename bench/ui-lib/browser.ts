@@ -45,8 +45,8 @@ export function serveDir(dir: string): Promise<{ url: string; server: Server }> 
 
 /**
  * A persistent Chromium context. A profile made here (4-23 MB) is removed when the context
- * closes and, should the bench die first, when the process exits; a profile the caller passed in
- * is the caller's.
+ * closes and, should the bench die first, when the process exits or is interrupted (SIGINT,
+ * SIGTERM); a profile the caller passed in is the caller's.
  */
 export async function browser(userDataDir?: string): Promise<BrowserContext> {
   const own = userDataDir === undefined;
@@ -61,6 +61,15 @@ export async function browser(userDataDir?: string): Promise<BrowserContext> {
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 360, height: 740 } });
   if (!own) return context;
   process.once('exit', remove);
+  // Ctrl-C or a timeout's SIGTERM end the process without 'exit' handlers running: remove it then too.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      void context.close().catch(() => undefined).finally(() => {
+        remove();
+        process.exit(130);
+      });
+    });
+  }
   // after close() resolves the browser has exited, so the profile is no longer being written
   const close = context.close.bind(context);
   context.close = async (options) => {

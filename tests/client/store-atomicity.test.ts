@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dexie, type DBCoreMutateRequest } from 'dexie';
 import { PuchaDb, addFieldHousehold, answerQuery, isQuotaError, outboxStats, registrationById, saveRegistration, setVisitOutcome, listingEntry as readEntry, getMeta } from '../../src/client/db/index.ts';
+import { putDraft } from '../../src/client/db/drafts.ts';
 import { DISTRICT, draftFor, fakeClock, freshIdb, idFactory, seedAssignment } from './fixtures.ts';
 
 type Failure = () => Error;
@@ -48,6 +49,25 @@ describe('quota errors become storageFull, nothing half-written', () => {
       // The device sequence number taken inside the transaction is rolled back too.
       expect((await getMeta(db, 'deviceSeq')) ?? 0).toBe(0);
     });
+
+    // A save issues its registration, draft, outbox and record-state writes at once: a failure of
+    // any one of them, while the others are already under way, must still leave none of them.
+    for (const table of ['registrations', 'recordState', 'drafts', 'meta'] as const) {
+      it(`[ST4] ${label} on the ${table} write of a save: nothing of the save is left`, async () => {
+        const { db, entries, switchable } = await dbFailingOn(table, fail);
+        const input = draftFor(entries[0]!);
+        switchable.armed = false;
+        await putDraft(db, { ...input, version: 0, updatedAt: '2020-11-10T09:00:00Z' });
+        switchable.armed = true;
+        const r = await saveRegistration(db, input);
+        expect(r).toMatchObject({ ok: false, reason: 'storageFull' });
+        expect(await registrationById(db, input.id)).toBeUndefined();
+        expect((await outboxStats(db)).count).toBe(0);
+        expect(await db.recordState.count()).toBe(0);
+        expect(await db.drafts.get(input.listingId)).toBeDefined();
+        expect((await getMeta(db, 'deviceSeq')) ?? 0).toBe(0);
+      });
+    }
 
     it(`[ST4] ${label} on the record write: no outbox entry`, async () => {
       const { db, entries } = await dbFailingOn('listing', fail);
