@@ -434,10 +434,22 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       const c = (await store.progress(D1))?.node.counts;
       expect(c).toMatchObject({ persons: 5, males: 3, females: 2, under5: 2, births_m: 2, births_f: 1, fam_households: 1, fam_persons: 4, r_overridden: 1 });
       expect((await store.progress('13'))?.node.counts).toMatchObject({ males: 3, under5: 2, fam_households: 1, r_overridden: 1 });
+      // Both completed by the pushing enumerator on one China-time day: one row of 2, one overridden.
+      const first = await store.progressConsistency();
+      expect([...first.enumeratorDays.maintained.values()]).toEqual([{ complete: 2, overridden: 1 }]);
+      expect([...first.enumeratorDays.maintained.keys()][0]).toMatch(new RegExp(`^${D1}\\|[^|]+\\|\\d{4}-\\d{2}-\\d{2}$`));
+      expect([first.maxPerDay.maintained.get(D1), first.maxPerDay.maintained.get('')]).toEqual([2, 2]);
       // A new version replaces the household's counts: the override withdrawn, a person removed.
       const v2 = await push(store, [householdMutation({ ...reg, version: 2, overrides: [], household: { ...reg.household, residents: 3 }, persons: reg.persons.slice(0, 3) }, 1)]);
       expect(v2.map((r) => r.status)).toEqual(['applied']);
       expect((await store.progress(D1))?.node.counts).toMatchObject({ males: 3, females: 1, under5: 1, fam_persons: 3, r_overridden: 0 });
+      // Still complete: the same completion, its override gone; back to draft leaves the day's row.
+      expect([...(await store.progressConsistency()).enumeratorDays.maintained.values()]).toEqual([{ complete: 2, overridden: 0 }]);
+      const v3 = await push(store, [householdMutation({ ...reg, version: 3, status: 'draft', overrides: [], household: { ...reg.household, residents: 3 }, persons: reg.persons.slice(0, 3) }, 2)]);
+      expect(v3.map((r) => r.status)).toEqual(['applied']);
+      const last = await store.progressConsistency();
+      expect([...last.enumeratorDays.maintained.values()]).toEqual([{ complete: 1, overridden: 0 }]);
+      expect(last.enumeratorDays.maintained).toEqual(last.enumeratorDays.recounted);
     });
 
     it('[PR2] rollup counters equal a recount from the base tables after random writes', async () => {
@@ -456,6 +468,9 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
         const { maintained, recounted } = await store.progressConsistency();
         for (const [node, r] of recounted) expect({ node, counts: maintained.get(node)?.counts, last: maintained.get(node)?.lastPushAt }).toEqual({ node, counts: r.counts, last: r.lastPushAt });
         for (const [node, m] of maintained) if (!recounted.has(node)) expect({ node, counts: m.counts }).toMatchObject({ node, counts: { districts: 0, listing: 0, persons: 0 } });
+        // Complete registrations per enumerator and day (issue 14) follow every completion and every step back to draft.
+        const { enumeratorDays } = await store.progressConsistency();
+        expect(enumeratorDays.maintained).toEqual(enumeratorDays.recounted);
       };
       for (let step = 0; step < 60; step++) {
         const op = rnd(7);

@@ -477,21 +477,28 @@ export async function rebuildProgress(q: SqlExec): Promise<number> {
   return rows.length;
 }
 
-/**
- * Fills counter columns of every registration from its data, 500 rows at a time in id order;
- * `values` gives the columns' values, all zero (the column default) meaning nothing to write.
- */
-async function backfillColumns(q: SqlExec, cols: readonly string[], values: (data: unknown) => number[]): Promise<void> {
+/** Every registration's `cols` (and id), 500 rows at a time in id order: the backfills' walk. */
+async function registrationPages(q: SqlExec, cols: string, each: (rows: Row[]) => Promise<void>): Promise<void> {
   let after = '';
   for (;;) {
-    const rows = await q.all('SELECT id, data FROM registrations WHERE id > ? ORDER BY id LIMIT 500', [after]);
+    const rows = await q.all(`SELECT id, ${cols} FROM registrations WHERE id > ? ORDER BY id LIMIT 500`, [after]);
     if (rows.length === 0) return;
+    await each(rows);
+    after = str(rows[rows.length - 1] ?? {}, 'id');
+  }
+}
+
+/**
+ * Fills counter columns of every registration from its data; `values` gives the columns' values,
+ * all zero (the column default) meaning nothing to write.
+ */
+async function backfillColumns(q: SqlExec, cols: readonly string[], values: (data: unknown) => number[]): Promise<void> {
+  await registrationPages(q, 'data', async (rows) => {
     for (const r of rows) {
       const v = values(JSON.parse(str(r, 'data')) as unknown);
       if (v.some((x) => x !== 0)) await q.run(`UPDATE registrations SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [...v, str(r, 'id')]);
     }
-    after = str(rows[rows.length - 1] ?? {}, 'id');
-  }
+  });
 }
 
 /** Complete registrations per (district, enumerator, day) recounted from the registrations (tests; full scan). */
@@ -522,15 +529,12 @@ export async function maintainedEnumeratorDays(q: SqlExec): Promise<Map<string, 
  * the counters afterwards.
  */
 export async function backfillQuality(q: SqlExec): Promise<void> {
-  let after = '';
-  for (;;) {
-    const rows = await q.all('SELECT id, status, updated_at, data FROM registrations WHERE id > ? ORDER BY id LIMIT 500', [after]);
-    if (rows.length === 0) break;
+  await registrationPages(q, 'status, updated_at, data', async (rows) => {
     const ids = rows.map((r) => str(r, 'id'));
     const writers = new Map<string, string>();
+    // In revision order: the last applied revision's writer wins.
     for (const w of await q.all(
-      `SELECT r.entity_id, r.user_id FROM revisions r WHERE r.entity = 'household' AND r.status = 'applied' AND r.user_id IS NOT NULL AND r.entity_id IN (${marks(ids.length)})
-        ORDER BY r.id`,
+      `SELECT entity_id, user_id FROM revisions WHERE entity = 'household' AND status = 'applied' AND user_id IS NOT NULL AND entity_id IN (${marks(ids.length)}) ORDER BY id`,
       ids,
     )) {
       writers.set(str(w, 'entity_id'), str(w, 'user_id'));
@@ -538,8 +542,7 @@ export async function backfillQuality(q: SqlExec): Promise<void> {
     for (const r of rows) {
       const id = str(r, 'id');
       const status = str(r, 'status');
-      const data = JSON.parse(str(r, 'data')) as unknown;
-      const { overrideRules, ...qv } = qualityOf(data, status);
+      const { overrideRules, ...qv } = qualityOf(JSON.parse(str(r, 'data')) as unknown, status);
       const userId = writers.get(id) ?? null;
       const c = completion(status, userId, str(r, 'updated_at'));
       await q.run(
@@ -547,13 +550,14 @@ export async function backfillQuality(q: SqlExec): Promise<void> {
         [userId, qv.males, qv.females, qv.under5, qv.birthsM, qv.birthsF, qv.family, qv.overridden, overrideRules.length > 0 ? JSON.stringify(overrideRules) : null, c.completedBy, c.completedDay, id],
       );
     }
-    after = ids[ids.length - 1] ?? after;
-  }
+  });
+  // One statement, whatever the province holds: no per-row round trips, nothing held in memory.
   await q.run('DELETE FROM enumerator_days');
-  for (const [k, v] of await computeEnumeratorDays(q)) {
-    const [d, u, day] = k.split('|');
-    await q.run('INSERT INTO enumerator_days (district_code, user_id, day, complete, overridden) VALUES (?, ?, ?, ?, ?)', [d, u, day, v.complete, v.overridden]);
-  }
+  await q.run(
+    `INSERT INTO enumerator_days (district_code, user_id, day, complete, overridden)
+     SELECT district_code, completed_by, completed_day, count(*), sum(overridden) FROM registrations
+      WHERE status = 'complete' AND completed_by IS NOT NULL AND completed_day IS NOT NULL GROUP BY district_code, completed_by, completed_day`,
+  );
 }
 
 /** Each node's `max_per_day` recounted from enumerator_days (rebuilds and tests). */

@@ -14,7 +14,7 @@ import { limitAdmit, limitHit, limitPrune, limitSettle } from './sql-limits.ts';
 import { REG_COLS, insertRows, nextSeq, pullRows } from './sql-push.ts';
 import { districtStatus, enumeratorStatus, listConflicts, listQuarantine } from './sql-status.ts';
 import { backfillCitizenIds, duplicateConsistency, indexCitizenIds, listDuplicates } from './sql-duplicates.ts';
-import { ProgressDelta, REG_COUNTED_SELECT, applyProgress, backfillBirthsDeaths, backfillQuality, backfillSelfFlags, computeProgress, countedFromRow, countedOf, rebuildProgress, regExtraValues, toProgressRow } from './sql-progress.ts';
+import { ProgressDelta, REG_COUNTED_SELECT, applyProgress, backfillBirthsDeaths, backfillQuality, backfillSelfFlags, computeEnumeratorDays, computeMaxPerDay, computeProgress, maintainedEnumeratorDays, countedFromRow, countedOf, rebuildProgress, regExtraValues, toProgressRow } from './sql-progress.ts';
 import { graceDistrictsOf, importUsers, reassignDistrict, scopeHead, setDistrictEnumerators } from './sql-users.ts';
 import { childLength, prefixCovers, scopeSql, type Scope } from './scope.ts';
 import { compareHouseholdsPage, createQuery, dismissItem, importRegister, insertReviewItems, listItems, registerCounts, registerRecordsPage, releaseItems, reviewStats, toQuery, type ListItemsFilter, type RecordKey, type ReleaseFilter } from './sql-review.ts';
@@ -653,7 +653,13 @@ export class SqlStore implements Store {
   async progressConsistency() {
     const maintained = new Map((await this.db.all('SELECT * FROM progress')).map((r) => [str(r, 'node'), progressNode(r)]));
     const recounted = new Map([...(await computeProgress(this.db)).entries()].map(([node, e]) => [node, { node, counts: e.counts, ...(e.lastPushAt !== undefined ? { lastPushAt: e.lastPushAt } : {}) }]));
-    return { maintained, recounted };
+    const maxPerDay = new Map((await this.db.all('SELECT node, max_per_day FROM progress WHERE max_per_day > 0')).map((r) => [str(r, 'node'), num(r, 'max_per_day')]));
+    return {
+      maintained,
+      recounted,
+      enumeratorDays: { maintained: await maintainedEnumeratorDays(this.db), recounted: await computeEnumeratorDays(this.db) },
+      maxPerDay: { maintained: maxPerDay, recounted: await computeMaxPerDay(this.db) },
+    };
   }
   async tableCounts() {
     const out: Record<string, number> = {};

@@ -395,7 +395,14 @@ export interface Store {
   /** Recounts the rollup counters from the base tables. */
   rebuildProgress(): Promise<number>;
   /** The counters as maintained and as recounted (tests of their consistency). */
-  progressConsistency(): Promise<{ maintained: Map<string, ProgressNode>; recounted: Map<string, ProgressNode> }>;
+  progressConsistency(): Promise<{
+    maintained: Map<string, ProgressNode>;
+    recounted: Map<string, ProgressNode>;
+    /** Complete registrations per `district|enumerator|China-time day` (issue 14), zero rows left out. */
+    enumeratorDays: { maintained: Map<string, { complete: number; overridden: number }>; recounted: Map<string, { complete: number; overridden: number }> };
+    /** Each node's most registrations one enumerator completed in one day (running maximum), and the same from enumerator_days. */
+    maxPerDay: { maintained: Map<string, number>; recounted: Map<string, number> };
+  }>;
   /** Counts of every table, for tests that check "the store is unchanged". */
   tableCounts(): Promise<Record<string, number>>;
 
