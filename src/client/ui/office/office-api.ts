@@ -5,39 +5,11 @@ import { z } from 'zod';
 import { FindingSchema, OverrideSchema } from '../../../domain/schemas.ts';
 import { ReviewQuerySchema } from '../../../domain/api.ts';
 import type { ApiPort, ApiResult } from '../services.ts';
+import { TotalsSchema } from '../progress-totals.ts';
+
+export { PhaseSchema, ScheduleSchema, TotalsSchema, VISIT_KEYS, type Phase, type Schedule, type Totals, type VisitKey } from '../progress-totals.ts';
 
 const count = z.number().int().min(0);
-const share = z.number().min(0).max(1);
-
-export const VISIT_KEYS = ['pending', 'registered', 'selfReported', 'notAtHome', 'refused', 'vacant', 'demolished'] as const;
-export type VisitKey = (typeof VISIT_KEYS)[number];
-const zeroVisits: Record<VisitKey, number> = { pending: 0, registered: 0, selfReported: 0, notAtHome: 0, refused: 0, vacant: 0, demolished: 0 };
-
-export const PhaseSchema = z.enum(['shortForm', 'longForm', 'review']);
-export type Phase = z.infer<typeof PhaseSchema>;
-export const ScheduleSchema = z.object({ phase: PhaseSchema.nullable(), expected: share, done: share, behind: z.boolean() });
-export type Schedule = z.infer<typeof ScheduleSchema>;
-
-export const TotalsSchema = z.object({
-  districts: count.default(0),
-  listing: count.default(0),
-  visits: z.object({ pending: count.default(0), registered: count.default(0), selfReported: count.default(0), notAtHome: count.default(0), refused: count.default(0), vacant: count.default(0), demolished: count.default(0) }).default(zeroVisits),
-  registrations: z.object({ complete: count.default(0), draft: count.default(0) }).default({ complete: 0, draft: 0 }),
-  persons: count.default(0),
-  births: count.default(0),
-  deaths: count.default(0),
-  withErrors: count.default(0),
-  withWarnings: count.default(0),
-  queries: z.object({ open: count.default(0), answered: count.default(0), resolved: count.default(0) }).default({ open: 0, answered: 0, resolved: 0 }),
-  devicesWithQueue: count.default(0),
-  lastPushAt: z.string().nullish(),
-  accepted: count.default(0),
-  submitted: count.default(0),
-  reopened: count.default(0),
-  /** Absent from an older server and from daily rows. */
-  schedule: ScheduleSchema.optional(),
-});
-export type Totals = z.infer<typeof TotalsSchema>;
 
 export const LevelSchema = z.enum(['province', 'city', 'county', 'township', 'area', 'district', 'supervisor', 'all']);
 export type Level = z.infer<typeof LevelSchema>;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PracticeSummarySchema, RegistrationDraftSchema, ReviewQuerySchema, type RegistrationDraft, type ReviewQuery } from '../../../domain/index.ts';
 import type { ApiPort, ApiResult } from '../services.ts';
 import { emptyCounts, type VisitCounts } from '../progress.ts';
+import { TotalsSchema, type Totals } from '../progress-totals.ts';
 
 const count = z.number().int().min(0);
 /** The enumerator's practice-mode totals (issue 15); absent when its phone never sent any. */
@@ -102,20 +103,8 @@ export async function fetchCsv(api: ApiPort, district?: string): Promise<ApiResu
   return api.getBlob(`/export?format=csv${district ? `&district=${encodeURIComponent(district)}` : ''}`);
 }
 
-const ProgressTotalsSchema = z.object({
-  districts: count.default(0),
-  listing: count.default(0),
-  registrations: z.object({ complete: count.default(0), draft: count.default(0) }).default({ complete: 0, draft: 0 }),
-  persons: count.default(0),
-  births: count.default(0),
-  deaths: count.default(0),
-  withErrors: count.default(0),
-  withWarnings: count.default(0),
-  queries: z.object({ open: count.default(0), answered: count.default(0), resolved: count.default(0) }).default({ open: 0, answered: 0, resolved: 0 }),
-  devicesWithQueue: count.default(0),
-});
-export type ProgressTotals = z.infer<typeof ProgressTotalsSchema>;
-const ProgressSchema = z.object({ totals: ProgressTotalsSchema, asOf: z.string().optional() });
+export type ProgressTotals = Totals;
+const ProgressSchema = z.object({ totals: TotalsSchema, asOf: z.string().optional() });
 
 /** The caller's own node of GET /progress (api.md "Offices and progress"): the totals of its scope. */
 export async function fetchProgress(api: ApiPort): Promise<ApiResult<ProgressTotals>> {
