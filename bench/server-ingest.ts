@@ -5,7 +5,7 @@
 // Env: BENCH_DEVICES (200), BENCH_HOUSEHOLDS per device (60), BENCH_BATCH households per push (10),
 // BENCH_STORES (sqlite,postgres), BENCH_TARGET persons/s for the paced phase (5000),
 // PUCHA_TEST_DATABASE_URL. The machine's load average is printed: other work skews the figures.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { generateDistrict, PushResponseSchema, type Registration } from '../src/domain/index.ts';
 import { deviceCount, deviceId, districtCode, token, userId } from './server-lib/ingest-setup.ts';
+import { cpuOf, startProcess, stopProcess } from './server-lib/process.ts';
 
 const N = deviceCount();
 const H = Number(process.env.BENCH_HOUSEHOLDS ?? 60);
@@ -38,43 +39,7 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 
-/** CPU microseconds the server process has used so far (asked for with SIGUSR2). */
-function serverCpu(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    let out = '';
-    const on = (b: Buffer) => {
-      out += b.toString();
-      const m = /CPU (\d+)\n/.exec(out);
-      if (m?.[1]) {
-        child.stdout?.off('data', on);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout?.on('data', on);
-    child.kill('SIGUSR2');
-  });
-}
-
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'bench/server-lib/ingest-server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /READY (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
-    });
-    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-}
-
-async function stopServer(child: ChildProcess) {
-  await new Promise<void>((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
+const startServer = (env: Record<string, string>) => startProcess('bench/server-lib/ingest-server.ts', env, (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean));
 
 // Bodies are serialised before the clock starts, so the load generator (same 2 cores) spends
 // as little CPU as possible.
@@ -164,9 +129,9 @@ function line(label: string, personsSent: number, r: { seconds: number; latencie
 }
 
 async function measured(child: ChildProcess, url: string, bodiesOf: string[][], intervalMs: number) {
-  const c0 = await serverCpu(child);
+  const c0 = await cpuOf(child);
   const r = await drive(url, bodiesOf, intervalMs);
-  return { ...r, cpuUs: (await serverCpu(child)) - c0 };
+  return { ...r, cpuUs: (await cpuOf(child)) - c0 };
 }
 
 /**
@@ -196,7 +161,7 @@ try {
     try {
       await run('sqlite', s.child, s.url, raw);
     } finally {
-      await stopServer(s.child);
+      await stopProcess(s.child);
     }
   }
   if (STORES.includes('postgres')) {
@@ -206,7 +171,7 @@ try {
     try {
       await run('postgres', s.child, s.url, raw);
     } finally {
-      await stopServer(s.child);
+      await stopProcess(s.child);
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
       await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -2,7 +2,7 @@
 // households 10 at a time, back to back (saturation), to Pucha's push endpoint or to the peer's
 // CouchDB-protocol endpoints. Bodies are serialised before the clock starts.
 import { randomUUID } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { generateDistrict, PushResponseSchema, type Registration } from '../../src/domain/index.ts';
 import { deviceId, districtCode, token, userId } from '../server-lib/ingest-setup.ts';
 
@@ -26,44 +26,8 @@ export function batches(regs: Registration[], size: number): Registration[][] {
   return out;
 }
 
-/** A server process that prints `READY url` and answers SIGUSR2 with `CPU µs`. */
-export function startProcess(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /READY (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
-    });
-    child.on('exit', (c) => reject(new Error(`${script} exited ${c}`)));
-  });
-}
-
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-export function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    let out = '';
-    const on = (b: Buffer) => {
-      out += b.toString();
-      const m = /CPU (\d+)\n/.exec(out);
-      if (m?.[1]) {
-        child.stdout?.off('data', on);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout?.on('data', on);
-    child.kill('SIGUSR2');
-  });
-}
+export { cpuOf, startProcess, stopProcess } from '../server-lib/process.ts';
+import { cpuOf } from '../server-lib/process.ts';
 
 type Push = (device: number, batch: Registration[]) => Promise<number>;
 
