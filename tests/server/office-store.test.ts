@@ -1,6 +1,6 @@
-// Migration 8 (issue 14) on a store that already holds registrations: the quality columns, the
+// Issue 14 in the store (SQLite). Migration 8 on a store that already holds registrations: the quality columns, the
 // writer and day of completion, enumerator_days, the nodes' counters and running maximum are all
-// filled from what is stored, and agree with a recount.
+// filled from what is stored, and agree with a recount; a push to an accepted district reopens it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,44 @@ describe('office counters in a store made before them (SQLite)', () => {
         expect([...k.enumeratorDays.maintained.values()]).toEqual([{ complete: 2, overridden: 1 }]);
         expect(k.enumeratorDays.maintained).toEqual(k.enumeratorDays.recounted);
         expect([k.maxPerDay.maintained.get(D1), k.maxPerDay.maintained.get('13')]).toEqual([2, 2]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('acceptance reopened by a later push (SQLite)', () => {
+  it('[OM2] a push to an accepted district is stored, reopens it in the same transaction, and the counters follow', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pucha-office-reopen-'));
+    const path = join(dir, 'db.sqlite');
+    try {
+      let store = await openSqliteStore(path);
+      await seedFixtures(store);
+      await store.importListing([listingEntry(D1, 1), listingEntry(D1, 2)]);
+      await store.close();
+      // No endpoint accepts a district yet: the township's decision is written as it will be stored.
+      const db = new Database(path);
+      db.prepare("INSERT INTO acceptance (district_code, state, updated_at, pending_at_accept) VALUES (?, 'accepted', '2020-11-20T00:00:00.000Z', 0)").run(D1);
+      db.close();
+      store = await openSqliteStore(path);
+      try {
+        await store.rebuildProgress();
+        expect((await store.progress(D1))?.node.counts).toMatchObject({ a_accepted: 1, a_reopened: 0 });
+        const res = await push(store, [householdMutation(registration(D1))], { userId: 'u-enum' });
+        expect(res.map((r) => r.status)).toEqual(['applied']);
+        const ro = new Database(path, { readonly: true });
+        expect(ro.prepare('SELECT state FROM acceptance WHERE district_code = ?').get(D1)).toEqual({ state: 'reopened' });
+        expect(ro.prepare('SELECT action, user_id FROM acceptance_history WHERE district_code = ?').all(D1)).toEqual([{ action: 'reopen', user_id: 'u-enum' }]);
+        ro.close();
+        expect((await store.progress('13'))?.node.counts).toMatchObject({ a_accepted: 0, a_reopened: 1, r_complete: 1 });
+        const k = await store.progressConsistency();
+        for (const [node, r] of k.recounted) expect({ node, counts: k.maintained.get(node)?.counts }).toEqual({ node, counts: r.counts });
+        // A second push to the reopened district adds no second reopen.
+        await push(store, [householdMutation(registration(D1, { listingId: `L-${D1}-002`, householdNo: '002' }))], { userId: 'u-enum' });
+        expect((await store.progress(D1))?.node.counts).toMatchObject({ a_accepted: 0, a_reopened: 1 });
       } finally {
         await store.close();
       }
