@@ -255,7 +255,7 @@ export function completion(status: string, userId: string | null, at: string, pr
 }
 
 /** The counted columns of a registration row about to be written by `userId` (null: office import, self-enumeration) at `at`. */
-export function countedOf(r: { status: string; persons: number; errors: number; warnings: number; data: unknown }, userId: string | null = null, at: string = new Date().toISOString(), prior?: RegCounted): RegCounted & { userId: string | null; overrideRules: string[] } {
+export function countedOf(r: { status: string; persons: number; errors: number; warnings: number; data: unknown }, userId: string | null, at: string, prior: RegCounted | undefined): RegCounted & { userId: string | null; overrideRules: string[] } {
   const { overrideRules, ...q } = qualityOf(r.data, r.status);
   return { status: r.status, persons: r.persons, errors: r.errors, warnings: r.warnings, ...birthsDeaths(r.data), ...selfFlags(r.data), ...q, ...completion(r.status, userId, at, prior), userId, overrideRules };
 }
