@@ -25,6 +25,9 @@ export const ERROR_CODES = [
   'client_too_old',
   'internal',
   'unavailable',
+  // The office's desk (docs/OFFICE.md): an acceptance step whose conditions are not met, or from a state that does not allow it.
+  'not_ready',
+  'conflict',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

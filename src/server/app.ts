@@ -21,6 +21,9 @@ import { queryRoutes } from './routes/queries.ts';
 import { supervisionRoutes } from './routes/supervision.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { selfRoutes } from './routes/self.ts';
+import { officeRoutes } from './routes/office.ts';
+import { DEFAULT_OFFICE, type OfficeOptions } from './office-config.ts';
+import { startDailyFreeze } from './daily.ts';
 import type { Store } from './store/store.ts';
 import { applySecurityHeaders, securityHeaders, staticCacheControl } from './security.ts';
 import { serverOptions, type ServerTimeouts, type TlsFiles, type TrustProxy } from './tls.ts';
@@ -56,6 +59,13 @@ export interface AppOptions {
   readyTimeoutMs?: number;
   /** Self-enumeration deadline and code-attempt limits (default DEFAULT_SELF in context.ts). */
   self?: Partial<SelfOptions>;
+  /** The office's desk: calendar, report hour and expected rates (default DEFAULT_OFFICE in office-config.ts). */
+  office?: Partial<OfficeOptions>;
+  /**
+   * Freezes the daily report on schedule (and fills in missed days) while the app runs: main.ts
+   * turns it on; tests call the freeze themselves.
+   */
+  dailyFreeze?: boolean;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -73,14 +83,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       void sendError(reply, 400, 'bad_request', 'the request URL is malformed');
     },
   });
-  const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION, opts.pushLimit ?? DEFAULT_PUSH_LIMIT, opts.graceMs, { ...DEFAULT_SELF, ...opts.self });
+  const ctx = makeCtx(opts.store, opts.now ?? (() => new Date()), opts.loginLimits ?? DEFAULT_LOGIN_LIMITS, opts.minProtocolVersion ?? PROTOCOL_VERSION, opts.pushLimit ?? DEFAULT_PUSH_LIMIT, opts.graceMs, { ...DEFAULT_SELF, ...opts.self }, { ...DEFAULT_OFFICE, ...opts.office });
 
   app.setErrorHandler(errorHandler);
   const metrics = new Metrics();
   instrument(app, metrics, opts.errorLog ?? stderrLog);
   const unobserve = opts.store.onGroupCommit?.((n) => metrics.groupSize.observe(n));
+  const stopFreeze = opts.dailyFreeze ? startDailyFreeze(opts.store, ctx.office, ctx.now, (e) => (opts.errorLog ?? stderrLog)(JSON.stringify({ at: new Date().toISOString(), level: 'error', msg: 'daily freeze failed', error: e instanceof Error ? e.message : String(e) }))) : undefined;
   app.addHook('onClose', (_app, done) => {
     unobserve?.();
+    stopFreeze?.();
     done();
   });
   // JSON only: any other body (text/plain included, which Fastify parses by default) is a 415.
@@ -105,6 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       progressRoutes(api, ctx);
       userRoutes(api, ctx);
       selfRoutes(api, ctx);
+      officeRoutes(api, ctx);
       done();
     },
     { prefix: API_BASE },

@@ -1,6 +1,8 @@
 // The admin commands behind `npm run admin -- <command>`, as a function of argv, stdin text and
 // an output sink (so tests run them in-process). Exit codes: 0 done, 1 refused (bad input,
 // nothing changed), 2 usage error.
+import { freezeDue } from './daily.ts';
+import { DEFAULT_OFFICE, type OfficeOptions } from './office-config.ts';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -34,6 +36,8 @@ export interface CliIo {
   selfDeadline?: string;
   /** The origin the notices' QR codes open (PUCHA_PUBLIC_ORIGIN; `--origin` overrides it). */
   publicOrigin?: string;
+  /** The office's desk options (PUCHA_CALENDAR, PUCHA_REPORT_HOUR, PUCHA_EXPECTED_RATES). */
+  office?: OfficeOptions;
 }
 
 /** The admin CLI acts for the whole installation. */
@@ -50,6 +54,7 @@ export const USAGE = `Usage: npm run admin -- <command>
   reset-password --username <u> [--out <file.csv>]   (a new one-time activation code; tokens revoked)
   revoke --user <u> [--device <deviceId>]
   rebuild-progress
+  freeze-daily   (the daily report's rows of every due day not frozen yet; late ones marked)
   export --format xlsx|csv|json [--district <code>] [--out <file>]   (xlsx for people, needs --out; csv (default) and json for machines)
   import-unsynced <file.json> [--user <username>]   (an encrypted export: passphrase on stdin)
   import-register --kind hukou|births|deaths <file.csv>   (department register, UTF-8; all or nothing, idempotent)
@@ -415,6 +420,12 @@ export async function runCli(argv: string[], store: Store, io: CliIo): Promise<n
     case 'rebuild-progress': {
       const n = await store.rebuildProgress();
       io.out(`progress: ${n} node(s) recounted`);
+      return 0;
+    }
+    case 'freeze-daily': {
+      // What the running server does every minute: useful when no server ran at the report hour.
+      const frozen = await freezeDue(store, io.office ?? DEFAULT_OFFICE, io.now());
+      io.out(frozen.length === 0 ? 'freeze-daily: every due day is frozen already' : frozen.map((f) => `freeze-daily: ${f.day} frozen${f.late ? ' (late)' : ''}, ${f.nodes} node(s)`).join('\n'));
       return 0;
     }
   }

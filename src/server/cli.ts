@@ -1,7 +1,7 @@
 // `npm run admin -- <command>`: opens the configured store and runs one admin command.
 import { resolve } from 'node:path';
 import { runCli } from './cli-commands.ts';
-import { isProduction, readConfig, selfDeadline } from './config.ts';
+import { isProduction, officeOptions, readConfig, selfDeadline } from './config.ts';
 import { openConfiguredStore } from './open-store.ts';
 
 async function readStdin(): Promise<string> {
@@ -29,6 +29,7 @@ try {
     now: () => new Date(),
     graceMs: config.PUCHA_GRACE_DAYS * 86_400_000,
     selfDeadline: selfDeadline(config, new Date()),
+    office: officeOptions(config, new Date()),
     ...(config.PUCHA_PUBLIC_ORIGIN ? { publicOrigin: config.PUCHA_PUBLIC_ORIGIN } : {}),
   });
 } finally {

@@ -1,6 +1,22 @@
 // Environment configuration of `npm start` / `npm run serve` and the admin CLI, parsed with zod
 // like every other input.
 import { z } from 'zod';
+import { CalendarSchema, DEFAULT_CALENDAR, DEFAULT_RATES, RatesSchema, demoCalendar, type OfficeOptions } from './office-config.ts';
+
+/** A JSON text checked with `schema` (a config value such as PUCHA_CALENDAR). */
+function jsonOf<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .transform((text, c) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        c.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
 
 const ms = (dflt: number) => z.coerce.number().int().min(0).max(3_600_000).default(dflt);
 
@@ -36,6 +52,10 @@ export const ConfigSchema = z.object({
   /** Self-enumeration code attempts per client address and minute, and in total per minute (every node together). */
   PUCHA_SELF_PER_IP_MINUTE: z.coerce.number().int().min(1).default(20),
   PUCHA_SELF_TOTAL_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** The office's desk (docs/OFFICE.md): the phases' days as JSON, the China-time hour a day is frozen (1..24), expected ranges as JSON. */
+  PUCHA_CALENDAR: jsonOf(CalendarSchema).optional(),
+  PUCHA_REPORT_HOUR: z.coerce.number().int().min(1).max(24).default(24),
+  PUCHA_EXPECTED_RATES: jsonOf(RatesSchema).optional(),
   PUCHA_PG_STATEMENT_TIMEOUT_MS: ms(30_000),
   PUCHA_PG_LOCK_TIMEOUT_MS: ms(10_000),
   PUCHA_PG_IDLE_TX_TIMEOUT_MS: ms(5_000),
@@ -64,4 +84,15 @@ export const isProduction = (c: Config) => c.NODE_ENV === 'production';
 /** The store options of a config: `migrate` on open only where a start may migrate. */
 export function storeTimeouts(c: Config) {
   return { statementMs: c.PUCHA_PG_STATEMENT_TIMEOUT_MS, lockMs: c.PUCHA_PG_LOCK_TIMEOUT_MS, idleInTransactionMs: c.PUCHA_PG_IDLE_TX_TIMEOUT_MS };
+}
+
+/**
+ * The office's desk options of a start: PUCHA_CALENDAR (default the 2020 census; with the demo
+ * seed and no value set, a calendar around today so the demo's schedule means something), the
+ * report hour, and the expected ranges (each range given replaces its default).
+ */
+export function officeOptions(c: Config, now: Date): OfficeOptions {
+  const calendar = c.PUCHA_CALENDAR ?? (c.PUCHA_DEMO === '1' ? demoCalendar(now) : DEFAULT_CALENDAR);
+  const given = Object.fromEntries(Object.entries(c.PUCHA_EXPECTED_RATES ?? {}).filter(([, v]) => v !== undefined));
+  return { calendar, reportHour: c.PUCHA_REPORT_HOUR, rates: { ...DEFAULT_RATES, ...given } };
 }

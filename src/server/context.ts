@@ -10,6 +10,7 @@ import { CursorCodec } from './cursor.ts';
 import { DeviceKeys } from './device-key.ts';
 import { prefixCovers, scopeOf, type Scope } from './store/scope.ts';
 import type { Session, Store, StoredUser } from './store/store.ts';
+import { DEFAULT_OFFICE, type OfficeOptions } from './office-config.ts';
 
 export interface Ctx {
   store: Store;
@@ -26,6 +27,8 @@ export interface Ctx {
   graceMs: number;
   /** Self-enumeration (issue 13): the deadline and the code-attempt limits. */
   self: SelfOptions;
+  /** The office's desk (issue 14): calendar, report hour, expected rates. */
+  office: OfficeOptions;
 }
 
 export interface SelfOptions {
@@ -45,13 +48,14 @@ export const DEFAULT_SELF: SelfOptions = {
 /** Default grace period after a reassignment (issue: "configurable, default 7 days"). */
 export const DEFAULT_GRACE_MS = 7 * 86_400_000;
 
-export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minProtocolVersion: number, pushLimit: LimitRule = DEFAULT_PUSH_LIMIT, graceMs = DEFAULT_GRACE_MS, self: SelfOptions = DEFAULT_SELF): Ctx {
+export function makeCtx(store: Store, now: () => Date, limits: LoginLimits, minProtocolVersion: number, pushLimit: LimitRule = DEFAULT_PUSH_LIMIT, graceMs = DEFAULT_GRACE_MS, self: SelfOptions = DEFAULT_SELF, office: OfficeOptions = DEFAULT_OFFICE): Ctx {
   const clock = () => now().getTime();
   let codec: Promise<CursorCodec> | undefined;
   let deviceKeys: Promise<DeviceKeys> | undefined;
   return {
     graceMs,
     self,
+    office,
     cursorCodec: () => (codec ??= store.secret('pull-cursor').then((k) => new CursorCodec(k))),
     deviceKeys: () => (deviceKeys ??= store.secret('device-key').then((k) => new DeviceKeys(k))),
     store,

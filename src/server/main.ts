@@ -8,7 +8,7 @@
 // cleanly on SIGTERM / SIGINT.
 import { resolve } from 'node:path';
 import { buildApp } from './app.ts';
-import { isProduction, readConfig, selfDeadline } from './config.ts';
+import { isProduction, officeOptions, readConfig, selfDeadline } from './config.ts';
 import { openConfiguredStore } from './open-store.ts';
 import { DEMO_PASSWORD, demoPasswordUsers, seedDemo } from './seed.ts';
 import { parseTrustProxy, readTlsFiles } from './tls.ts';
@@ -64,6 +64,8 @@ const app = await buildApp({
   logger: config.PUCHA_LOG === '1',
   pushLimit: { max: config.PUCHA_PUSH_PER_MINUTE, windowMs: 60_000 },
   graceMs: config.PUCHA_GRACE_DAYS * 86_400_000,
+  office: officeOptions(config, new Date()),
+  dailyFreeze: true,
   self: { deadline: selfDeadline(config, new Date()), perIp: { max: config.PUCHA_SELF_PER_IP_MINUTE, windowMs: 60_000 }, total: { max: config.PUCHA_SELF_TOTAL_MINUTE, windowMs: 60_000 } },
   trustProxy,
   ...(https ? { https } : {}),
@@ -72,7 +74,7 @@ const app = await buildApp({
 });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 if (config.PUCHA_DEMO === '1') {
-  console.log(`Demo accounts (password "${DEMO_PASSWORD}"): demo-enumerator, demo-enumerator-2, demo-supervisor, demo-admin`);
+  console.log(`Demo accounts (password "${DEMO_PASSWORD}"): demo-enumerator, demo-enumerator-2, demo-supervisor, demo-admin, demo-county, demo-township`);
 }
 const settings = Object.entries(durability.settings).map(([k, v]) => `${k}=${v}`).join(' ');
 console.log(`Pucha listening on ${address} (${production ? 'production' : 'development'}; store: ${store.kind}${store.kind === 'sqlite' ? `, ${config.PUCHA_DB}` : ''}; ${settings})`);

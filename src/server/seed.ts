@@ -1,6 +1,7 @@
-// Demo data for `npm start` and for the phone's sync tests: four accounts (password
+// Demo data for `npm start` and for the phone's sync tests: six accounts (password
 // `pucha-demo`) and three generated districts, two for demo-enumerator and one for
-// demo-enumerator-2, both supervised by demo-supervisor. Same seed, same data.
+// demo-enumerator-2, both supervised by demo-supervisor, with the county and township offices
+// above them. Same seed, same data.
 import { generateDistrict, validateRegistration } from '../domain/index.ts';
 import { hashPassword, verifyPassword } from './auth.ts';
 import { unconfirmedWarnings } from './push-prepare.ts';
@@ -13,6 +14,9 @@ export const DEMO_USERS = [
   { id: 'u-demo-enumerator', username: 'demo-enumerator', name: '演示普查员', role: 'enumerator', supervisorId: 'u-demo-supervisor' },
   { id: 'u-demo-enumerator-2', username: 'demo-enumerator-2', name: '演示普查员二', role: 'enumerator', supervisorId: 'u-demo-supervisor' },
   { id: 'u-demo-admin', username: 'demo-admin', name: '演示管理员', role: 'admin' },
+  // The office's desk (issue 14): the county office above the demo districts, and their township's (who accepts them).
+  { id: 'u-demo-county', username: 'demo-county', name: '演示长安区人普办', role: 'office', scope: '130102' },
+  { id: 'u-demo-township', username: 'demo-township', name: '演示建北街道人普办', role: 'office', scope: '130102001' },
 ] as const;
 
 export const DEMO_DISTRICTS = [

@@ -181,3 +181,24 @@ it('[CL4c] import-unsynced decrypts with the passphrase on stdin and pushes; a w
     expect(r.status).toBe(0);
   });
 });
+
+describe('admin CLI: the daily report', () => {
+  it('[CL20] freeze-daily freezes every due day since the first push, late ones marked; a second run freezes nothing', async () => {
+    await seedFixtures(store);
+    expect(await run(['freeze-daily'])).toBe(0);
+    expect(out).toEqual(['freeze-daily: every due day is frozen already']);
+    const { runPush } = await import('../../src/server/push-service.ts');
+    await runPush(store, { userId: 'u-enum', deviceId: 'dev-cli', writeDistricts: new Set([D1]), graceDistricts: new Set(), mutations: [householdMutation(registration(D1))], now: new Date('2020-11-02T02:00:00.000Z') });
+    out = [];
+    expect(await run(['freeze-daily'])).toBe(0);
+    // now: 5 November 08:00 China time; the 2nd to the 4th are due, all long past their hour
+    expect(out.join('\n').split('\n')).toEqual([
+      expect.stringMatching(/^freeze-daily: 2020-11-02 frozen \(late\), \d+ node\(s\)$/),
+      expect.stringMatching(/^freeze-daily: 2020-11-03 frozen \(late\)/),
+      expect.stringMatching(/^freeze-daily: 2020-11-04 frozen \(late\)/),
+    ]);
+    out = [];
+    expect(await run(['freeze-daily'])).toBe(0);
+    expect(out).toEqual(['freeze-daily: every due day is frozen already']);
+  });
+});

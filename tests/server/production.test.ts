@@ -109,10 +109,10 @@ describe('production start and migrate on SQLite', () => {
     await store.close();
     const refused = await start({ NODE_ENV: 'production', PUCHA_DB: db });
     expect(refused.ran?.code).toBe(1);
-    expect(refused.ran?.err).toMatch(/demo accounts with the demo password \(demo-supervisor, demo-enumerator, demo-enumerator-2, demo-admin\)/);
+    expect(refused.ran?.err).toMatch(/demo accounts with the demo password \(demo-supervisor, demo-enumerator, demo-enumerator-2, demo-admin, demo-county, demo-township\)/);
     // one demo account left with the demo password is enough to refuse; with all disabled, it serves
     const s2 = await openSqliteStore(db);
-    for (const u of ['demo-supervisor', 'demo-enumerator', 'demo-enumerator-2']) {
+    for (const u of ['demo-supervisor', 'demo-enumerator', 'demo-enumerator-2', 'demo-county', 'demo-township']) {
       const found = await s2.findUserByUsername(u);
       if (!found) throw new Error(u);
       await s2.setUserDisabled(found.id, true, new Date().toISOString());
@@ -184,7 +184,7 @@ describe('several processes at once on PostgreSQL', async () => {
       const users = (await c.query<{ username: string }>(`SELECT username FROM ${env.PUCHA_PG_SCHEMA}.users ORDER BY username`)).rows.map((r) => r.username);
       await c.end();
       // every node has finished its start (listening), so the winner's seed is complete
-      expect(users).toEqual(['demo-admin', 'demo-enumerator', 'demo-enumerator-2', 'demo-supervisor']);
+      expect(users).toEqual(['demo-admin', 'demo-county', 'demo-enumerator', 'demo-enumerator-2', 'demo-supervisor', 'demo-township']);
       for (const n of nodes) {
         const login = await fetch(`${n.url}/api/v1/auth/login`, {
           method: 'POST',

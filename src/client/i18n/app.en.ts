@@ -15,7 +15,7 @@ const appEn: Same<AppStrings> = {
   practice: {
     failed: 'The practice district could not be opened; reload the page.',
   },
-  nav: { help: 'Definitions', home: 'Home', sync: 'Sync', queries: 'Review queries', supervisor: 'Supervision', signOut: 'Sign out' },
+  nav: { help: 'Definitions', home: 'Home', sync: 'Sync', queries: 'Review queries', supervisor: 'Supervision', office: 'Office desk', signOut: 'Sign out' },
   login: {
     title: 'Sign in', username: 'Username', password: 'Password', submit: 'Sign in', busy: 'Signing in…',
     offline: 'You are offline. The first sign-in needs a connection.',
@@ -131,7 +131,7 @@ const appEn: Same<AppStrings> = {
     code: {
       bad_request: 'bad request', validation_failed: 'failed the server checks', unauthorized: 'session expired',
       forbidden: 'not allowed (not in your districts)', not_found: 'not on the server', payload_too_large: 'too large',
-      rate_limited: 'too many requests', client_too_old: 'app too old, please update', internal: 'server error', unavailable: 'server unavailable',
+      rate_limited: 'too many requests', client_too_old: 'app too old, please update', internal: 'server error', unavailable: 'server unavailable', not_ready: 'not ready yet', conflict: 'state has changed',
     },
     household: 'No. {{no}} · {{name}}', unknown: '{{entity}} {{id}}', conflict: 'Conflict, for the supervisor',
     log: {

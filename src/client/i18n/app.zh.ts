@@ -12,7 +12,7 @@ const appZh = {
   practice: {
     failed: '练习小区打不开，请重新加载页面。',
   },
-  nav: { help: '指标解释', home: '首页', sync: '同步', queries: '复查问题', supervisor: '督导', signOut: '退出登录' },
+  nav: { help: '指标解释', home: '首页', sync: '同步', queries: '复查问题', supervisor: '督导', office: '普查办', signOut: '退出登录' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…',
     offline: '当前离线。首次登录需要网络。',
@@ -128,7 +128,7 @@ const appZh = {
     code: {
       bad_request: '请求有误', validation_failed: '数据未通过服务器检查', unauthorized: '登录已失效',
       forbidden: '无权提交（不在您的普查小区）', not_found: '服务器上没有', payload_too_large: '数据太大',
-      rate_limited: '提交太频繁', client_too_old: '应用版本过旧，请更新', internal: '服务器内部错误', unavailable: '服务器暂时不可用',
+      rate_limited: '提交太频繁', client_too_old: '应用版本过旧，请更新', internal: '服务器内部错误', unavailable: '服务器暂时不可用', not_ready: '尚不满足条件', conflict: '状态已变化',
     },
     household: '户 {{no}} · {{name}}', unknown: '{{entity}} {{id}}', conflict: '冲突，待指导员处理',
     log: {

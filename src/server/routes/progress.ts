@@ -8,6 +8,7 @@ import { HttpError, forbidden, notFound, parseOr400 } from '../errors.ts';
 import { LEVEL_OF_LENGTH, childLength, type Scope } from '../store/scope.ts';
 import type { Counts } from '../store/sql-progress.ts';
 import type { ProgressNode } from '../store/store.ts';
+import { scheduleOf } from '../office-config.ts';
 
 const ProgressQuerySchema = z.strictObject({
   area: z
@@ -16,7 +17,8 @@ const ProgressQuerySchema = z.strictObject({
     .optional(),
 });
 
-function totals(c: Counts, devicesWithQueue: number, lastPushAt: string | undefined) {
+/** A node's totals as /progress and the daily report give them (docs/OFFICE.md adds the acceptance counts). */
+export function progressTotals(c: Counts, devicesWithQueue: number, lastPushAt: string | undefined) {
   return {
     districts: c.districts,
     listing: c.listing,
@@ -37,6 +39,9 @@ function totals(c: Counts, devicesWithQueue: number, lastPushAt: string | undefi
     withWarnings: c.with_warnings,
     queries: { open: c.q_open, answered: c.q_answered, resolved: c.q_resolved },
     self: { reported: c.s_reported, verified: c.s_verified, awaiting: c.s_reported - c.s_verified },
+    accepted: c.a_accepted,
+    submitted: c.a_submitted,
+    reopened: c.a_reopened,
     devicesWithQueue,
     lastPushAt: lastPushAt ?? null,
   };
@@ -44,8 +49,13 @@ function totals(c: Counts, devicesWithQueue: number, lastPushAt: string | undefi
 
 const levelOf = (node: string) => (node === '' ? 'installation' : (LEVEL_OF_LENGTH[node.length] ?? 'district'));
 
-function childRow(n: ProgressNode, queued: Map<string, number>) {
-  return { area: n.node, level: levelOf(n.node), name: n.name ?? null, totals: totals(n.counts, queued.get(n.node) ?? 0, n.lastPushAt) };
+function childRow(n: ProgressNode, queued: Map<string, number>, ctx: Ctx, now: Date) {
+  return { area: n.node, level: levelOf(n.node), name: n.name ?? null, totals: totals(ctx, now, n.counts, queued.get(n.node) ?? 0, n.lastPushAt) };
+}
+
+/** /progress totals: the counts and the schedule (the share done against the calendar's phase). */
+function totals(ctx: Ctx, now: Date, c: Counts, devicesWithQueue: number, lastPushAt: string | undefined) {
+  return { ...progressTotals(c, devicesWithQueue, lastPushAt), schedule: scheduleOf(c, ctx.office.calendar, now) };
 }
 
 export function progressRoutes(app: FastifyInstance, ctx: Ctx) {
@@ -53,7 +63,8 @@ export function progressRoutes(app: FastifyInstance, ctx: Ctx) {
     const caller = await authenticate(ctx, req);
     requireRole(caller, ...OVERSIGHT_ROLES);
     const q = parseOr400(ProgressQuerySchema, req.query);
-    const asOf = ctx.now().toISOString();
+    const now = ctx.now();
+    const asOf = now.toISOString();
 
     if (caller.scope.kind === 'supervisor' && q.area === undefined) {
       // A supervisor's own node: its districts as children.
@@ -67,7 +78,7 @@ export function progressRoutes(app: FastifyInstance, ctx: Ctx) {
       if (!sum) throw notFound('you supervise no district yet');
       const last = rows.map((r) => r.lastPushAt).filter((x): x is string => x !== undefined).sort().at(-1);
       const total = (await ctx.store.devicesWithQueue(caller.scope, 0)).get('') ?? 0;
-      return { area: null, level: 'supervisor', name: caller.user.name, totals: totals(sum, total, last), children: rows.map((r) => childRow(r, queued)), asOf };
+      return { area: null, level: 'supervisor', name: caller.user.name, totals: totals(ctx, now, sum, total, last), children: rows.map((r) => childRow(r, queued, ctx, now)), asOf };
     }
 
     const area = q.area ?? (caller.scope.kind === 'prefix' ? caller.scope.prefix : caller.scope.kind === 'all' ? '' : undefined);
@@ -89,8 +100,8 @@ export function progressRoutes(app: FastifyInstance, ctx: Ctx) {
       area,
       level: levelOf(area),
       name: found.node.name ?? null,
-      totals: totals(found.node.counts, total, found.node.lastPushAt),
-      children: found.children.map((c) => childRow(c, queued)),
+      totals: totals(ctx, now, found.node.counts, total, found.node.lastPushAt),
+      children: found.children.map((c) => childRow(c, queued, ctx, now)),
     };
     if (area.length !== 15) return { ...base, asOf };
     const [d] = await ctx.store.listDistricts([area]);

@@ -251,6 +251,14 @@ CREATE TABLE daily_progress (
 CREATE INDEX daily_progress_parent ON daily_progress (parent, day, node)
 `,
   },
+  {
+    // A node's own daily rows (the report's 合计 line) read by node and day range, not by scanning
+    // every node of each day (the primary key starts with the day).
+    version: 9,
+    sql: `
+CREATE INDEX daily_progress_node ON daily_progress (node, day)
+`,
+  },
 ];
 
 export function migrationsFor(kind: StoreKind): { version: number; statements: string[] }[] {

@@ -11,7 +11,7 @@ import { ApiErrorSchema, ListingEntrySchema, PRACTICE_ENTITY_PREFIX, type Listin
 import { scopeSql, type Scope } from './scope.ts';
 import { indexCitizenIds } from './sql-duplicates.ts';
 import { registerPhoneCodes } from './sql-self.ts';
-import { ProgressDelta, REG_COUNTED_SELECT, REG_EXTRA_COLS, applyProgress, countedFromRow, countedOf, regExtraValues, type RegCounted } from './sql-progress.ts';
+import { ProgressDelta, REG_COUNTED_SELECT, REG_EXTRA_COLS, applyProgress, countedFromRow, countedOf, regExtraValues, zeroCounts, type RegCounted } from './sql-progress.ts';
 import { reopenAccepted } from './sql-office.ts';
 
 /** Reserves `n` sequence numbers; returns the first. */
@@ -226,9 +226,14 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
     const ds = [...plan.registrations.map((r) => r.districtCode), ...plan.listing.map((l) => l.districtCode), ...plan.queries.map((w) => prior.queries.get(w.id)?.districtCode)];
     for (const d of ds) if (d !== undefined) touched.set(d, { userId: b.userId, at: b.receivedAt });
   }
-  await reopenAccepted(q, touched, delta);
-  // After server_seq, in sorted node order: the same lock order in every push transaction.
+  // After server_seq, in sorted node order: the same lock order in every push transaction. Every
+  // touched district's rows are written (locked), so an acceptance step waits for this push or
+  // is seen by the reopen check below (sql-office.ts, SqlOffice.act).
+  for (const d of touched.keys()) if (!delta.byDistrict.has(d)) delta.byDistrict.set(d, zeroCounts());
   await applyProgress(q, delta);
+  const reopened = new ProgressDelta();
+  await reopenAccepted(q, touched, reopened);
+  await applyProgress(q, reopened);
 
   // Practice summaries: the planner already kept only the newest per user (under its key lock).
   const practice = [...new Map(items.flatMap(({ batch: b, plan }) => plan.practice.map((p) => [p.userId, { ...p, at: b.receivedAt }] as const))).values()];

@@ -14,6 +14,7 @@ import { limitAdmit, limitHit, limitPrune, limitSettle } from './sql-limits.ts';
 import { REG_COLS, insertRows, nextSeq, pullRows } from './sql-push.ts';
 import { districtStatus, enumeratorStatus, listConflicts, listQuarantine } from './sql-status.ts';
 import { backfillCitizenIds, duplicateConsistency, indexCitizenIds, listDuplicates } from './sql-duplicates.ts';
+import { SqlOffice } from './sql-office.ts';
 import { ProgressDelta, REG_COUNTED_SELECT, applyProgress, backfillBirthsDeaths, backfillQuality, backfillSelfFlags, computeEnumeratorDays, computeMaxPerDay, computeProgress, maintainedEnumeratorDays, countedFromRow, countedOf, rebuildProgress, regExtraValues, toProgressRow } from './sql-progress.ts';
 import { graceDistrictsOf, importUsers, reassignDistrict, scopeHead, setDistrictEnumerators } from './sql-users.ts';
 import { childLength, prefixCovers, scopeSql, type Scope } from './scope.ts';
@@ -95,9 +96,11 @@ function progressNode(r: Row): ProgressNode {
 
 export class SqlStore implements Store {
   readonly kind;
+  readonly office: SqlOffice;
   private readonly groups: PushGroups;
   constructor(private readonly db: SqlDriver) {
     this.kind = db.kind;
+    this.office = new SqlOffice(db);
     this.groups = new PushGroups(db);
   }
 

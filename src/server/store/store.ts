@@ -7,9 +7,11 @@ import type { ListItemsFilter, RecordKey, RegisterImportResult, ReleaseFilter, R
 import type { PushPlanner, RegistrationWrite } from '../push-plan.ts';
 import type { Scope } from './scope.ts';
 import type { Counts } from './sql-progress.ts';
+import type { SqlOffice } from './sql-office.ts';
 import type { SelfCodeRow, SelfFound, SelfOutcome, SelfPlan } from './sql-self.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
+export type OfficeStore = Pick<SqlOffice, keyof SqlOffice>;
 
 export interface StoredUser {
   id: string;
@@ -260,6 +262,8 @@ export interface DelaySteps {
 }
 
 export interface Store {
+  /** The census office's desk (issue 14): daily freeze, acceptance, the quality signals' bounded reads. */
+  readonly office: OfficeStore;
   readonly kind: StoreKind;
   close(): Promise<void>;
   /** Applies pending schema migrations (one at a time across processes); the versions applied. */
