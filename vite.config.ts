@@ -178,7 +178,7 @@ function precompress(): Plugin {
 function startupModule(id: string): boolean {
   const path = id.replaceAll('\\', '/');
   if (path.includes('/node_modules/')) return !/\/node_modules\/(read-excel-file|fflate|qrcode|uplot)/.test(path);
-  return !/\/src\/(client\/ui\/(household|supervisor|office|definitions|review)\/|client\/ui\/sync\/(SyncScreen|ExportPassForm|SignOutPanel)|client\/ui\/district\/SelfCodeSheet|client\/ui\/practice\/(PracticeViews|practice\.css)|client\/practice\/|client\/i18n\/(household\.|office\.|app\.en)|domain\/(checks\/|validate|generate|definitions|findings|rules|applicability|unsynced|age|citizen-id))/.test(path);
+  return !/\/src\/(client\/ui\/(household|supervisor|office|definitions|review)\/|client\/ui\/sync\/(SyncScreen|ExportPassForm|SignOutPanel)|client\/ui\/district\/SelfCodeSheet|client\/ui\/progress-totals|client\/ui\/practice\/(PracticeViews|practice\.css)|client\/practice\/|client\/i18n\/(household\.|office\.|app\.en)|domain\/(checks\/|validate|generate|definitions|findings|rules|applicability|unsynced|age|citizen-id))/.test(path);
 }
 
 export default defineConfig({

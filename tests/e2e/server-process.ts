@@ -37,12 +37,12 @@ export interface ServerHandle {
 }
 
 /** Starts `node --import tsx src/server/main.ts` (one PID) and waits for /api/v1/healthz. */
-export async function startServer(opts: { port?: number; dbFile: string }): Promise<ServerHandle> {
+export async function startServer(opts: { port?: number; dbFile: string; env?: Record<string, string> }): Promise<ServerHandle> {
   const port = opts.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
     // `npm start` mode (migrations, demo seed); NODE_ENV=production is `npm run serve`, which does neither.
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUCHA_DB: opts.dbFile, NODE_ENV: 'development', PUCHA_BUILD: '0' }, // globalSetup built dist/ once; never rebuild mid-test
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUCHA_DB: opts.dbFile, NODE_ENV: 'development', PUCHA_BUILD: '0', ...opts.env }, // globalSetup built dist/ once; never rebuild mid-test
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -108,6 +108,10 @@ const officeEn: Same<typeof officeZh> = {
     behind: 'Households behind {{what}}',
     ofEnumerator: 'Households registered by {{name}}',
     onDay: 'on {{day}}',
+    rule: 'rule {{rule}}',
+    show: 'Which households',
+    all: 'All registered',
+    withOverrides: 'With confirmed warnings',
   },
   report: {
     heading: 'Daily report',
@@ -137,6 +141,10 @@ const officeEn: Same<typeof officeZh> = {
     preparing: 'Preparing…',
     none: 'No daily rows in this period.',
     lateHint: 'Late: the server did not freeze that day on time; its numbers are those of the late freeze.',
+    share: 'Share of listing',
+    expected: 'Listed households: {{listing}}',
+    rangeOrder: 'The first day cannot be after the last day.',
+    rangeTooLong: 'At most {{max}} days at a time.',
   },
   quality: {
     heading: 'Quality signals',
@@ -212,6 +220,7 @@ const officeEn: Same<typeof officeZh> = {
     prefill: 'Please check {{district}} household {{no}}: {{what}}.',
     prefillRules: 'are the confirmed warnings ({{rules}}) right',
     prefillGeneric: 'are the answers complete and right',
+    messageRequired: 'Write the question.',
   },
   acceptance: {
     heading: 'Acceptance',
@@ -234,6 +243,8 @@ const officeEn: Same<typeof officeZh> = {
     returnFor: 'Return {{name}}',
     reason: 'Reason for returning',
     reasonRequired: 'Give a reason for returning it.',
+    reasonTooLong: 'The reason can have at most {{max}} characters.',
+    failed: 'Not done: {{message}}',
     returned: 'Returned.',
     inbox: 'Districts awaiting acceptance',
     inboxTable: 'Table of districts awaiting acceptance',

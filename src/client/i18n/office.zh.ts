@@ -106,6 +106,10 @@ const officeZh = {
     behind: '{{what}} 背后的住户',
     ofEnumerator: '普查员 {{name}} 登记的住户',
     onDay: '{{day}} 当天',
+    rule: '规则 {{rule}}',
+    show: '显示哪些住户',
+    all: '全部登记户',
+    withOverrides: '有确认提示的户',
   },
   report: {
     heading: '日报',
@@ -135,6 +139,10 @@ const officeZh = {
     preparing: '正在准备…',
     none: '这段时间没有日报。',
     lateHint: '补报：服务器当天未按时冻结，数字是补冻结时的数字。',
+    share: '占底册户数',
+    expected: '底册户数：{{listing}}',
+    rangeOrder: '开始日期不能晚于结束日期。',
+    rangeTooLong: '一次最多查询 {{max}} 天。',
   },
   quality: {
     heading: '质量信号',
@@ -210,6 +218,7 @@ const officeZh = {
     prefill: '请核实 {{district}} 户 {{no}}：{{what}}。',
     prefillRules: '已确认的提示（{{rules}}）是否属实',
     prefillGeneric: '登记内容是否完整准确',
+    messageRequired: '请填写问题内容。',
   },
   acceptance: {
     heading: '验收',
@@ -232,6 +241,8 @@ const officeZh = {
     returnFor: '退回 {{name}}',
     reason: '退回原因',
     reasonRequired: '请填写退回原因。',
+    reasonTooLong: '退回原因不能超过 {{max}} 字。',
+    failed: '操作未成功：{{message}}',
     returned: '已退回。',
     inbox: '待验收的普查小区',
     inboxTable: '待验收表',

@@ -30,6 +30,7 @@ import { FieldScreens, PracticeBar, PracticeProvider, usePracticeMode } from './
 const DefinitionsScreen = lazy(() => import('./definitions/DefinitionsScreen.tsx').then((m) => ({ default: m.DefinitionsScreen })));
 // The sync screen (queue lines, export, sign-out) is opened now and then, not at every start.
 const SyncScreen = lazy(() => import('./sync/SyncScreen.tsx').then((m) => ({ default: m.SyncScreen })));
+const OfficeScreen = lazy(() => import('./office/OfficeScreen.tsx').then((m) => ({ default: m.OfficeScreen })));
 const SupervisorScreen = lazy(() => import('./supervisor/SupervisorScreen.tsx').then((m) => ({ default: m.SupervisorScreen })));
 
 export function App(props: { update?: UpdateState; initialSession?: Session | null | undefined }) {
@@ -109,10 +110,11 @@ function Unlocked(props: {
   );
 }
 
-const NAV: { route: Route; key: 'nav.home' | 'nav.queries' | 'nav.sync' | 'nav.supervisor' | 'nav.help'; roles: readonly Role[] }[] = [
+const NAV: { route: Route; key: 'nav.home' | 'nav.queries' | 'nav.sync' | 'nav.supervisor' | 'nav.office' | 'nav.help'; roles: readonly Role[] }[] = [
   { route: { name: 'home' }, key: 'nav.home', roles: ['enumerator', 'admin'] },
   { route: { name: 'queries' }, key: 'nav.queries', roles: ['enumerator', 'admin'] },
-  { route: { name: 'supervisor' }, key: 'nav.supervisor', roles: ['supervisor', 'office', 'admin'] },
+  { route: { name: 'supervisor' }, key: 'nav.supervisor', roles: ['supervisor', 'admin'] },
+  { route: { name: 'office', path: [] }, key: 'nav.office', roles: ['supervisor', 'office', 'admin'] },
   { route: { name: 'sync' }, key: 'nav.sync', roles: ['enumerator', 'supervisor', 'office', 'admin'] },
   { route: { name: 'help' }, key: 'nav.help', roles: ['enumerator', 'supervisor', 'office', 'admin'] },
 ];
@@ -135,7 +137,8 @@ function ShellFrame(props: { session: Session; persist: PersistOutcome | null; o
   const route = useRoute();
   const role = props.session.user.role;
   const publishHeader = usePublishedHeight<HTMLElement>(HEADER_HEIGHT);
-  const effective: Route = route.name === 'home' && (role === 'supervisor' || role === 'office') ? { name: 'supervisor' } : route;
+  // Supervisors start on their dashboard, census offices on their desk.
+  const effective: Route = route.name === 'home' && role === 'supervisor' ? { name: 'supervisor' } : route.name === 'home' && role === 'office' ? { name: 'office', path: [] } : route;
   return (
     <>
       <header className={`app-header${practice.active ? ' is-practice' : ''}`} ref={publishHeader}>
@@ -220,6 +223,12 @@ function RouteView(props: { route: Route; session: Session }) {
       return (
         <Suspense fallback={null}>
           <SupervisorScreen session={props.session} />
+        </Suspense>
+      );
+    case 'office':
+      return (
+        <Suspense fallback={<p className="page">…</p>}>
+          <OfficeScreen session={props.session} path={r.path} />
         </Suspense>
       );
   }

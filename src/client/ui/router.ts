@@ -8,6 +8,8 @@ export type Route =
   | { name: 'queries' }
   | { name: 'sync' }
   | { name: 'supervisor' }
+  /** The office's desk (issue 14): its own routes below `#/office` (office/office-route.ts). */
+  | { name: 'office'; path: readonly string[] }
   | { name: 'help' };
 
 export function parseRoute(hash: string): Route {
@@ -18,6 +20,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'queries') return { name: 'queries' };
   if (head === 'sync') return { name: 'sync' };
   if (head === 'supervisor') return { name: 'supervisor' };
+  if (head === 'office') return { name: 'office', path: parts.slice(1) };
   if (head === 'help') return { name: 'help' };
   return { name: 'home' };
 }
@@ -36,6 +39,8 @@ export function hrefOf(route: Route): string {
       return '#/sync';
     case 'supervisor':
       return '#/supervisor';
+    case 'office':
+      return `#/office${route.path.map((p) => `/${encodeURIComponent(p)}`).join('')}`;
     case 'help':
       return '#/help';
   }

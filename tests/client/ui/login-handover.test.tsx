@@ -66,7 +66,7 @@ describe('sign-in refused on a handed-over phone', () => {
 });
 
 describe('office users', () => {
-  it('[HO6] get the supervisor screens, like a supervisor', async () => {
+  it('[HO6] get the office desk as their home, not the field screens', async () => {
     const db = await openDb('office-nav', { indexedDB: new IDBFactory(), IDBKeyRange, dataKey: TEST_KEY });
     const session: Session = {
       token: 't-office',
@@ -76,8 +76,8 @@ describe('office users', () => {
     renderWith(<App initialSession={session} />, fakeServices(db), { lang: 'en' });
     const nav = await screen.findByRole('navigation');
     const links = [...nav.querySelectorAll('a')].map((a) => a.getAttribute('href'));
-    expect(links).toEqual(['#/supervisor', '#/sync', '#/help']);
-    // Home is the supervisor screen for them.
-    expect(nav.querySelector('a[aria-current="page"]')?.getAttribute('href')).toBe('#/supervisor');
+    expect(links).toEqual(['#/office', '#/sync', '#/help']);
+    // Home is the office's desk for them (the supervisor's dashboard is for a handful of districts).
+    expect(nav.querySelector('a[aria-current="page"]')?.getAttribute('href')).toBe('#/office');
   });
 });

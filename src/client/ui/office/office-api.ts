@@ -57,7 +57,8 @@ export const SIGNAL_IDS = ['birthsPer1000', 'deathsPer1000', 'sexRatio', 'sexRat
 export const SignalSchema = z.object({
   id: z.string(),
   value: z.number().nullable(),
-  range: z.tuple([z.number(), z.number()]),
+  // An array of two rather than z.tuple: zod is start-up code, and its tuple type would be there for this screen alone.
+  range: z.array(z.number()).length(2),
   basis: count.default(0),
   enough: z.boolean(),
   outside: z.enum(['low', 'high']).nullable(),

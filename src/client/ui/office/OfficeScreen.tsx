@@ -86,7 +86,7 @@ function NodeView(props: { area: string | undefined; tab: Tab }) {
       </nav>
       {props.tab === 'progress' && (p ? <ProgressView progress={p} /> : <LoadState loaded={progress} />)}
       {props.tab === 'report' && <DailyReport area={props.area} />}
-      {props.tab === 'quality' && <QualityView area={props.area} level={level} />}
+      {props.tab === 'quality' && <QualityView area={props.area} />}
       {props.tab === 'acceptance' && <AcceptanceView area={props.area} progress={p} />}
     </>
   );
