@@ -318,7 +318,7 @@ describe('one household, read-only, and the one-tap review query', () => {
 describe('acceptance', () => {
   const acc = (state: string, blockers: { kind: string; count: number }[] = [], history: unknown[] = []) => ({ district: DISTRICT, name: '第001普查小区', state, blockers, history });
 
-  it('a refused submission (409 not_ready) shows the server\'s message and the blockers, in words', async () => {
+  it("a refused submission (409 not_ready) says in Chinese why (not the server's English) and shows the blockers, in words", async () => {
     const blockers = [
       { kind: 'errors', count: 2 },
       { kind: 'queued', count: 1 },
@@ -333,7 +333,8 @@ describe('acceptance', () => {
     await show([DISTRICT, 'acceptance'], srv, TOWNSHIP);
     expect(await screen.findByText('已满足提交条件。')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: '提交验收' }));
-    expect(await screen.findByText('操作未成功：HTTP 409: the district is not ready')).toBeTruthy();
+    expect(await screen.findByText('还有未完成的事项，暂不能验收：见下方。')).toBeTruthy();
+    expect(screen.queryByText(/the district is not ready/)).toBeNull();
     const list = await screen.findByTestId('blockers');
     expect(within(list).getByText('2 户登记有错误')).toBeTruthy();
     expect(within(list).getByText('1 部手机还有未上传的数据')).toBeTruthy();

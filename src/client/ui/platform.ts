@@ -109,13 +109,17 @@ export function apiPort(fetchFn: typeof fetch, session: Session): ApiPort {
     if (!res.ok) {
       const text = await res.text().catch(() => '');
       let message = `HTTP ${res.status}`;
+      let code: string | undefined;
       try {
         const j: unknown = JSON.parse(text);
-        if (typeof j === 'object' && j !== null && 'error' in j && typeof j.error === 'object' && j.error !== null && 'message' in j.error) message += `: ${String(j.error.message)}`;
+        if (typeof j === 'object' && j !== null && 'error' in j && typeof j.error === 'object' && j.error !== null && 'message' in j.error) {
+          message += `: ${String(j.error.message)}`;
+          if ('code' in j.error && typeof j.error.code === 'string') code = j.error.code;
+        }
       } catch {
         // not JSON: the status says enough
       }
-      return { ok: false, status: res.status, message };
+      return { ok: false, status: res.status, message, ...(code !== undefined ? { code } : {}) };
     }
     // The bytes, not res.text(): text() strips the CSV's BOM, and Excel needs it to read UTF-8.
     if (asFile) return { ok: true, value: new Blob([await res.arrayBuffer()], { type: res.headers.get('content-type') ?? 'application/octet-stream' }) };

@@ -77,7 +77,8 @@ export interface ExportPort {
 }
 
 /** Authenticated JSON/file access to the API for the supervisor dashboard. */
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; message: string };
+/** A failure carries the api.md error `code` when the server sent one (screens word it in the user's language). */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; message: string; code?: string };
 export interface ApiPort {
   get: (path: string) => Promise<ApiResult<unknown>>;
   /** A file download, byte for byte (a CSV's UTF-8 BOM included: decoding it as text would drop it). */

@@ -129,7 +129,11 @@ function DistrictAcceptance(props: { district: string }) {
     if (r.ok) {
       setOutcome({ kind: 'done', text: t(a.action === 'submit' ? 'acceptance.submitted' : a.action === 'accept' ? 'acceptance.accepted' : 'acceptance.returned') });
       if (a.action === 'return') setReason('');
-    } else setOutcome({ kind: 'failed', text: t('acceptance.failed', { message: r.message }) });
+    } else
+      setOutcome({
+        kind: 'failed',
+        text: r.code === 'not_ready' ? t('acceptance.notReady') : r.code === 'conflict' ? t('acceptance.conflict') : r.code === 'forbidden' ? t('acceptance.forbidden') : t('acceptance.failed', { message: r.message }),
+      });
     // Success changes the state; a refusal (409 not_ready, conflict) means what was shown is stale.
     acc.reload();
   }
