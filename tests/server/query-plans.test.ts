@@ -20,7 +20,7 @@ import { householdMutation, listingEntry, registration } from './fixtures.ts';
 import { PG_URL, pgAvailableOrSkip } from './pg-test-db.ts';
 import pg from 'pg';
 
-const BIG = ['users', 'devices', 'listing', 'registrations', 'revisions', 'district_enumerators', 'queries', 'quarantine', 'sessions', 'districts', 'progress', 'mutations', 'scope_events', 'district_grace', 'citizen_ids', 'citizen_id_counts', 'practice_summaries', 'register_records'];
+const BIG = ['users', 'devices', 'listing', 'registrations', 'revisions', 'district_enumerators', 'queries', 'quarantine', 'sessions', 'districts', 'progress', 'mutations', 'scope_events', 'district_grace', 'citizen_ids', 'citizen_id_counts', 'practice_summaries', 'register_records', 'daily_progress', 'daily_runs', 'enumerator_days', 'acceptance', 'acceptance_history'];
 
 interface Recorded {
   sql: string;
@@ -54,6 +54,8 @@ const practice = (createdAt: string) => ({
   data: { completed: 1, attempts: 2, errorsAtAttempts: 3, households: 1, resets: 0 },
 });
 
+/** A registration the desk's household read opens. */
+const REG_ID = randomUUID();
 const CODES = Array.from({ length: 24 }, (_, i) => `1301020${String(1 + (i % 3)).padStart(2, '0')}${String(1 + (i % 4)).padStart(3, '0')}${String(1 + i).padStart(3, '0')}`);
 
 async function seed(store: Store) {
@@ -85,7 +87,7 @@ function plansFor(kind: 'sqlite' | 'postgres', open: (rec: Recorder) => Promise<
       }
       // data for the reads: households, a conflict, a rejection, a query, a queued phone
       const code = CODES[0] ?? '';
-      const reg = registration(code);
+      const reg = registration(code, { id: REG_ID, overrides: [{ rule: 'LISTING_COUNT', path: [], reason: 'confirmedWithRespondent', note: '' }] });
       const push = (mutations: unknown[], pending = 3) =>
         app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: { authorization: `Bearer ${tokens.e0}` }, payload: { deviceId: 'dev-e0', mutations, device: { pending, appVersion: '1' } } });
       // Two households sharing a head's citizen ID (the duplicate index and its read).
@@ -105,6 +107,8 @@ function plansFor(kind: 'sqlite' | 'postgres', open: (rec: Recorder) => Promise<
           item: { id: randomUUID(), districtCode: c, category: 'hukouMissing', origin: 'compare', message: 'x', status: 'draft', createdBy: 'u-admin', createdAt: '2020-11-20T00:00:00.000Z', version: 1 },
         })),
       );
+      // The office's desk (issue 14): a frozen day.
+      await store.office.freezeDay('2020-11-02', { late: false, at: '2020-11-02T16:00:00.000Z' });
     }, 120_000);
     afterAll(async () => {
       await app.close();
@@ -136,6 +140,19 @@ function plansFor(kind: 'sqlite' | 'postgres', open: (rec: Recorder) => Promise<
       ['office', 'GET', '/api/v1/review/stats'],
       ['sup0', 'GET', '/api/v1/review/stats'],
       ['office', 'POST', '/api/v1/review/release', { category: 'hukouMissing' }],
+      // The office's desk (issue 14): the node's and its children's daily rows, the signals, the bounded lists.
+      ['office', 'GET', '/api/v1/reports/daily?from=2020-11-01&to=2020-11-30'],
+      ['office', 'GET', '/api/v1/reports/daily?from=2020-11-01&to=2020-11-30&format=csv'],
+      ['sup0', 'GET', '/api/v1/reports/daily?from=2020-11-01&to=2020-11-30'],
+      ['office', 'GET', '/api/v1/quality'],
+      ['office', 'GET', '/api/v1/quality/enumerators'],
+      ['office', 'GET', '/api/v1/quality/households?signal=familySize'],
+      ['office', 'GET', '/api/v1/quality/households?signal=rule:LISTING_COUNT&enumerator=e0'],
+      ['office', 'GET', '/api/v1/quality/households?signal=perEnumeratorDay&enumerator=e0&day=2020-11-02'],
+      ['office', 'GET', `/api/v1/registrations/${REG_ID}`],
+      ['office', 'GET', `/api/v1/acceptance/${CODES[0] ?? ''}`],
+      ['office', 'GET', '/api/v1/acceptance?state=open'],
+      ['office', 'GET', '/api/v1/acceptance?state=returned'],
     ];
     it.each(requests)('[QP1] %s %s %s: every statement uses an index', async (user, method, url, body) => {
       rec.seen.length = 0;
