@@ -311,7 +311,8 @@ describe('one household, read-only, and the one-tap review query', () => {
     expect(srv.asked('POST', '/queries')).toHaveLength(0);
     fireEvent.change(box, { target: { value: '请核实户主姓名' } });
     fireEvent.click(screen.getByRole('button', { name: '发送复查问题' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('发送失败：HTTP 403: outside your scope');
+    // The server's code worded in Chinese, not its English message.
+    expect((await screen.findByRole('alert')).textContent).toBe('发送失败：不在您的工作范围内');
   });
 });
 

@@ -8,7 +8,7 @@ import type uPlot from 'uplot';
 import { useTranslation } from '../../i18n/index.ts';
 import { useServices } from '../services.ts';
 import { fetchDaily, fetchDailyFile, type DailyDay } from './office-api.ts';
-import { LoadState, pct, useDesk, useLoad } from './office-ui.tsx';
+import { LoadState, failureText, pct, useDesk, useLoad } from './office-ui.tsx';
 
 const DAY_MS = 86_400_000;
 /** China has no daylight saving time: a China-time date is the UTC date 8 hours later. */
@@ -93,7 +93,7 @@ export function DailyReport(props: { area: string | undefined }) {
     setFileError(null);
     const r = await fetchDailyFile(desk.api, format, props.area, range.from, range.to);
     setPreparing(null);
-    if (!r.ok) return setFileError(t('loadFailed', { message: r.message }));
+    if (!r.ok) return setFileError(t('loadFailed', { message: failureText(t, r) }));
     // A Blob of the received Blob: the same bytes (the CSV's BOM first), typed for the download.
     const type = format === 'xlsx' ? XLSX_TYPE : 'text/csv;charset=utf-8';
     services.saveFile({ filename: `daily-${props.area || 'all'}-${range.from}-${range.to}.${format}`, blob: new Blob([r.value], { type }), count: 0 });

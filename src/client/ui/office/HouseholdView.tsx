@@ -10,7 +10,7 @@ import { formatTime } from '../format.ts';
 import { useServices } from '../services.ts';
 import { Crumbs } from './Crumbs.tsx';
 import { fetchHousehold, sendQuery, type HouseholdDetail } from './office-api.ts';
-import { LoadState, NameCode, useDesk, useLoad } from './office-ui.tsx';
+import { LoadState, NameCode, failureText, useDesk, useLoad } from './office-ui.tsx';
 
 /** The most characters a query's message may have (CreateQuerySchema). */
 const MAX_MESSAGE = 2000;
@@ -193,7 +193,7 @@ function AskQuery(props: { detail: HouseholdDetail; district: string; onSent: ()
     if (empty) return;
     setState({ kind: 'sending' });
     const r = await sendQuery(desk.api, props.detail.registration.id, message.trim());
-    if (!r.ok) return setState({ kind: 'failed', message: r.message });
+    if (!r.ok) return setState({ kind: 'failed', message: failureText(t, r) });
     setState({ kind: 'sent' });
     props.onSent();
   }

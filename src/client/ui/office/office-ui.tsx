@@ -19,7 +19,17 @@ export function useDesk(): Desk {
   return d;
 }
 
-export type Loaded<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; value: T };
+export type Loaded<T> = { state: 'loading' } | { state: 'error'; message: string; status: number; code?: string } | { state: 'ok'; value: T };
+
+const WORDED = ['unauthorized', 'forbidden', 'not_found', 'validation_failed', 'rate_limited', 'unavailable', 'not_ready', 'conflict'] as const;
+type Worded = (typeof WORDED)[number];
+
+/** A failed call in the user's language: the api.md error code worded, a network failure as such, else the raw message. */
+export function failureText(t: (key: `errors.${Worded | 'network'}`) => string, r: { status: number; message: string; code?: string | undefined }): string {
+  if (r.code !== undefined && (WORDED as readonly string[]).includes(r.code)) return t(`errors.${r.code as Worded}`);
+  if (r.status === 0 && !r.message.startsWith('unexpected answer')) return t('errors.network');
+  return r.message;
+}
 
 /** One API read, run again when `key` changes or `reload` is called; a stale answer is dropped. */
 export function useLoad<T>(load: () => Promise<ApiResult<T>>, key: string): Loaded<T> & { reload: () => void } {
@@ -28,7 +38,7 @@ export function useLoad<T>(load: () => Promise<ApiResult<T>>, key: string): Load
   useEffect(() => {
     let live = true;
     void load().then((r) => {
-      if (live) setResult({ key, loaded: r.ok ? { state: 'ok', value: r.value } : { state: 'error', message: r.message } });
+      if (live) setResult({ key, loaded: r.ok ? { state: 'ok', value: r.value } : { state: 'error', message: r.message, status: r.status, ...(r.code !== undefined ? { code: r.code } : {}) } });
     });
     return () => {
       live = false;
@@ -48,7 +58,7 @@ export function LoadState(props: { loaded: Loaded<unknown> }) {
   if (props.loaded.state === 'error')
     return (
       <p className="alert alert-error" role="alert">
-        {t('loadFailed', { message: props.loaded.message })}
+        {t('loadFailed', { message: failureText(t, props.loaded) })}
       </p>
     );
   return null;
