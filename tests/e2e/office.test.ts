@@ -5,6 +5,7 @@
 // them, and accepts a district its supervisor submitted.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mutation } from '../../src/domain/index.ts';
 import { openSqliteStore } from '../../src/server/store/sqlite.ts';
@@ -165,7 +166,7 @@ describe.runIf(browserAvailable())('office desk: drill-down, daily CSV, a low-bi
     const township = (await call(county, 'GET', `/progress?area=${TOWNSHIP}`)) as { totals: { accepted: number } };
     expect(township.totals.accepted).toBe(1);
 
-    // At 360 px no view overflows the page sideways (wide tables scroll in their own box).
+    // At 360 px no view overflows the page sideways (wide tables scroll in their own box), and none has a serious or critical axe violation.
     await page.setViewportSize({ width: 360, height: 740 });
     for (const [path, ready] of [
       [`#/office/${COUNTY}`, 'node-totals'],
@@ -177,6 +178,9 @@ describe.runIf(browserAvailable())('office desk: drill-down, daily CSV, a low-bi
       await page.goto(`${server.url}/${path}`);
       await page.getByTestId(ready).waitFor();
       expect({ path, width: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({ path, width: 360 });
+      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad.map((v) => `${path}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`)).toEqual([]);
     }
   });
 });
