@@ -396,3 +396,17 @@ describe('acceptance', () => {
     expect(within(alerts).getByText('第002普查小区 已验收，但之后又收到数据，需要重新提交验收。')).toBeTruthy();
   });
 });
+
+describe('the drill-down tells of reopened districts', () => {
+  it('a node with districts reopened by a later push shows it and links to its acceptance lists; none, no alert', async () => {
+    const srv = server({ 'GET /progress?area=130102': { json: { area: '130102', level: 'county', name: '长安区', totals: totals({ reopened: 2 }), children: [] } } });
+    await show(['130102'], srv);
+    const alert = await screen.findByTestId('reopened-alert');
+    expect(alert.textContent).toContain('2 个已验收的普查小区收到了补报');
+    expect(within(alert).getByRole('link').getAttribute('href')).toBe('#/office/130102/acceptance');
+    cleanup();
+    await show(['130102'], server({ 'GET /progress?area=130102': { json: { area: '130102', level: 'county', name: '长安区', totals: totals({ reopened: 0 }), children: [] } } }));
+    await screen.findByTestId('node-totals');
+    expect(screen.queryByTestId('reopened-alert')).toBeNull();
+  });
+});

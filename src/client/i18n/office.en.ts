@@ -20,6 +20,8 @@ const officeEn: Same<typeof officeZh> = {
     not_ready: 'not ready yet',
     conflict: 'the state has changed, refresh',
   },
+  reopenedAlert: '{{count}} accepted district(s) received a later push and must be submitted again.',
+  reopenedOpen: 'Open acceptance',
   asOf: 'As of {{time}}',
   nameCode: '{{name}} ({{code}})',
   unnamed: 'unnamed',

@@ -18,6 +18,8 @@ const officeZh = {
     not_ready: '尚不满足条件',
     conflict: '状态已变化，请刷新',
   },
+  reopenedAlert: '{{count}} 个已验收的普查小区收到了补报，需重新提交验收。',
+  reopenedOpen: '查看验收',
   asOf: '截至 {{time}}',
   nameCode: '{{name}}（{{code}}）',
   unnamed: '未命名',

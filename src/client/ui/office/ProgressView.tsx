@@ -18,6 +18,12 @@ export function ProgressView(props: { progress: Progress }) {
   return (
     <>
       {p.asOf && <p className="muted">{t('asOf', { time: formatTime(p.asOf, i18n.language, now()) })}</p>}
+      {p.totals.reopened > 0 && (
+        // A push after acceptance reopens a district: the office is told here, not only in a count.
+        <p className="alert alert-warning" role="status" data-testid="reopened-alert">
+          {t('reopenedAlert', { count: p.totals.reopened })} <a href={officeHref({ kind: 'node', area: p.area || undefined, tab: 'acceptance' })}>{t('reopenedOpen')}</a>
+        </p>
+      )}
       <TotalsCard totals={p.totals} />
       {p.enumerators ? <DistrictEnumerators progress={p} /> : <ChildrenTable progress={p} />}
     </>
