@@ -12,43 +12,20 @@ import { HttpError, forbidden, notFound, parseOr400 } from '../errors.ts';
 import { CSV_BOM, csvCell } from '../export-csv.ts';
 import { XLSX_CONTENT_TYPE } from '../export-xlsx.ts';
 import { PHASE_IDS, SIGNAL_IDS, addDays, signalsOf, type Signal } from '../office-config.ts';
-import { LEVEL_OF_LENGTH, type Scope } from '../store/scope.ts';
+import type { Scope } from '../store/scope.ts';
+import { AreaSchema, levelOf, resolveArea, sumCounts } from './area.ts';
 import { ACCEPTANCE_STATES, blockersOf, type ActResult, type DailyRow, type HouseholdFilter, type HouseholdKey } from '../store/sql-office.ts';
 import { chinaDay, zeroCounts, type Counts } from '../store/sql-progress.ts';
 import { progressTotals } from './progress.ts';
 
-const AREA = /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12}|\d{15})$/;
-const AreaSchema = z.string().regex(AREA, 'area is a code prefix of 2, 4, 6, 9, 12 or 15 digits');
 const DaySchema = z.iso.date();
-
-const levelOf = (node: string | null) => (node === null ? 'supervisor' : node === '' ? 'installation' : (LEVEL_OF_LENGTH[node.length] ?? 'district'));
-const nodeScope = (area: string): Scope => (area === '' ? { kind: 'all' } : area.length === 15 ? { kind: 'district', code: area } : { kind: 'prefix', prefix: area });
-
-/** The node a request names (omitted: the caller's own), checked against the caller's scope; null = a supervisor's own districts. */
-async function resolveArea(ctx: Ctx, caller: Caller, area: string | undefined): Promise<{ area: string | null; scope: Scope }> {
-  if (caller.scope.kind === 'supervisor' && area === undefined) return { area: null, scope: caller.scope };
-  const a = area ?? (caller.scope.kind === 'prefix' ? caller.scope.prefix : caller.scope.kind === 'all' ? '' : undefined);
-  if (a === undefined) throw new HttpError(400, 'validation_failed', 'area is required', [{ path: ['area'], message: 'required' }]);
-  if (caller.scope.kind === 'supervisor') {
-    if (a.length !== 15 || !(await ctx.store.districtInScope(caller.scope, a))) throw forbidden('the area is outside your scope');
-  } else if (caller.scope.kind === 'prefix') {
-    if (!a.startsWith(caller.scope.prefix)) throw forbidden('the area is outside your scope');
-  } else if (caller.scope.kind !== 'all') throw forbidden('the area is outside your scope');
-  return { area: a, scope: nodeScope(a) };
-}
-
-const sum = (rows: readonly { counts: Counts }[]): Counts => {
-  const acc = zeroCounts();
-  for (const r of rows) for (const k of Object.keys(acc) as (keyof Counts)[]) acc[k] += r.counts[k];
-  return acc;
-};
 
 /** The node and its children as /progress reads them (a supervisor: its districts). */
 async function nodeAndChildren(ctx: Ctx, caller: Caller, r: { area: string | null; scope: Scope }) {
   if (r.area === null) {
     const rows = await ctx.store.progressOfDistricts(r.scope);
     if (rows.length === 0) throw notFound('you supervise no district yet');
-    return { name: caller.user.name as string | undefined, counts: sum(rows), children: rows };
+    return { name: caller.user.name as string | undefined, counts: sumCounts(rows), children: rows };
   }
   const found = await ctx.store.progress(r.area);
   if (!found) throw notFound('no district in this area');
@@ -91,7 +68,7 @@ async function dailyDays(ctx: Ctx, r: { area: string | null; scope: Scope }, fro
     return runs.flatMap((run) => {
       const children = rows.filter((x) => x.day === run.day);
       // A phone working in two of the supervisor's districts counts in both (the frozen rows are per district).
-      return children.length === 0 ? [] : [{ ...run, counts: sum(children), devicesQueued: children.reduce((a, c) => a + c.devicesQueued, 0), lastPushAt: latest(children.map((c) => c.lastPushAt)), children }];
+      return children.length === 0 ? [] : [{ ...run, counts: sumCounts(children), devicesQueued: children.reduce((a, c) => a + c.devicesQueued, 0), lastPushAt: latest(children.map((c) => c.lastPushAt)), children }];
     });
   }
   const { node, children } = await ctx.store.office.daily(r.area, from, to);

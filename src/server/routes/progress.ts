@@ -4,18 +4,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { OVERSIGHT_ROLES, authenticate, requireRole, type Ctx } from '../context.ts';
-import { HttpError, forbidden, notFound, parseOr400 } from '../errors.ts';
-import { LEVEL_OF_LENGTH, childLength, type Scope } from '../store/scope.ts';
+import { notFound, parseOr400 } from '../errors.ts';
+import { AreaSchema, levelOf, resolveArea, sumCounts } from './area.ts';
+import { childLength } from '../store/scope.ts';
 import type { Counts } from '../store/sql-progress.ts';
 import type { ProgressNode } from '../store/store.ts';
 import { scheduleOf } from '../office-config.ts';
 
-const ProgressQuerySchema = z.strictObject({
-  area: z
-    .string()
-    .regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12}|\d{15})$/, 'area is a code prefix of 2, 4, 6, 9, 12 or 15 digits')
-    .optional(),
-});
+const ProgressQuerySchema = z.strictObject({ area: AreaSchema.optional() });
 
 /** A node's totals as /progress and the daily report give them (docs/OFFICE.md adds the acceptance counts). */
 export function progressTotals(c: Counts, devicesWithQueue: number, lastPushAt: string | undefined) {
@@ -47,8 +43,6 @@ export function progressTotals(c: Counts, devicesWithQueue: number, lastPushAt: 
   };
 }
 
-const levelOf = (node: string) => (node === '' ? 'installation' : (LEVEL_OF_LENGTH[node.length] ?? 'district'));
-
 function childRow(n: ProgressNode, queued: Map<string, number>, ctx: Ctx, now: Date) {
   return { area: n.node, level: levelOf(n.node), name: n.name ?? null, totals: totals(ctx, now, n.counts, queued.get(n.node) ?? 0, n.lastPushAt) };
 }
@@ -66,36 +60,22 @@ export function progressRoutes(app: FastifyInstance, ctx: Ctx) {
     const now = ctx.now();
     const asOf = now.toISOString();
 
-    if (caller.scope.kind === 'supervisor' && q.area === undefined) {
+    const r = await resolveArea(ctx, caller, q.area);
+    if (r.area === null) {
       // A supervisor's own node: its districts as children.
-      const rows = await ctx.store.progressOfDistricts(caller.scope);
-      const queued = await ctx.store.devicesWithQueue(caller.scope, 15);
-      const sum = rows.reduce<Counts | undefined>((acc, r) => {
-        if (!acc) return { ...r.counts };
-        for (const k of Object.keys(acc) as (keyof Counts)[]) acc[k] += r.counts[k];
-        return acc;
-      }, undefined);
-      if (!sum) throw notFound('you supervise no district yet');
-      const last = rows.map((r) => r.lastPushAt).filter((x): x is string => x !== undefined).sort().at(-1);
-      const total = (await ctx.store.devicesWithQueue(caller.scope, 0)).get('') ?? 0;
-      return { area: null, level: 'supervisor', name: caller.user.name, totals: totals(ctx, now, sum, total, last), children: rows.map((r) => childRow(r, queued, ctx, now)), asOf };
+      const rows = await ctx.store.progressOfDistricts(r.scope);
+      if (rows.length === 0) throw notFound('you supervise no district yet');
+      const queued = await ctx.store.devicesWithQueue(r.scope, 15);
+      const last = rows.map((x) => x.lastPushAt).filter((x): x is string => x !== undefined).sort().at(-1);
+      const total = (await ctx.store.devicesWithQueue(r.scope, 0)).get('') ?? 0;
+      return { area: null, level: 'supervisor', name: caller.user.name, totals: totals(ctx, now, sumCounts(rows), total, last), children: rows.map((x) => childRow(x, queued, ctx, now)), asOf };
     }
-
-    const area = q.area ?? (caller.scope.kind === 'prefix' ? caller.scope.prefix : caller.scope.kind === 'all' ? '' : undefined);
-    if (area === undefined) throw new HttpError(400, 'validation_failed', 'area is required', [{ path: ['area'], message: 'required' }]);
-    if (caller.scope.kind === 'supervisor') {
-      // A supervisor may look at any of its districts, and nothing above them.
-      if (area.length !== 15 || !(await ctx.store.districtInScope(caller.scope, area))) throw forbidden('the area is outside your scope');
-    } else if (caller.scope.kind === 'prefix') {
-      if (!area.startsWith(caller.scope.prefix)) throw forbidden('the area is outside your scope');
-    } else if (caller.scope.kind !== 'all') throw forbidden('the area is outside your scope');
-
+    const area = r.area;
     const found = await ctx.store.progress(area);
     if (!found) throw notFound('no district in this area');
-    const nodeScope: Scope = area === '' ? { kind: 'all' } : area.length === 15 ? { kind: 'district', code: area } : { kind: 'prefix', prefix: area };
     const len = childLength(area);
-    const queued = len === undefined ? new Map<string, number>() : await ctx.store.devicesWithQueue(nodeScope, len);
-    const total = (await ctx.store.devicesWithQueue(nodeScope, 0)).get('') ?? 0;
+    const queued = len === undefined ? new Map<string, number>() : await ctx.store.devicesWithQueue(r.scope, len);
+    const total = (await ctx.store.devicesWithQueue(r.scope, 0)).get('') ?? 0;
     const base = {
       area,
       level: levelOf(area),
