@@ -91,15 +91,12 @@ const HouseholdsQuerySchema = z.strictObject({
   after: z.string().max(400).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-const CursorSchema = z.strictObject({ persons: z.number().int().min(0).optional(), districtCode: z.string().max(15), householdNo: z.string().max(64), id: z.string().max(128) });
+const CursorSchema = z.strictObject({ districtCode: z.string().max(15), householdNo: z.string().max(64), id: z.string().max(128) });
 const encodeCursor = (k: HouseholdKey) => Buffer.from(JSON.stringify(k)).toString('base64url');
 function decodeCursor(s: string): HouseholdKey {
   try {
     const v = CursorSchema.safeParse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
-    if (v.success) {
-      const { persons, ...key } = v.data;
-      return persons !== undefined ? { ...key, persons } : key;
-    }
+    if (v.success) return v.data;
   } catch {
     // fall through: a malformed cursor is the caller's error
   }

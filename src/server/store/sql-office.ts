@@ -72,7 +72,6 @@ export type HouseholdFilter =
   | { kind: 'rule'; rule: string }
   | { kind: 'day'; userId: string; day: string };
 export interface HouseholdKey {
-  persons?: number;
   districtCode: string;
   householdNo: string;
   id: string;
@@ -299,7 +298,11 @@ export class SqlOffice {
     return [...byUser.values()].filter((e) => e.complete > 0);
   }
 
-  /** The registrations in the scope behind a signal, a page after `after` (largest first for `all`, else by district and household number). */
+  /**
+   * The registrations in the scope behind a signal, a page after `after`, in the order of the
+   * registrations' (district, household number, id) index: a page reads its rows in index order
+   * and stops at `limit` (an order by size would sort the whole county for every page).
+   */
   async signalHouseholds(scope: Scope, filter: HouseholdFilter, enumeratorId: string | undefined, after: HouseholdKey | undefined, limit: number): Promise<{ rows: SignalHousehold[]; last?: HouseholdKey }> {
     const w = scopeSql(scope, 'r.district_code');
     const where = [w.sql];
@@ -332,17 +335,11 @@ export class SqlOffice {
       where.push('(r.completed_by = ? OR (r.completed_by IS NULL AND r.user_id = ?))');
       params.push(enumeratorId, enumeratorId);
     }
-    const bySize = filter.kind === 'all';
     if (after) {
-      if (bySize) {
-        where.push('(r.persons < ? OR (r.persons = ? AND r.id > ?))');
-        params.push(after.persons ?? 0, after.persons ?? 0, after.id);
-      } else {
-        where.push('(r.district_code > ? OR (r.district_code = ? AND (r.household_no > ? OR (r.household_no = ? AND r.id > ?))))');
-        params.push(after.districtCode, after.districtCode, after.householdNo, after.householdNo, after.id);
-      }
+      where.push('(r.district_code > ? OR (r.district_code = ? AND (r.household_no > ? OR (r.household_no = ? AND r.id > ?))))');
+      params.push(after.districtCode, after.districtCode, after.householdNo, after.householdNo, after.id);
     }
-    const order = bySize ? 'r.persons DESC, r.id' : 'r.district_code, r.household_no, r.id';
+    const order = 'r.district_code, r.household_no, r.id';
     const rows = await this.db.all(
       `SELECT r.id, r.district_code, r.household_no, r.persons, r.births, r.deaths, r.override_rules, r.updated_at, r.data, u.username
          FROM registrations r LEFT JOIN users u ON u.id = COALESCE(r.completed_by, r.user_id)
@@ -362,7 +359,7 @@ export class SqlOffice {
       updatedAt: str(r, 'updated_at'),
     }));
     const l = out.at(-1);
-    return { rows: out, ...(l ? { last: { ...(bySize ? { persons: l.persons } : {}), districtCode: l.districtCode, householdNo: l.householdNo, id: l.householdId } } : {}) };
+    return { rows: out, ...(l ? { last: { districtCode: l.districtCode, householdNo: l.householdNo, id: l.householdId } } : {}) };
   }
 
   /** A registration's district, its enumerator (who completed it, else who last wrote it) and its released queries. */

@@ -1,7 +1,7 @@
 // The households behind a signal or a rule (GET /quality/households, docs/OFFICE.md), paged
 // with the server's `next`; and an enumerator's households, the same list filtered by enumerator:
 // all the enumerator's registrations (signal `sexRatio`, which the contract defines as every
-// registration of the node, largest households first) or only those with confirmed warnings
+// registration of the node, by district and household number) or only those with confirmed warnings
 // (signal `overrideShare`). Each row opens the household read-only.
 import { useState } from 'react';
 import { useTranslation } from '../../i18n/index.ts';
