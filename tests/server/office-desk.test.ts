@@ -181,8 +181,9 @@ describe.each(KINDS)('office desk (%s)', (kind) => {
     const p = (await req('GET', `/progress?area=${TOWNSHIP}`, 'township')).json() as { totals: { listing: number; visits: { pending: number }; schedule: { phase: string; expected: number; done: number; behind: boolean }; accepted: number } };
     expect(p.totals.schedule.phase).toBe('shortForm');
     expect(p.totals.schedule.expected).toBeCloseTo(5 / 15, 6);
-    expect(p.totals.schedule.done).toBeCloseTo((p.totals.listing - p.totals.visits.pending) / p.totals.listing, 6);
-    expect(p.totals.schedule.behind).toBe(p.totals.schedule.done < 5 / 15 - 0.1);
+    // The township's 4 listing entries are all still pending: nothing done, more than 10 points behind.
+    expect([p.totals.listing, p.totals.visits.pending]).toEqual([4, 4]);
+    expect(p.totals.schedule).toMatchObject({ done: 0, behind: true });
     expect(p.totals.accepted).toBe(0);
   });
 
@@ -239,15 +240,19 @@ describe.each(KINDS)('office desk (%s)', (kind) => {
   });
 
   it('[OD5] one household read-only: the server recomputes its findings, names its district and enumerator; outside the scope 403, unknown 404', async () => {
-    const reg = registration(D1, { listingId: `L-${D1}-001`, householdNo: '001', status: 'draft' }, 2);
+    // A draft whose H2 says 5 residents for its 2 persons: the server's own edit checks name it.
+    const reg = registration(D1, { listingId: `L-${D1}-001`, householdNo: '001', status: 'draft', household: { ...registration(D1).household, residents: 5 } }, 2);
     expect(await pushAs('enum', [householdMutation(reg)])).toEqual(['applied']);
     const r = await req('GET', `/registrations/${reg.id}`, 'township');
     expect(r.status).toBe(200);
-    const body = r.json() as { registration: { id: string }; findings: unknown[]; district: { code: string; name: string }; enumerator: { username: string } };
+    const body = r.json() as { registration: { id: string }; findings: { rule: string; severity: string }[]; district: { code: string; name: string }; enumerator: { username: string } };
     expect(body.registration.id).toBe(reg.id);
     expect(body.district).toEqual({ code: D1, name: '第001普查小区' });
     expect(body.enumerator.username).toBe('enum');
-    expect(Array.isArray(body.findings)).toBe(true);
+    expect(body.findings.map((f) => [f.rule, f.severity]).sort()).toEqual([
+      ['PERSON_COUNT', 'error'],
+      ['RESIDENT_COUNT', 'error'],
+    ]);
     const q = await req('POST', '/queries', 'township', { householdId: reg.id, message: '请核实出生人数' });
     expect(q.status).toBe(201);
     expect(((await req('GET', `/registrations/${reg.id}`, 'sup')).json() as { queries: { message: string }[] }).queries.map((x) => x.message)).toEqual(['请核实出生人数']);
