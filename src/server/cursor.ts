@@ -6,8 +6,17 @@ import { z } from 'zod';
 import { IdSchema } from '../domain/index.ts';
 import { HttpError } from './errors.ts';
 
-/** v: 2; s: last sequence seen; a: the caller's assignment-event head; u: the user it was issued to. */
-const CursorSchema = z.strictObject({ v: z.literal(2), s: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), a: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), u: IdSchema });
+/**
+ * v: 2; s: last sequence seen; a: the caller's assignment-event head; u: the user it was issued
+ * to; d: the device it was issued to (absent in cursors of earlier versions).
+ */
+const CursorSchema = z.strictObject({
+  v: z.literal(2),
+  s: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  a: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  u: IdSchema,
+  d: IdSchema.optional(),
+});
 /** The unsigned cursor of earlier versions: read only to restart cleanly (its district list is never trusted). */
 const LegacyCursorSchema = z.object({ v: z.literal(1) });
 

@@ -137,15 +137,56 @@ describe('pull', () => {
     );
     expect(first.changes.every((c) => !c.deleted)).toBe(true);
     expect((await pullAll(s.auth, first.cursor)).changes).toEqual([]);
+    // a second phone of the same enumerator pushes; the first one's cursor brings it
+    const other = await h.login('enum');
     const reg = registration(D2);
-    await push(s.auth, s.deviceId, [householdMutation(reg)]);
+    await push(other.auth, other.deviceId, [householdMutation(reg)]);
     const next = await pullAll(s.auth, first.cursor);
     expect(next.changes).toEqual([{ entity: 'household', id: reg.id, version: 1, data: JSON.parse(JSON.stringify(reg)) as unknown, deleted: false }]);
   });
 
-  it('[PL2] paging with limit returns every change once, in order', async () => {
+  it('[PL5] a device\'s own pushed versions stay out of its continued pulls, nowhere else', async () => {
     const s = await h.login('enum');
-    await push(s.auth, s.deviceId, Array.from({ length: 7 }, () => householdMutation(registration(D1))));
+    const first = await pullAll(s.auth);
+    const mine = Array.from({ length: 5 }, () => registration(D1));
+    await push(s.auth, s.deviceId, mine.map((r) => householdMutation(r)));
+    // continued from its own cursor, in pages of 2: the versions it pushed never come back, and
+    // the cursor passes them (the empty pages still say more until the end)
+    let cursor = first.cursor;
+    const seen = [];
+    for (let i = 0; i < 10; i++) {
+      const page = await pullAll(s.auth, cursor, 2);
+      seen.push(...page.changes);
+      cursor = page.cursor;
+      if (!page.more) break;
+    }
+    expect(seen).toEqual([]);
+    // a later change by someone else comes at once from where that left off
+    const other = await h.login('enum');
+    const theirs = registration(D2);
+    await push(other.auth, other.deviceId, [householdMutation(theirs)]);
+    const after = await pullAll(s.auth, cursor, 2);
+    expect(after.changes.map((c) => c.id)).toEqual([theirs.id]);
+    expect(after.more).toBe(false);
+    // the other phone's own cursor brings the first phone's versions; a first pull brings all
+    expect((await pullAll(other.auth, first.cursor)).changes.map((c) => c.id).sort()).toEqual([...mine.map((r) => r.id), theirs.id].sort());
+    expect((await pullAll(s.auth)).changes.filter((c) => c.entity === 'household').map((c) => c.id).sort()).toEqual([...mine.map((r) => r.id), theirs.id].sort());
+    // the other phone's next version of one of them is not the first phone's own any more
+    const edited = mine[0];
+    if (!edited) throw new Error('fixture');
+    await push(other.auth, other.deviceId, [householdMutation({ ...edited, version: 2 }, 1)]);
+    const edit = await pullAll(s.auth, after.cursor);
+    expect(edit.changes.map((c) => [c.id, c.version])).toEqual([[edited.id, 2]]);
+    // after an assignment change the pull restarts with the whole scope, own versions included
+    await h.store.putDistrict({ code: D3, name: 'D3', enumerators: ['u-enum2', 'u-enum'] });
+    const restart = await pullAll(s.auth, edit.cursor);
+    expect(restart.changes.filter((c) => c.entity === 'household').map((c) => c.id).sort()).toEqual([...mine.map((r) => r.id), theirs.id].sort());
+  });
+
+  it('[PL2] paging with limit returns every change once, in order', async () => {
+    const writer = await h.login('enum');
+    await push(writer.auth, writer.deviceId, Array.from({ length: 7 }, () => householdMutation(registration(D1))));
+    const s = await h.login('enum');
     const whole = await pullAll(s.auth);
     const seen = [];
     let cursor: string | undefined;

@@ -344,6 +344,48 @@ export function storeContract(name: string, open: () => Promise<StoreHandle>) {
       expect(await store.recordsIn([])).toEqual([]);
     });
 
+    it('[PL5] a device\'s own pushed versions come marked, without data, and still count in the page', async () => {
+      const mine = [registration(D1), registration(D2)];
+      const theirs = registration(D1);
+      const visited = { ...listingEntry(D1, 1), visit: { status: 'notAtHome' as const, attempts: 1 } };
+      expect((await push(store, [...mine.map((r) => householdMutation(r)), listingMutation(visited, 1)], { deviceId: 'dev-1' })).map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+      await push(store, [householdMutation(theirs)], { deviceId: 'dev-2' });
+      const plain = await store.pull(ENUM, 0, 1000);
+      const except = await store.pull(ENUM, 0, 1000, 'dev-1');
+      // the same rows in the same order: only the marks and the data differ
+      expect(except.changes.map((c) => [c.entity, c.id, c.version, c.seq])).toEqual(plain.changes.map((c) => [c.entity, c.id, c.version, c.seq]));
+      const own = except.changes.filter((c) => c.own).map((c) => c.id).sort();
+      expect(own).toEqual([...mine.map((r) => r.id), visited.id].sort());
+      for (const c of except.changes) {
+        if (c.own) expect(c.data).toBeNull();
+        else expect(c.data).toEqual(plain.changes.find((p) => p.id === c.id)?.data);
+      }
+      expect(plain.changes.some((c) => c.own)).toBe(false);
+      // paged with limit 2: every row once, own rows included, so a cursor passes them
+      const paged = [];
+      let after = 0;
+      for (;;) {
+        const page = await store.pull(ENUM, after, 2, 'dev-1');
+        paged.push(...page.changes);
+        const last = page.changes.at(-1);
+        if (last) after = last.seq;
+        if (!page.more) break;
+      }
+      expect(paged.map((c) => c.seq)).toEqual(except.changes.map((c) => c.seq));
+      // another device's later version of one of them is not its own any more
+      const [first, second] = mine;
+      if (!first || !second) throw new Error('fixture');
+      await push(store, [householdMutation({ ...first, version: 2 }, 1)], { deviceId: 'dev-2' });
+      // a writer other than a push (an import) at the same version: not a version the device pushed
+      await store.importRegistrations([{ ...second, persons: second.persons.length, errors: 0, warnings: 0, data: { ...second, persons: second.persons.slice(0, 1) } }], NOW);
+      const later = await store.pull(ENUM, 0, 1000, 'dev-1');
+      expect(later.changes.filter((c) => c.own).map((c) => c.id)).toEqual([visited.id]);
+      const edited = later.changes.find((c) => c.id === first.id);
+      expect(edited?.version).toBe(2);
+      expect(edited?.data).toMatchObject({ id: first.id, version: 2 });
+      expect(later.changes.find((c) => c.id === second.id)?.data).toMatchObject({ persons: [expect.objectContaining({ id: second.persons[0]?.id })] });
+    });
+
     it('[Q1] review queries: create, answer by mutation, resolve, pull', async () => {
       const reg = registration(D1);
       await push(store, [householdMutation(reg)]);

@@ -60,6 +60,10 @@ export function syncRoutes(app: FastifyInstance, ctx: Ctx, metrics?: Pick<Metric
     const userId = caller.user.id;
     let after = 0;
     let head: number;
+    // PL5: a plain continuation of this device's own cursor leaves out the versions the device
+    // pushed itself (it holds them). A first pull, a cursor of another device or user, and a
+    // restart after an assignment change carry everything.
+    let exceptDevice: string | undefined;
     const removed: string[] = [];
     const decoded = q.cursor ? codec.decode(q.cursor) : undefined;
     if (decoded === undefined || decoded === 'legacy' || decoded.u !== userId) {
@@ -68,7 +72,10 @@ export function syncRoutes(app: FastifyInstance, ctx: Ctx, metrics?: Pick<Metric
     } else {
       const events = await ctx.store.scopeEventsSince(userId, decoded.a);
       head = events.at(-1)?.seq ?? decoded.a;
-      if (events.length === 0) after = decoded.s;
+      if (events.length === 0) {
+        after = decoded.s;
+        if (decoded.d === caller.session.deviceId) exceptDevice = decoded.d;
+      }
       else {
         // The assignment changed: restart with the new scope; tombstones for what left it.
         const gone = [...new Set(events.filter((e) => e.kind === 'remove').map((e) => e.districtCode))];
@@ -78,13 +85,13 @@ export function syncRoutes(app: FastifyInstance, ctx: Ctx, metrics?: Pick<Metric
     // Districts that left the caller's scope: a tombstone one version past each of their records,
     // so the phone drops them (it keeps whatever it still has queued).
     const tombstones = (await ctx.store.recordsIn(removed)).map((r) => ({ entity: r.entity, id: r.id, version: r.version + 1, data: null, deleted: true }));
-    const { changes, more } = await ctx.store.pull(caller.scope, after, q.limit ?? 500);
+    const { changes, more } = await ctx.store.pull(caller.scope, after, q.limit ?? 500, exceptDevice);
     const last = changes.at(-1)?.seq ?? after;
     await ctx.store.touchDevice(caller.session.deviceId, userId, ctx.now().toISOString());
     const device = await ctx.store.getDevice(caller.session.deviceId);
     return {
-      changes: [...tombstones, ...changes.map((c) => ({ entity: c.entity, id: c.id, version: c.version, data: c.data, deleted: false }))],
-      cursor: codec.encode({ v: 2, s: last, a: head, u: userId }),
+      changes: [...tombstones, ...changes.filter((c) => !c.own).map((c) => ({ entity: c.entity, id: c.id, version: c.version, data: c.data, deleted: false }))],
+      cursor: codec.encode({ v: 2, s: last, a: head, u: userId, d: caller.session.deviceId }),
       more,
       deviceSeq: device?.deviceSeq ?? 0,
     };

@@ -259,6 +259,19 @@ CREATE INDEX daily_progress_parent ON daily_progress (parent, day, node)
 CREATE INDEX daily_progress_node ON daily_progress (node, day)
 `,
   },
+  {
+    // Which device wrote a household's or listing entry's current version by a push (and which
+    // version that was): a device's incremental pull leaves out the versions it wrote itself, so
+    // a drained queue does not come back over the network (docs/SYNC.md PL5). Any other writer
+    // resets written_by; a version bumped without it no longer matches written_version.
+    version: 10,
+    sql: `
+ALTER TABLE registrations ADD COLUMN written_by TEXT;
+ALTER TABLE registrations ADD COLUMN written_version INTEGER;
+ALTER TABLE listing ADD COLUMN written_by TEXT;
+ALTER TABLE listing ADD COLUMN written_version INTEGER
+`,
+  },
 ];
 
 export function migrationsFor(kind: StoreKind): { version: number; statements: string[] }[] {

@@ -132,6 +132,12 @@ async function rowsById(q: SqlExec, sql: (inList: string) => string, ids: readon
   return out;
 }
 const LISTING_COLS = ['id', 'district_code', 'household_no', 'visit_status', 'version', 'data', 'seq'] as const;
+/** A push also records which device wrote the version (migration 10; the pull leaves it out for that device). */
+const WRITTEN_COLS = ['written_by', 'written_version'] as const;
+const PUSHED_REG_COLS = [...REG_COLS, ...WRITTEN_COLS];
+const PUSHED_LISTING_COLS = [...LISTING_COLS, ...WRITTEN_COLS];
+/** For every other writer's upsert: the current version is no longer one a device pushed. */
+export const NOT_PUSHED_SET = 'written_by = NULL, written_version = NULL';
 
 /** Only the last write of a record in a group reaches its current row (revisions keep all). */
 function lastById<T extends { id: string }>(rows: T[]): T[] {
@@ -168,8 +174,8 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
   );
   if (quarantine.length > 0) await insertRows(q, 'quarantine', ['mutation_id', 'user_id', 'device_id', 'district_code', 'error', 'payload', 'received_at'], quarantine);
 
-  const regs = lastById(items.flatMap(({ batch: b, plan }) => plan.registrations.map((r) => ({ ...r, at: b.receivedAt, userId: b.userId }))));
-  const lists = lastById(items.flatMap(({ plan }) => plan.listing));
+  const regs = lastById(items.flatMap(({ batch: b, plan }) => plan.registrations.map((r) => ({ ...r, at: b.receivedAt, userId: b.userId, deviceId: b.deviceId }))));
+  const lists = lastById(items.flatMap(({ batch: b, plan }) => plan.listing.map((l) => ({ ...l, deviceId: b.deviceId }))));
   const queries = lastById(items.flatMap(({ plan }) => plan.queries));
   const changed = regs.length + lists.length + queries.length;
   // Counter deltas: the current rows before this group's writes (read with the snapshot, in this
@@ -203,13 +209,13 @@ async function writePlans(q: SqlExec, items: readonly { batch: PushBatch; plan: 
       const c = countedOf(r, r.userId, r.at, prior.registrations.get(r.id)?.counted);
       delta.registration(r.districtCode, c, 1);
       delta.wrote(r.districtCode, r.at);
-      return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, c.births, c.deaths, c.self, c.verified, jsonOf(r.data), seq++, r.at, ...regExtraValues(c)];
+      return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, c.births, c.deaths, c.self, c.verified, jsonOf(r.data), seq++, r.at, ...regExtraValues(c), r.deviceId, r.version];
     });
-    await insertRows(q, 'registrations', REG_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(REG_COLS)}`);
+    await insertRows(q, 'registrations', PUSHED_REG_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(PUSHED_REG_COLS)}`);
   }
   if (lists.length > 0) {
-    const rows = lists.map((l) => [l.id, l.districtCode, l.householdNo, l.visitStatus, l.version, jsonOf(l.data), seq++]);
-    await insertRows(q, 'listing', LISTING_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(LISTING_COLS)}`);
+    const rows = lists.map((l) => [l.id, l.districtCode, l.householdNo, l.visitStatus, l.version, jsonOf(l.data), seq++, l.deviceId, l.version]);
+    await insertRows(q, 'listing', PUSHED_LISTING_COLS, rows, `ON CONFLICT (id) DO UPDATE SET ${upsertSet(PUSHED_LISTING_COLS)}`);
   }
   for (const w of queries) {
     await q.run("UPDATE queries SET status = CASE WHEN status = 'dismissed' THEN status ELSE 'answered' END, answer = ?, answer_kind = ?, version = ?, seq = ? WHERE id = ?", [
@@ -325,7 +331,13 @@ export async function applyPush(q: SqlExec, batch: PushBatch, planner: PushPlann
 }
 
 /** One page of changes in server order; district and query rows get their data from the caller. */
-export async function pullRows(q: SqlExec, scope: Scope, afterSeq: number, limit: number): Promise<{ rows: ChangeRow[]; more: boolean }> {
+/**
+ * The changes after `afterSeq` in the scope, in seq order. With `exceptDevice`, a household or
+ * listing version that device wrote itself by a push comes as `own` without its data (docs/SYNC.md
+ * PL5): the phone holds it already, and the caller leaves it out of the answer. It still counts in
+ * the page, so the cursor passes it and later pulls do not read it again.
+ */
+export async function pullRows(q: SqlExec, scope: Scope, afterSeq: number, limit: number, exceptDevice?: string): Promise<{ rows: ChangeRow[]; more: boolean }> {
   if (scope.kind === 'none') return { rows: [], more: false };
   const d = scopeSql(scope, 'code');
   const c = scopeSql(scope, 'district_code');
@@ -333,18 +345,24 @@ export async function pullRows(q: SqlExec, scope: Scope, afterSeq: number, limit
   // small scope (an enumerator's or supervisor's districts) `+seq` keeps the planner on the
   // (district_code, seq) index instead of walking the whole seq index of a province.
   const k = scope.kind === 'enumerator' || scope.kind === 'supervisor' || scope.kind === 'district' ? '+seq' : 'seq';
-  const branch = (entity: string, table: string, idCol: string, dataCol: string, w: { sql: string }) =>
-    `SELECT * FROM (SELECT '${entity}' AS entity, ${idCol} AS id, version, seq, ${dataCol} AS data FROM ${table} WHERE ${w.sql} AND ${k} > ? ORDER BY ${k} LIMIT ?) t_${table}`;
-  const sql = [branch('district', 'districts', 'code', 'NULL', d), branch('listing', 'listing', 'id', 'data', c), branch('household', 'registrations', 'id', 'data', c), branch('query', 'queries', 'id', 'NULL', c)].join(
-    ' UNION ALL ',
-  ) + ' ORDER BY seq LIMIT ?';
-  const params = [...d.params, afterSeq, limit + 1, ...c.params, afterSeq, limit + 1, ...c.params, afterSeq, limit + 1, ...c.params, afterSeq, limit + 1, limit + 1];
-  const raw = await q.all(sql, params);
+  const ownSql = 'written_by = ? AND written_version = version';
+  const pushed = (data: string) =>
+    exceptDevice === undefined ? { cols: `${data} AS data, 0 AS own`, params: [] } : { cols: `CASE WHEN ${ownSql} THEN NULL ELSE ${data} END AS data, CASE WHEN ${ownSql} THEN 1 ELSE 0 END AS own`, params: [exceptDevice, exceptDevice] };
+  const plain = { cols: 'NULL AS data, 0 AS own', params: [] };
+  const branch = (entity: string, table: string, idCol: string, cols: { cols: string; params: unknown[] }, w: { sql: string; params: unknown[] }) => ({
+    sql: `SELECT * FROM (SELECT '${entity}' AS entity, ${idCol} AS id, version, seq, ${cols.cols} FROM ${table} WHERE ${w.sql} AND ${k} > ? ORDER BY ${k} LIMIT ?) t_${table}`,
+    params: [...cols.params, ...w.params, afterSeq, limit + 1],
+  });
+  const parts = [branch('district', 'districts', 'code', plain, d), branch('listing', 'listing', 'id', pushed('data'), c), branch('household', 'registrations', 'id', pushed('data'), c), branch('query', 'queries', 'id', plain, c)];
+  const sql = parts.map((p) => p.sql).join(' UNION ALL ') + ' ORDER BY seq LIMIT ?';
+  const raw = await q.all(sql, [...parts.flatMap((p) => p.params), limit + 1]);
   const more = raw.length > limit;
   const rows = raw.slice(0, limit).map((r): ChangeRow => {
     const entity = str(r, 'entity');
     if (entity !== 'district' && entity !== 'listing' && entity !== 'household' && entity !== 'query') throw new Error('bad entity');
-    return { entity, id: str(r, 'id'), version: num(r, 'version'), seq: num(r, 'seq'), data: r.data === null ? null : json(r, 'data') };
+    const row: ChangeRow = { entity, id: str(r, 'id'), version: num(r, 'version'), seq: num(r, 'seq'), data: r.data === null ? null : json(r, 'data') };
+    if (num(r, 'own') === 1) row.own = true;
+    return row;
   });
   return { rows, more };
 }

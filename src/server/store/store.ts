@@ -225,6 +225,8 @@ export interface ChangeRow {
   version: number;
   seq: number;
   data: unknown;
+  /** A version the pulling device pushed itself (PL5): no data, left out of the answer. */
+  own?: true;
 }
 
 export interface StoredRegistration {
@@ -345,8 +347,11 @@ export interface Store {
 
   /** One transaction: lock and read what the batch touches, let `plan` decide, write its effects. */
   applyPush(batch: PushBatch, plan: PushPlanner): Promise<MutationResult[]>;
-  /** Changes in the scope with seq > afterSeq, in server order. */
-  pull(scope: Scope, afterSeq: number, limit: number): Promise<{ changes: ChangeRow[]; more: boolean }>;
+  /**
+   * Changes in the scope with seq > afterSeq, in server order. With `exceptDevice`, the household
+   * and listing versions that device pushed itself come marked `own`, without data (docs/SYNC.md PL5).
+   */
+  pull(scope: Scope, afterSeq: number, limit: number, exceptDevice?: string): Promise<{ changes: ChangeRow[]; more: boolean }>;
   /** Every record of these districts with its current version (for tombstones when a district leaves a scope). */
   recordsIn(districts: readonly string[]): Promise<{ entity: ChangeRow['entity']; id: string; version: number }[]>;
   getDevice(id: string): Promise<DeviceRow | undefined>;
