@@ -3,7 +3,7 @@
 // SQLite file with synchronous=FULL, the demo seed plus the households' listing entries), then the
 // pull of the whole scope. The server's share of `bench/client-drain.ts`, quick enough to profile
 // (`node --cpu-prof --import tsx bench/server-push-loop.ts`). Prints the pushes' total and median
-// and the pull's time; BENCH_QUEUE the households.
+// and the pull's time; BENCH_QUEUE the households, BENCH_IN_FLIGHT the pushes sent at once (1).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,14 +39,21 @@ for (let i = 0; i < N; i += 100) {
 }
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
 const each: number[] = [];
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 1);
 const t0 = performance.now();
-for (const body of bodies) {
-  const t = performance.now();
-  const r = await fetch(`${url}/sync/push`, { method: 'POST', headers, body });
-  const text = await r.text();
-  if (r.status !== 200 || !text.includes('"applied"')) throw new Error(`push: HTTP ${r.status} ${text.slice(0, 300)}`);
-  each.push(performance.now() - t);
-}
+let nextBody = 0;
+await Promise.all(
+  Array.from({ length: IN_FLIGHT }, async () => {
+    while (nextBody < bodies.length) {
+      const body = bodies[nextBody++]!;
+      const t = performance.now();
+      const r = await fetch(`${url}/sync/push`, { method: 'POST', headers, body });
+      const text = await r.text();
+      if (r.status !== 200 || !text.includes('"applied"')) throw new Error(`push: HTTP ${r.status} ${text.slice(0, 300)}`);
+      each.push(performance.now() - t);
+    }
+  }),
+);
 const pushMs = performance.now() - t0;
 const t1 = performance.now();
 let cursor: string | undefined;

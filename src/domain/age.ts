@@ -8,10 +8,19 @@ export const WINDOW_END = '2020-10';
 
 /** Split "YYYY-MM" into numbers; undefined if malformed. */
 export function parseYearMonth(ym: string): { year: number; month: number } | undefined {
-  const m = /^(\d{4})-(\d{2})$/.exec(ym);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
+  // By character codes rather than a regular expression: the server runs this for every age
+  // filter of every pushed person, and the match arrays were a measurable share of a push.
+  if (ym.length !== 7 || ym.charCodeAt(4) !== 45) return undefined; // "YYYY-MM"
+  let year = 0;
+  for (let i = 0; i < 4; i++) {
+    const d = ym.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    year = year * 10 + d;
+  }
+  const m1 = ym.charCodeAt(5) - 48;
+  const m2 = ym.charCodeAt(6) - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9) return undefined;
+  const month = m1 * 10 + m2;
   if (month < 1 || month > 12) return undefined;
   return { year, month };
 }
@@ -23,7 +32,8 @@ export function parseYearMonth(ym: string): { year: number; month: number } | un
  */
 export function ageAtCensus(birth: string): number | undefined {
   // Completed by the end of 2020-10, i.e. at 2020-11-01 00:00.
-  return ageAt(birth, WINDOW_END);
+  const b = parseYearMonth(birth);
+  return b ? CENSUS_YEAR - b.year - (CENSUS_MONTH - 1 < b.month ? 1 : 0) : undefined;
 }
 
 /** Completed age in the month `at` ("YYYY-MM") for someone born in `birth`: the birthday month counts as reached. */

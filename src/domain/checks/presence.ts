@@ -8,11 +8,21 @@ import {
 import type { Finding, FindingPath, RegistrationDraft } from '../schemas.ts';
 import { finding, type Param } from './finding.ts';
 
-/** Own property of a plain object, without casting it. */
+/** Own property of a parsed (plain data) object, without casting it. */
 function prop(o: unknown, key: string): unknown {
-  if (typeof o !== 'object' || o === null) return undefined;
-  const d = Object.getOwnPropertyDescriptor(o, key);
-  return d === undefined ? undefined : (d.value as unknown);
+  if (typeof o !== 'object' || o === null || !Object.hasOwn(o, key)) return undefined;
+  return Reflect.get(o, key) as unknown;
+}
+
+/** Item keys split at their dots once, not for every person (`residence.place` -> two parts). */
+const KEY_PARTS = new Map<string, readonly string[]>();
+function partsOf(key: string): readonly string[] {
+  let parts = KEY_PARTS.get(key);
+  if (!parts) {
+    parts = key.split('.');
+    KEY_PARTS.set(key, parts);
+  }
+  return parts;
 }
 
 type Numbering = 'household' | 'short' | 'long' | 'death' | 'overseas';
@@ -39,7 +49,7 @@ function presence(obj: unknown, app: Readonly<Record<string, Applicability>>, ba
   const out: Finding[] = [];
   for (const [key, state] of Object.entries(app)) {
     if (state === 'optional') continue;
-    const parts = key.split('.');
+    const parts = partsOf(key);
     let v: unknown = obj;
     let parentMissing = false;
     for (let k = 0; k < parts.length; k++) {

@@ -25,7 +25,10 @@ const ReplySchema = z.union([
   z.object({ id: z.number(), ok: z.literal(true), result: z.unknown() }),
   z.object({ id: z.number(), ok: z.literal(false), message: z.string(), code: z.string().optional() }),
 ]);
-const RowsSchema = z.array(z.record(z.string(), z.unknown()));
+// Rows as the worker's better-sqlite3 made them: plain objects, checked but not copied (a
+// z.record would build a second object per row, thousands per push and per pull page).
+const isRow = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
+const RowsSchema = z.array(z.custom<Row>(isRow, 'a row object'));
 
 export class SqliteError extends Error {
   constructor(
