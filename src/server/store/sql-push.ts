@@ -136,8 +136,13 @@ const LISTING_COLS = ['id', 'district_code', 'household_no', 'visit_status', 've
 const WRITTEN_COLS = ['written_by', 'written_version'] as const;
 const PUSHED_REG_COLS = [...REG_COLS, ...WRITTEN_COLS];
 const PUSHED_LISTING_COLS = [...LISTING_COLS, ...WRITTEN_COLS];
-/** For every other writer's upsert: the current version is no longer one a device pushed. */
+/** For every writer but a push: the current version is no longer one a device pushed. */
 export const NOT_PUSHED_SET = 'written_by = NULL, written_version = NULL';
+/**
+ * The `ON CONFLICT (id)` clause of a registrations or listing upsert by any writer but a push
+ * (import, self-enumeration): every column from the new row, and the push mark cleared (PL5).
+ */
+export const replaceNotPushed = (cols: readonly string[]) => `ON CONFLICT (id) DO UPDATE SET ${upsertSet(cols)}, ${NOT_PUSHED_SET}`;
 
 /** Only the last write of a record in a group reaches its current row (revisions keep all). */
 function lastById<T extends { id: string }>(rows: T[]): T[] {
@@ -330,12 +335,12 @@ export async function applyPush(q: SqlExec, batch: PushBatch, planner: PushPlann
   return plan.results;
 }
 
-/** One page of changes in server order; district and query rows get their data from the caller. */
 /**
- * The changes after `afterSeq` in the scope, in seq order. With `exceptDevice`, a household or
- * listing version that device wrote itself by a push comes as `own` without its data (docs/SYNC.md
- * PL5): the phone holds it already, and the caller leaves it out of the answer. It still counts in
- * the page, so the cursor passes it and later pulls do not read it again.
+ * One page of changes after `afterSeq` in the scope, in seq order (district and query rows get
+ * their data from the caller). With `exceptDevice`, a household or listing version that device
+ * wrote itself by a push comes as `own` without its data (docs/SYNC.md PL5): the phone holds it
+ * already, and the caller leaves it out of the answer. It still counts in the page, so the cursor
+ * passes it and later pulls do not read it again.
  */
 export async function pullRows(q: SqlExec, scope: Scope, afterSeq: number, limit: number, exceptDevice?: string): Promise<{ rows: ChangeRow[]; more: boolean }> {
   if (scope.kind === 'none') return { rows: [], more: false };

@@ -9,7 +9,7 @@ import type { ListingWrite, RegistrationWrite } from '../push-plan.ts';
 import { indexCitizenIds } from './sql-duplicates.ts';
 import { json, num, optStr, str, type Row, type SqlDriver, type SqlExec } from './sql-driver.ts';
 import { ProgressDelta, REG_COUNTED_SELECT, applyProgress, countedFromRow, countedOf, regExtraValues } from './sql-progress.ts';
-import { NOT_PUSHED_SET, REG_COLS, insertRows, nextSeq } from './sql-push.ts';
+import { NOT_PUSHED_SET, REG_COLS, insertRows, nextSeq, replaceNotPushed } from './sql-push.ts';
 
 export type SelfCodeOrigin = 'office' | 'phone';
 
@@ -159,7 +159,7 @@ export function selfSubmit(db: SqlDriver, hash: string, registrationId: string, 
       'registrations',
       REG_COLS,
       [[reg.id, reg.districtCode, reg.listingId, reg.householdNo, reg.form, reg.status, reg.version, reg.persons, reg.errors, reg.warnings, c.births, c.deaths, c.self, c.verified, regText, seq, at, ...regExtraValues(c)]],
-      `ON CONFLICT (id) DO UPDATE SET ${REG_COLS.filter((x) => x !== 'id').map((x) => `${x} = excluded.${x}`).join(', ')}, ${NOT_PUSHED_SET}`,
+      replaceNotPushed(REG_COLS),
     );
     const l = p.listing;
     await q.run(`UPDATE listing SET visit_status = ?, version = ?, data = ?, seq = ?, ${NOT_PUSHED_SET} WHERE id = ?`, [l.visitStatus, l.version, listText, seq + 1, l.id]);

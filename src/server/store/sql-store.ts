@@ -11,7 +11,7 @@ import { PushGroups } from './group-commit.ts';
 import { findSelfCode, issueOfficeCodes, selfCodesOf, selfSubmit, type SelfCodeRow, type SelfFound, type SelfOutcome, type SelfPlan } from './sql-self.ts';
 import { randomBytes } from 'node:crypto';
 import { limitAdmit, limitHit, limitPrune, limitSettle } from './sql-limits.ts';
-import { NOT_PUSHED_SET, REG_COLS, insertRows, nextSeq, pullRows } from './sql-push.ts';
+import { REG_COLS, insertRows, nextSeq, pullRows, replaceNotPushed } from './sql-push.ts';
 import { districtStatus, enumeratorStatus, listConflicts, listQuarantine } from './sql-status.ts';
 import { backfillCitizenIds, duplicateConsistency, indexCitizenIds, listDuplicates } from './sql-duplicates.ts';
 import { SqlOffice } from './sql-office.ts';
@@ -417,7 +417,7 @@ export class SqlStore implements Store {
         let seq = await nextSeq(q, writes.length);
         const cols = ['id', 'district_code', 'household_no', 'visit_status', 'version', 'data', 'seq'];
         const rows = writes.map((w) => [w.entry.id, w.entry.districtCode, w.entry.householdNo, w.entry.visit.status, w.version, JSON.stringify(w.entry), seq++]);
-        await insertRows(q, 'listing', cols, rows, `ON CONFLICT (id) DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}, ${NOT_PUSHED_SET}`);
+        await insertRows(q, 'listing', cols, rows, replaceNotPushed(cols));
       }
       return result;
     });
@@ -463,7 +463,7 @@ export class SqlStore implements Store {
         delta.wrote(r.districtCode, at);
         return [r.id, r.districtCode, r.listingId, r.householdNo, r.form, r.status, r.version, r.persons, r.errors, r.warnings, c.births, c.deaths, c.self, c.verified, JSON.stringify(r.data), seq++, at, ...regExtraValues(c)];
       });
-      await insertRows(q, 'registrations', cols, regRows, `ON CONFLICT (id) DO UPDATE SET ${cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}, ${NOT_PUSHED_SET}`);
+      await insertRows(q, 'registrations', cols, regRows, replaceNotPushed(cols));
       const revRows = rows.map((r) => ['household', r.id, r.districtCode, r.version, r.version - 1, 'applied', JSON.stringify(r.data), at]);
       await insertRows(q, 'revisions', ['entity', 'entity_id', 'district_code', 'version', 'base_version', 'status', 'data', 'received_at'], revRows);
       await applyProgress(q, delta);
