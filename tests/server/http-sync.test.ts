@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PullResponseSchema, PushResponseSchema, type Mutation } from '../../src/domain/index.ts';
 import { D1, D2, D3, householdMutation, listingEntry, listingMutation, registration } from './fixtures.ts';
@@ -177,6 +178,19 @@ describe('pull', () => {
     await push(other.auth, other.deviceId, [householdMutation({ ...edited, version: 2 }, 1)]);
     const edit = await pullAll(s.auth, after.cursor);
     expect(edit.changes.map((c) => [c.id, c.version])).toEqual([[edited.id, 2]]);
+    // a writer that bumps the version but forgets the mark (none does today; the version check
+    // is the safety net): the new version is not the device's own
+    const bumped = mine[1];
+    if (!bumped) throw new Error('fixture');
+    const raw = new Database(h.path);
+    raw.pragma('busy_timeout = 5000');
+    raw.transaction(() => {
+      const seq = Number(raw.prepare('UPDATE server_seq SET value = value + 1 WHERE id = 1 RETURNING value').pluck().get());
+      raw.prepare('UPDATE registrations SET version = version + 1, seq = ? WHERE id = ?').run(seq, bumped.id);
+    })();
+    raw.close();
+    const bump = await pullAll(s.auth, edit.cursor);
+    expect(bump.changes.map((c) => [c.id, c.version])).toEqual([[bumped.id, 2]]);
     // after an assignment change the pull restarts with the whole scope, own versions included
     await h.store.putDistrict({ code: D3, name: 'D3', enumerators: ['u-enum2', 'u-enum'] });
     const restart = await pullAll(s.auth, edit.cursor);
