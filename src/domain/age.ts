@@ -31,17 +31,23 @@ export function parseYearMonth(ym: string): { year: number; month: number } | un
  * "2005年10月31日以前出生" filters. Undefined for a malformed value; negative if born after the moment.
  */
 export function ageAtCensus(birth: string): number | undefined {
-  // Completed by the end of 2020-10, i.e. at 2020-11-01 00:00.
+  // Completed by the end of 2020-10, i.e. at 2020-11-01 00:00 (parsed once, not per person).
   const b = parseYearMonth(birth);
-  return b ? CENSUS_YEAR - b.year - (CENSUS_MONTH - 1 < b.month ? 1 : 0) : undefined;
+  return b ? completedAge(b, CENSUS_LAST_MONTH) : undefined;
 }
+
+type YearMonth = { year: number; month: number };
+const CENSUS_LAST_MONTH: YearMonth = { year: CENSUS_YEAR, month: CENSUS_MONTH - 1 };
+
+/** The birthday month counts as reached. */
+const completedAge = (b: YearMonth, a: YearMonth): number => a.year - b.year - (a.month < b.month ? 1 : 0);
 
 /** Completed age in the month `at` ("YYYY-MM") for someone born in `birth`: the birthday month counts as reached. */
 export function ageAt(birth: string, at: string): number | undefined {
   const b = parseYearMonth(birth);
   const a = parseYearMonth(at);
   if (!b || !a) return undefined;
-  return a.year - b.year - (a.month < b.month ? 1 : 0);
+  return completedAge(b, a);
 }
 
 /** Whether "YYYY-MM" lies in the births/deaths window 2019-11 .. 2020-10. */
