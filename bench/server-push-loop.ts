@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { buildApp, openSqliteStore, seedDemo } from '../src/server/index.ts';
-import { generateDistrict, type Registration } from '../src/domain/index.ts';
+import { PROTOCOL_VERSION, generateDistrict, type Registration } from '../src/domain/index.ts';
 import { BENCH_DISTRICT, benchListing } from './client-page/harness.ts';
 
 const N = Number(process.env.BENCH_QUEUE ?? 10_000);
@@ -35,7 +35,7 @@ for (let i = 0; i < N; i += 100) {
     const data = { ...src, id: `BR-${j}`, listingId: entry.id, status: 'draft' as const, version: 1, updatedAt: new Date().toISOString() };
     mutations.push({ id: randomUUID(), entity: 'household', entityId: data.id, baseVersion: 0, deviceSeq: j + 1, createdAt: data.updatedAt, data });
   }
-  bodies.push(JSON.stringify({ deviceId, protocolVersion: 2, mutations, device: { pending: N - i, appVersion: 'bench', clock: new Date().toISOString() } }));
+  bodies.push(JSON.stringify({ deviceId, protocolVersion: PROTOCOL_VERSION, mutations, device: { pending: N - i, appVersion: 'bench', clock: new Date().toISOString() } }));
 }
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
 const each: number[] = [];
