@@ -1,10 +1,11 @@
 // Save writes the registration and exactly one outbox entry per save (read back from the db);
 // a full disk shows a blocking "NOT saved" and keeps everything typed (reliability R10), and so
 // does a save that never finishes (issue 10: Chromium hangs on a full disk).
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PuchaDb, registrationByListingId } from '../../../src/client/db/index.ts';
-import { HouseholdPage } from '../../../src/client/ui/household/HouseholdPage.tsx';
+import { HouseholdForm, HouseholdPage, type SaveResult } from '../../../src/client/ui/household/HouseholdPage.tsx';
+import type { RegistrationDraft } from '../../../src/domain/index.ts';
 import { freshIdb, seedAssignment } from '../fixtures.ts';
 import { completeDraft, field, renderIn, setup, type, LOAD } from './helpers.tsx';
 
@@ -182,5 +183,97 @@ describe('household form: unknown household', () => {
     await screen.findByText('This household is not in the listing.', undefined, LOAD);
     fireEvent.click(screen.getByRole('button', { name: 'Close' }));
     expect(closed).toBe(1);
+  });
+});
+
+/**
+ * putDraft first looks up whether the registration is stored, in a transaction of its own. Held
+ * back here, its write would come after a save or a discard that started meanwhile (and the
+ * household would open next time with older or discarded input over what was saved).
+ */
+function slowDraftLookup() {
+  const db = new PuchaDb(`hh-slow-draft-${crypto.randomUUID()}`, freshIdb());
+  let slow = false;
+  db.use({
+    stack: 'dbcore',
+    name: 'slow-draft-lookup',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        if (name !== 'registrations') return table;
+        return {
+          ...table,
+          count: async (req) => {
+            const n = await table.count(req);
+            if (slow) await new Promise((r) => setTimeout(r, 250));
+            return n;
+          },
+        };
+      },
+    }),
+  });
+  return { db, slow: (on: boolean) => (slow = on) };
+}
+
+describe('household form: saves that overlap', () => {
+  const pause = (ms: number) => act(() => new Promise<void>((r) => setTimeout(r, ms)));
+
+  it('a draft write still on its way when 保存 is tapped lands before the save, never after it', async () => {
+    const { db, slow } = slowDraftLookup();
+    const [listing] = await seedAssignment(db, 1);
+    if (!listing) throw new Error('no listing');
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} draftDelayMs={20} />, 'en');
+    await screen.findByText(/Household 001/, undefined, LOAD);
+    slow(true);
+    type(['household', 'rooms'], '4');
+    await pause(80); // the draft write has started; its lookup is held
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved (version 1).', undefined, LOAD);
+    await pause(400); // well past the held lookup
+    expect(await db.drafts.count()).toBe(0);
+    expect((await registrationByListingId(db, listing.id))?.household.rooms).toBe(4);
+  });
+
+  it('"leave without saving" while a draft write is on its way leaves no draft behind', async () => {
+    const { db, slow } = slowDraftLookup();
+    const [listing] = await seedAssignment(db, 1);
+    if (!listing) throw new Error('no listing');
+    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} draftDelayMs={20} />, 'en');
+    await screen.findByText(/Household 001/, undefined, LOAD);
+    slow(true);
+    type(['household', 'rooms'], '4');
+    await pause(80); // the draft write has started; its lookup is held
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Leave without saving' }));
+    await pause(400);
+    expect(await db.drafts.count()).toBe(0);
+  });
+
+  it('an earlier save that answers late says nothing over a later one', async () => {
+    const { listing } = await setup();
+    const answers: ((r: SaveResult) => void)[] = [];
+    const calls: RegistrationDraft[] = [];
+    const save = (reg: RegistrationDraft) => {
+      calls.push(reg);
+      return new Promise<SaveResult>((resolve) => answers.push(resolve));
+    };
+    renderIn(
+      <HouseholdForm listing={listing} initial={completeDraft(listing)} validate={() => []} save={save} newId={() => crypto.randomUUID()} onClose={() => {}} saveTimeoutMs={100} />,
+      'en',
+    );
+    type(['household', 'rooms'], '4');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText(/^Not saved: the device storage did not answer/, undefined, LOAD);
+    type(['household', 'rooms'], '5');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls).toHaveLength(2));
+    answers[1]?.({ ok: true, registration: { ...calls[1]!, version: 2 } });
+    await screen.findByText('Saved (version 2).', undefined, LOAD);
+    // The first save finishes after all, with a failure: the later save's answer stands.
+    answers[0]?.({ ok: false, reason: 'notFound', what: 'listing' });
+    await pause(50);
+    expect(screen.getByText('Saved (version 2).')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 });

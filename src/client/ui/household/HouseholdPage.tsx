@@ -2,7 +2,7 @@
 // a kept draft (unsaved input from last time) from the phone's database, and wires the form to the
 // real edit checks, the store's save and the drafts table. HouseholdForm is the four census forms
 // of one household with every dependency passed in, so tests may wire them to anything.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from '../../i18n/index.ts';
 import {
   staleOverrides,
@@ -43,7 +43,7 @@ import { VerifyPanel } from './VerifyPanel.tsx';
 import { getSession } from '../../db/meta.ts';
 import { useFindings, type Validate } from './useFindings.ts';
 import { useJump, type SectionKey } from './useJump.ts';
-import { useKeepDraft, type DraftStore } from './useKeepDraft.ts';
+import { serialDrafts, useKeepDraft, type DraftStore } from './useKeepDraft.ts';
 import { DefinitionProvider } from '../definitions/DefinitionSheet.tsx';
 import './household.css';
 
@@ -114,7 +114,7 @@ function useLoaded(db: PuchaDb, listingId: string, reviewQueryId: string | undef
 export function HouseholdPage({ db, listingId, reviewQueryId, onClose, onDirtyChange, saveTimeoutMs, draftDelayMs, onCompleteAttempt }: HouseholdPageProps) {
   const { t } = useTranslation('household');
   const [state, setState] = useLoaded(db, listingId, reviewQueryId);
-  const drafts = useMemo<DraftStore>(() => ({ keep: (reg) => putDraft(db, reg), discard: () => deleteDraft(db, listingId) }), [db, listingId]);
+  const drafts = useMemo<DraftStore>(() => serialDrafts({ keep: (reg) => putDraft(db, reg), discard: () => deleteDraft(db, listingId) }), [db, listingId]);
   const discardRestored = useCallback(() => {
     drafts.discard().catch((e: unknown) => console.warn('draft not discarded', e));
     // A fresh form on what is stored (remounted: nothing of the discarded input stays in it).
@@ -202,6 +202,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
   const [reviewLinked, setReviewLinked] = useState(false);
   const reviewAdded = review ? findAdded(review, draft) : undefined;
   const [busy, setBusy] = useState(false);
+  const saveSeq = useRef(0);
   // Self-enumeration: persons the enumerator confirmed with the household as submitted.
   const [confirmed, setConfirmed] = useState<ReadonlySet<string>>(() => new Set());
   const submitted = p.stored ?? p.initial;
@@ -261,6 +262,7 @@ export function HouseholdForm(p: HouseholdFormProps) {
   };
 
   const runSave = async (status: 'draft' | 'complete', extra?: Pick<RegistrationDraft, 'verification'>) => {
+    const seq = ++saveSeq.current;
     setBusy(true);
     // The save stores this very state: a draft write still due would only outlive it.
     keeper.cancel();
@@ -269,7 +271,9 @@ export function HouseholdForm(p: HouseholdFormProps) {
       // Confirmations of warnings that are gone (the answer changed since) are not sent along.
       const stale = staleOverrides(validate(draft, { listing: p.listing }), draft.overrides);
       const link: ReviewLink | undefined = review && !reviewLinked && addsThroughForm(review) && reviewAdded !== undefined ? { queryId: review.id, personId: reviewAdded } : undefined;
-      const pending = p.save({ ...draft, ...extra, status, overrides: draft.overrides.filter((o) => !stale.includes(o)) }, link).then((r) => {
+      const input: RegistrationDraft = { ...draft, ...extra, status, overrides: draft.overrides.filter((o) => !stale.includes(o)) };
+      // After any draft write still on its way (the save deletes the draft; it must be the last).
+      const pending = keeper.settled().then(() => p.save(input, link)).then((r) => {
         if (r.ok && link) setReviewLinked(true);
         return r;
       });
@@ -286,7 +290,10 @@ export function HouseholdForm(p: HouseholdFormProps) {
       keeper.flush(true);
       setNotice({ kind: 'notSaved' });
       pending.then(
-        (late) => applySaved(late, status, at),
+        // A later save has the last word: an older one finishing late says nothing over it.
+        (late) => {
+          if (seq === saveSeq.current) applySaved(late, status, at);
+        },
         (e: unknown) => console.error('save failed late', e),
       );
     } finally {

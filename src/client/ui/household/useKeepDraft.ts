@@ -13,6 +13,22 @@ export interface DraftStore {
   discard: () => Promise<void>;
 }
 
+/**
+ * The same store with its writes landing in the order they were asked for. A draft write takes
+ * more than one step (putDraft looks the registration up first), so without this a discard
+ * ("leave without saving") could be overtaken by a write begun before it, and the discarded
+ * input would come back the next time the household is opened.
+ */
+export function serialDrafts(store: DraftStore): DraftStore {
+  let last: Promise<unknown> = Promise.resolve();
+  const queue = (op: () => Promise<void>): Promise<void> => {
+    const next = last.then(op);
+    last = next.catch(() => undefined);
+    return next;
+  };
+  return { keep: (reg) => queue(() => store.keep(reg)), discard: () => queue(() => store.discard()) };
+}
+
 export const DRAFT_DELAY_MS = 300;
 export const DRAFT_MAX_WAIT_MS = 1000;
 
@@ -23,6 +39,12 @@ export interface DraftKeeper {
   cancel: () => void;
   /** No more writes from this form (its input is being discarded). */
   stop: () => void;
+  /**
+   * Resolves once every write started so far has finished (or failed). A save waits for it: a
+   * draft write still on its way would otherwise land after the save deleted the draft, and the
+   * household would open next time with older input laid over what was saved.
+   */
+  settled: () => Promise<void>;
 }
 
 /** `delayMs` after the last change, and never later than `DRAFT_MAX_WAIT_MS` (or `delayMs`, if longer) after the first unsaved one. */
@@ -32,6 +54,7 @@ export function useKeepDraft(store: DraftStore | undefined, draft: RegistrationD
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const firstDueAt = useRef<number | undefined>(undefined);
   const stopped = useRef(false);
+  const inFlight = useRef<Promise<void>>(Promise.resolve());
   // The state the form opened with is already where it came from (the store or a kept draft).
   const opened = useRef(draft);
 
@@ -45,7 +68,9 @@ export function useKeepDraft(store: DraftStore | undefined, draft: RegistrationD
     const { draft: d, dirty: isDirty } = latest.current;
     if (!store || stopped.current || !isDirty) return;
     // A full or hung disk must not break the form: the save reports that itself.
-    store.keep(d).catch((e: unknown) => console.warn('draft not kept', e));
+    const kept = store.keep(d).catch((e: unknown) => console.warn('draft not kept', e));
+    const before = inFlight.current;
+    inFlight.current = Promise.all([before, kept]).then(() => undefined);
   }, [store, clear]);
   const flush = useCallback((always = false) => {
     if (always || timer.current !== undefined) write();
@@ -82,5 +107,6 @@ export function useKeepDraft(store: DraftStore | undefined, draft: RegistrationD
     stopped.current = true;
     clear();
   }, [clear]);
-  return { flush, cancel, stop };
+  const settled = useCallback(() => inFlight.current, []);
+  return { flush, cancel, stop, settled };
 }
