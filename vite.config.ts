@@ -170,6 +170,38 @@ function precompress(): Plugin {
   };
 }
 
+/** The app's entry (main.tsx): loaded by the boot entry (src/client/boot.ts) after the early PIN screen. */
+const APP_ENTRY = 'src/client/main.tsx';
+
+/**
+ * index.html's script is the small boot entry (src/client/boot.ts: the early PIN screen, then the
+ * app). The app (main.tsx) is an entry of its own, which boot.ts imports by the URL this adds to
+ * index.html: `<meta name="pucha-app" content=...>` (in dev, the source module). Not a
+ * modulepreload: the browser would compile the 0.55 MB chunk on the main thread before boot.ts
+ * runs and hold the early screen's first frame back by about 0.1 s at 4x CPU (a `preload` fetch
+ * did as much); offline the worker serves the chunk in a few ms once boot.ts asks for it.
+ */
+function appEntryMeta(): Plugin {
+  let base = '/';
+  return {
+    name: 'pucha-app-entry-meta',
+    configResolved(config) {
+      base = config.base;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const meta = (href: string) => ({ tag: 'meta', attrs: { name: 'pucha-app', content: href }, injectTo: 'head' as const });
+        if (!ctx.bundle) return [meta(`${base}${APP_ENTRY}`)];
+        const chunk = Object.values(ctx.bundle).find((c) => c.type === 'chunk' && c.isEntry && c.facadeModuleId?.replaceAll('\\', '/').endsWith(`/${APP_ENTRY}`));
+        if (chunk?.type !== 'chunk') throw new Error(`pucha-app-entry-meta: no chunk for ${APP_ENTRY}`);
+        // Its static imports (the bundler's runtime, under 1 KB) are preloaded, as Vite does an entry's.
+        return [meta(`${base}${chunk.fileName}`), ...chunk.imports.map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${f}` }, injectTo: 'head' as const }))];
+      },
+    },
+  };
+}
+
 /**
  * Whether a module belongs with the start-up code: everything but what only lazily loaded
  * screens use (household form and checks, supervision, definitions, practice, the generator and
@@ -177,6 +209,11 @@ function precompress(): Plugin {
  */
 function startupModule(id: string): boolean {
   const path = id.replaceAll('\\', '/');
+  // The boot entry (index.html's module, Vite's modulepreload polyfill it imports, boot.ts, the
+  // early PIN screen and the CSS, painted before this chunk runs) stays apart: any of them in the
+  // group makes index.html load the whole chunk before the early screen (the html module would
+  // draw boot.ts in with it: dependencies are included recursively).
+  if (path.endsWith('.html') || path === '\0vite/modulepreload-polyfill.js' || /\/src\/client\/(boot\.ts|ui\/lock\/early-lock\.ts|ui\/app\.css)/.test(path)) return false;
   if (path.includes('/node_modules/')) return !/\/node_modules\/(read-excel-file|fflate|qrcode|uplot)/.test(path);
   return !/\/src\/(client\/ui\/(household|supervisor|office|definitions|review)\/|client\/ui\/sync\/(SyncScreen|ExportPassForm|SignOutPanel)|client\/ui\/district\/SelfCodeSheet|client\/ui\/progress-totals|client\/ui\/practice\/(PracticeViews|practice\.css)|client\/practice\/|client\/i18n\/(household\.|office\.|app\.en)|domain\/(checks\/|validate|generate|definitions|findings|rules|applicability|unsynced|age|citizen-id))/.test(path);
 }
@@ -185,6 +222,7 @@ export default defineConfig({
   plugins: [
     pureDomain(),
     buildVariant(),
+    appEntryMeta(),
     react(),
     VitePWA({
       strategies: 'injectManifest',
@@ -230,6 +268,7 @@ export default defineConfig({
     // parses as it would under the CSP anyway. Set at the top of every chunk, so it is in place
     // before the chunk holding zod runs; tests/e2e fails on the violation if this stops working.
     rollupOptions: {
+      input: { index: resolve(import.meta.dirname, 'index.html'), app: resolve(import.meta.dirname, APP_ENTRY) },
       output: {
         intro: 'globalThis.__zod_globalConfig ??= { jitless: true };',
         // Modules the start-up path shares with lazy chunks would otherwise be cut into several

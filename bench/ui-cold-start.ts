@@ -5,7 +5,12 @@
 //             bundle, opening the store: what the bundle size decides);
 //   unlock:   the unlock form submitted to the first household row painted (PIN key derivation,
 //             decrypting the rows, rendering the list).
-// "To the list" is their sum. Goal: under 1 s. Needs dist/ (`npx vite build` or
+// "To the list" is their sum. Goal: under 1 s.
+// Since the early PIN screen (src/client/boot.ts) the unlock screen is painted before the app's
+// start-up chunk runs; the app's own form takes it over later (its `pucha:lock-ready` mark). Its
+// Unlock button is off until then, so the submit waits for it: the time from navigation to that
+// takeover is printed as well (the app ready to unlock), and the two phases above leave out
+// whatever of it the PIN typing did not cover. Needs dist/ (`npx vite build` or
 // `npm run bench ui-size` first; built here if missing). BENCH_N runs (default 7) after a warm-up.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +43,7 @@ try {
 }
 
 const startup: number[] = [];
+const ready: number[] = [];
 const unlock: number[] = [];
 const total: number[] = [];
 for (let i = 0; i < RUNS + 1; i++) {
@@ -85,6 +91,7 @@ for (let i = 0; i < RUNS + 1; i++) {
     if (i > 0) {
       // run 0 warms the OS file cache
       startup.push(m.lock);
+      ready.push(phases['pucha:lock-ready'] ?? m.lock); // no early screen: the app's form is the first
       unlock.push(m.row - m.submitted);
       total.push(m.lock + (m.row - m.submitted));
     }
@@ -94,6 +101,7 @@ for (let i = 0; i < RUNS + 1; i++) {
 }
 rmSync(dataDir, { recursive: true, force: true });
 console.log(summary('offline cold start, navigation to the unlock screen painted (4x CPU throttling, new browser process each run)', startup));
+console.log(summary("navigation to the app's own unlock form ready (the early screen taken over)", ready));
 console.log(summary('unlock submitted to the first household row painted', unlock));
 console.log(summary('cold start to the district list (the two above, PIN typing left out)', total), '· goal < 1000 ms');
 console.log(`  (median ${fmt(pct(total, 50))} ms)`);

@@ -17,7 +17,8 @@ import { apiPort, authPort, deviceIdHint, rememberDeviceId, saveFile, storagePor
 import { exportUnsynced } from './ui/export-unsynced.ts';
 import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
 import { BUILD_ID } from './build-info.ts';
-import './ui/app.css';
+import { takeEarlyLock } from './ui/lock/early-handover.ts';
+// ui/app.css: imported by boot.ts, the entry (index.html links it before the early screen paints).
 
 /** The build id (build-info.ts): the device report's appVersion, shown to supervisors. */
 const APP_VERSION = BUILD_ID;
@@ -170,6 +171,7 @@ function registerServiceWorker(engine: SyncEngine, dirty: DirtyTracker, db: Puch
 
 /** Without a working database nothing can be saved: say so instead of showing a blank page. */
 function startupFailed(e: unknown): void {
+  takeEarlyLock();
   const root = document.getElementById('root');
   if (!root) return;
   const p = document.createElement('p');

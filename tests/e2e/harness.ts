@@ -114,7 +114,7 @@ async function recordCspViolations(context: BrowserContext): Promise<void> {
 }
 
 /** A persistent Chromium profile in a fresh temp dir, phone-sized (360 x 740) unless told otherwise. */
-export async function launchBrowser(opts: { width?: number; height?: number; userDataDir?: string; args?: string[]; ignoreHTTPSErrors?: boolean } = {}): Promise<BrowserHandle> {
+export async function launchBrowser(opts: { width?: number; height?: number; userDataDir?: string; args?: string[]; ignoreHTTPSErrors?: boolean; blockServiceWorkers?: boolean } = {}): Promise<BrowserHandle> {
   const dir = opts.userDataDir ?? tempDir('pucha-e2e-profile-');
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -126,6 +126,8 @@ export async function launchBrowser(opts: { width?: number; height?: number; use
     deviceScaleFactor: 1,
     locale: 'zh-CN',
     ...(opts.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
+    // No worker answers the page's requests: page.route sees them all (tests/e2e/early-lock.test.ts holds one).
+    ...(opts.blockServiceWorkers ? { serviceWorkers: 'block' as const } : {}),
   });
   await recordCspViolations(context);
   const page = context.pages()[0] ?? (await context.newPage());

@@ -1,10 +1,11 @@
 // The app shell: sign-in gate, header with the always-visible sync badge, navigation, routes,
 // the update banner and the install hint. Everything concrete arrives through AppServices.
-import { Suspense, lazy, useState, type ReactNode } from 'react';
+import { Suspense, lazy, useEffect, useLayoutEffect, useState, type ReactNode } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from '../i18n/index.ts';
 import { getSession, hasSession } from '../db/meta.ts';
 import { LockOverlay, SetPinScreen, UnlockScreen, useIdleLock, useVaultView } from './lock/LockScreens.tsx';
+import { takeEarlyLock, writeLockHint } from './lock/early-handover.ts';
 import type { Session } from '../db/rows.ts';
 import type { Role } from '../../domain/index.ts';
 import { useServices } from './services.ts';
@@ -42,6 +43,17 @@ export function App(props: { update?: UpdateState; initialSession?: Session | nu
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [persist, setPersist] = useState<PersistOutcome | null>(null);
   const { t } = useTranslation();
+  const decided = stored !== undefined;
+  // The early PIN screen (boot.ts) stays until the app knows what to show: then the unlock form
+  // has taken it over (its layout effect runs first), or another screen replaces it.
+  useLayoutEffect(() => {
+    if (decided) takeEarlyLock();
+  }, [decided]);
+  // What the next cold start paints before the app runs: the PIN screen when a PIN is set and a session stored.
+  const lockExpected = stored === undefined ? undefined : stored && vault.hasPin;
+  useEffect(() => {
+    if (lockExpected !== undefined) writeLockHint(lockExpected);
+  }, [lockExpected]);
   const signedIn = (p: PersistOutcome) => {
     setPersist(p);
     setForgot(false);

@@ -1,7 +1,7 @@
 // The app lock's screens (issue 10): choose a PIN, unlock with it, and the inactivity lock that
 // covers the running app. The PIN field opens the numeric keypad; errors are said at the field,
 // in the user's language; the wait after wrong PINs counts down.
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from '../../i18n/index.ts';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { choosePin, createVaultWithPin, DEFAULT_LOCK_MINUTES, LOCK_MINUTE_CHOICES, lockAfterMinutes, pinAttempts, unlockWithPin, type UnlockResult } from '../../db/lock.ts';
@@ -10,6 +10,7 @@ import type { Vault } from '../../db/vault.ts';
 import { PIN_MAX_LENGTH } from '../../db/vault.ts';
 import { useServices } from '../services.ts';
 import { LanguageSwitch } from '../LanguageSwitch.tsx';
+import { earlyPin, takeEarlyLock } from './early-handover.ts';
 
 export interface VaultView {
   state: ReturnType<Vault['state']>;
@@ -121,7 +122,21 @@ function useNow(active: boolean): [number, () => void] {
 export function UnlockForm(props: { onUnlocked?: () => void; onForgot: () => void; onSignedOut: () => void }) {
   const { t, i18n } = useTranslation();
   const { db } = useServices();
-  const [pin, setPin] = useState('');
+  // A cold start painted the PIN field before the app ran (early-lock.ts): start with what was typed there.
+  const [pin, setPin] = useState(() => earlyPin() ?? '');
+  useLayoutEffect(() => {
+    // Same commit as this form's first render, before it is painted: the early screen goes, and
+    // its focus moves here with the caret after the digits.
+    const early = takeEarlyLock();
+    if (!early) return;
+    // The early field (same id) is gone: this is the form's own.
+    const el = document.getElementById('pin-unlock');
+    if (early.focused && el instanceof HTMLInputElement) {
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
+    }
+    performance.mark('pucha:lock-ready'); // read by bench/ui-cold-start.ts
+  }, []);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Exclude<UnlockResult, { ok: true }> | null>(null);
   const [notBefore, setNotBefore] = useState(0);
