@@ -12,6 +12,7 @@ import appEn from '../../../src/client/i18n/app.en.ts';
 import appZh from '../../../src/client/i18n/app.zh.ts';
 import { App } from '../../../src/client/ui/App.tsx';
 import { EARLY_STRINGS, paintEarlyLock } from '../../../src/client/ui/lock/early-lock.ts';
+import { UnlockForm } from '../../../src/client/ui/lock/LockScreens.tsx';
 import { earlyPin, takeEarlyLock, writeLockHint } from '../../../src/client/ui/lock/early-handover.ts';
 import { district } from '../fixtures.ts';
 import { fakeServices, renderWith } from './render.tsx';
@@ -132,6 +133,32 @@ describe('the early PIN screen', () => {
     fireEvent.submit(screen.getByTestId('unlock'));
     await waitFor(() => expect(screen.getByText('首页')).toBeTruthy(), { timeout: 5000 });
     expect(localStorage.getItem(HINT)).toBe('1');
+    db.close();
+  });
+
+  it('a digit typed between the form\'s render and its commit is kept', async () => {
+    const db = await phone();
+    writeLockHint(true);
+    expect(paintEarlyLock()).toBe(true);
+    typeEarly('48');
+    // Rendered after the form in the same pass: the user types on while React has read the
+    // early field but not yet committed (the gap a suspending lazy part or a yield leaves).
+    function TypesOn() {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="early-unlock"] #pin-unlock');
+      if (input && input.value === '48') input.value = '4803';
+      return null;
+    }
+    renderWith(
+      <>
+        <UnlockForm onForgot={() => {}} onSignedOut={() => {}} />
+        <TypesOn />
+      </>,
+      fakeServices(db),
+    );
+    await waitFor(() => expect(document.getElementById('early-lock')).toBeNull());
+    const input = document.getElementById('pin-unlock') as HTMLInputElement;
+    expect(input.closest('[data-testid="unlock"]')).not.toBeNull();
+    expect(input.value).toBe('4803');
     db.close();
   });
 

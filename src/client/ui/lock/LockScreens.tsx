@@ -129,11 +129,17 @@ export function UnlockForm(props: { onUnlocked?: () => void; onForgot: () => voi
     // its focus moves here with the caret after the digits.
     const early = takeEarlyLock();
     if (!early) return;
+    // A digit typed after this form's render read the field (the render and its commit can be
+    // apart, e.g. while a lazy part suspends) is in what the removal read: take that, synchronously
+    // before the paint, so no keystroke is lost in between. (The early field is outside React: its
+    // value can only be read here, at the removal, which is why this effect sets state.)
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setPin(early.pin);
     // The early field (same id) is gone: this is the form's own.
     const el = document.getElementById('pin-unlock');
     if (early.focused && el instanceof HTMLInputElement) {
       el.focus();
-      el.setSelectionRange(el.value.length, el.value.length);
+      el.setSelectionRange(early.pin.length, early.pin.length);
     }
     performance.mark('pucha:lock-ready'); // read by bench/ui-cold-start.ts
   }, []);
