@@ -3,39 +3,14 @@
 // signs out to the password screen with the reason; a PIN is chosen after a sign-in; leaving the
 // app for the background or leaving it alone covers it until the PIN is entered again.
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getMeta, openDb, setMeta, storeSession, type PuchaDb, type Session } from '../../../src/client/db/index.ts';
-import { choosePin } from '../../../src/client/db/lock.ts';
+import { getMeta, setMeta } from '../../../src/client/db/index.ts';
 import { App } from '../../../src/client/ui/App.tsx';
 import { LockSetting } from '../../../src/client/ui/lock/LockScreens.tsx';
 import { district } from '../fixtures.ts';
 import { fakeServices, renderWith } from './render.tsx';
 
-const PIN = '480361';
-const SESSION: Session = {
-  token: 'tok-123456789',
-  expiresAt: '2030-01-01T00:00:00.000Z',
-  user: { id: 'u-enum-1', username: 'enum', name: '张三', role: 'enumerator', districts: [district().code] },
-};
-
-let n = 0;
-/** A phone signed in with a PIN set, then restarted: the store opens locked. */
-async function lockedPhone(opts: { pin?: boolean } = {}): Promise<{ db: PuchaDb; reopen: () => Promise<PuchaDb> }> {
-  const idb = new IDBFactory();
-  const name = `app-lock-${++n}`;
-  const first = await openDb(name, { indexedDB: idb, IDBKeyRange });
-  const prepared = await first.vault.prepare(SESSION.user.id, 'A'.repeat(43), new Date());
-  await setMeta(first, 'vault', prepared.record);
-  first.vault.commit(prepared);
-  await storeSession(first, SESSION);
-  await setMeta(first, 'owner', { userId: SESSION.user.id, username: SESSION.user.username });
-  await first.districts.put(district());
-  if (opts.pin !== false) expect(await choosePin(first, PIN)).toEqual({ ok: true });
-  first.close();
-  const reopen = () => openDb(name, { indexedDB: idb, IDBKeyRange });
-  return { db: await reopen(), reopen };
-}
+import { PIN, lockedPhone } from './locked-phone.ts';
 
 function typePin(id: string, pin: string) {
   fireEvent.change(document.getElementById(id) as HTMLInputElement, { target: { value: pin } });

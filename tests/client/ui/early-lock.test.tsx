@@ -4,43 +4,19 @@
 // into it and checks them as any other PIN; any other first screen removes it; the hint follows
 // whether a PIN is set and a session stored. The browser side is tests/e2e/early-lock.test.ts.
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, setMeta, storeSession, type PuchaDb, type Session } from '../../../src/client/db/index.ts';
-import { choosePin } from '../../../src/client/db/lock.ts';
 import appEn from '../../../src/client/i18n/app.en.ts';
 import appZh from '../../../src/client/i18n/app.zh.ts';
 import { App } from '../../../src/client/ui/App.tsx';
 import { EARLY_STRINGS, paintEarlyLock } from '../../../src/client/ui/lock/early-lock.ts';
 import { UnlockForm } from '../../../src/client/ui/lock/LockScreens.tsx';
-import { earlyPin, takeEarlyLock, writeLockHint } from '../../../src/client/ui/lock/early-handover.ts';
-import { district } from '../fixtures.ts';
+import { takeEarlyLock, writeLockHint } from '../../../src/client/ui/lock/early-handover.ts';
+import { setMeta } from '../../../src/client/db/index.ts';
+import { PIN, lockedPhone } from './locked-phone.ts';
 import { fakeServices, renderWith } from './render.tsx';
 
-const PIN = '480361';
 const HINT = 'pucha.lockHint';
-const SESSION: Session = {
-  token: 'tok-123456789',
-  expiresAt: '2030-01-01T00:00:00.000Z',
-  user: { id: 'u-enum-1', username: 'enum', name: '张三', role: 'enumerator', districts: [district().code] },
-};
-
-let n = 0;
-/** A phone signed in, restarted: locked with a PIN (or, `pin: false`, no PIN yet; `session: false`, signed out). */
-async function phone(opts: { pin?: boolean; session?: boolean } = {}): Promise<PuchaDb> {
-  const idb = new IDBFactory();
-  const name = `early-lock-${++n}`;
-  const first = await openDb(name, { indexedDB: idb, IDBKeyRange });
-  const prepared = await first.vault.prepare(SESSION.user.id, 'A'.repeat(43), new Date());
-  await setMeta(first, 'vault', prepared.record);
-  first.vault.commit(prepared);
-  if (opts.session !== false) await storeSession(first, SESSION);
-  await setMeta(first, 'owner', { userId: SESSION.user.id, username: SESSION.user.username });
-  await first.districts.put(district());
-  if (opts.pin !== false) expect(await choosePin(first, PIN)).toEqual({ ok: true });
-  first.close();
-  return openDb(name, { indexedDB: idb, IDBKeyRange });
-}
+const phone = async (opts: { pin?: boolean; session?: boolean } = {}) => (await lockedPhone(opts)).db;
 
 /** index.html's #root, as boot.ts finds it. */
 function pageRoot(): void {
@@ -100,7 +76,6 @@ describe('the early PIN screen', () => {
     expect([input.type, input.inputMode, input.maxLength, input.autocomplete]).toEqual(['password', 'numeric', 12, 'current-password']);
     typeEarly('48a03');
     expect(input.value).toBe('4803');
-    expect(earlyPin()).toBe('4803');
     for (const b of screen.getAllByRole('button')) expect((b as HTMLButtonElement).disabled).toBe(true);
     const submitted = new Event('submit', { bubbles: true, cancelable: true });
     screen.getByTestId('early-unlock').dispatchEvent(submitted);

@@ -10,7 +10,7 @@ import type { Vault } from '../../db/vault.ts';
 import { PIN_MAX_LENGTH } from '../../db/vault.ts';
 import { useServices } from '../services.ts';
 import { LanguageSwitch } from '../LanguageSwitch.tsx';
-import { earlyPin, takeEarlyLock } from './early-handover.ts';
+import { takeEarlyLock } from './early-handover.ts';
 
 export interface VaultView {
   state: ReturnType<Vault['state']>;
@@ -122,25 +122,20 @@ function useNow(active: boolean): [number, () => void] {
 export function UnlockForm(props: { onUnlocked?: () => void; onForgot: () => void; onSignedOut: () => void }) {
   const { t, i18n } = useTranslation();
   const { db } = useServices();
-  // A cold start painted the PIN field before the app ran (early-lock.ts): start with what was typed there.
-  const [pin, setPin] = useState(() => earlyPin() ?? '');
+  const [pin, setPin] = useState('');
   useLayoutEffect(() => {
-    // Same commit as this form's first render, before it is painted: the early screen goes, and
-    // its focus moves here with the caret after the digits.
+    // A cold start painted the PIN field before the app ran (early-lock.ts). In this form's first
+    // commit, before it is painted, the early screen goes and what was typed there comes here,
+    // read at that very moment: a digit typed while this form rendered is not lost. (The early
+    // field is outside React: its value can only be read here, which is why this effect sets state.)
     const early = takeEarlyLock();
     if (!early) return;
-    // A digit typed after this form's render read the field (the render and its commit can be
-    // apart, e.g. while a lazy part suspends) is in what the removal read: take that, synchronously
-    // before the paint, so no keystroke is lost in between. (The early field is outside React: its
-    // value can only be read here, at the removal, which is why this effect sets state.)
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setPin(early.pin);
     // The early field (same id) is gone: this is the form's own.
     const el = document.getElementById('pin-unlock');
-    if (early.focused && el instanceof HTMLInputElement) {
-      el.focus();
-      el.setSelectionRange(early.pin.length, early.pin.length);
-    }
+    // The caret goes after the digits by itself: setting an input's value puts it at the end.
+    if (early.focused && el instanceof HTMLInputElement) el.focus();
     performance.mark('pucha:lock-ready'); // read by bench/ui-cold-start.ts
   }, []);
   const [busy, setBusy] = useState(false);

@@ -1,5 +1,5 @@
 // The app's side of the early PIN screen (early-lock.ts, painted by boot.ts before the app runs):
-// the unlock form starts with the digits typed there and takes the focus (LockScreens.tsx), any
+// the unlock form takes the digits typed there and the focus as it removes it (LockScreens.tsx), any
 // other first screen just removes it (App.tsx), and the app keeps the hint that decides whether
 // the next cold start paints it. The ids and the key are early-lock.ts's (not imported from it:
 // see there; tests/client/early-lock.test.ts checks the two together).
@@ -21,16 +21,6 @@ export function writeLockHint(expected: boolean): void {
   }
 }
 
-function earlyInput(doc: Document): HTMLInputElement | null {
-  return doc.getElementById(ROOT_ID)?.querySelector<HTMLInputElement>(`#${PIN_ID}`) ?? null;
-}
-
-/** What was typed into the early screen, or undefined when there is none. */
-export function earlyPin(doc: Document = document): string | undefined {
-  const input = earlyInput(doc);
-  return input ? input.value.replace(/\D/g, '').slice(0, PIN_MAX) : undefined;
-}
-
 /**
  * Removes the early screen; returns what was typed and whether its field had the focus, or
  * undefined when there was none. The typed digits are cleared from the removed field.
@@ -38,7 +28,7 @@ export function earlyPin(doc: Document = document): string | undefined {
 export function takeEarlyLock(doc: Document = document): { pin: string; focused: boolean } | undefined {
   const screen = doc.getElementById(ROOT_ID);
   if (!screen) return undefined;
-  const input = earlyInput(doc);
+  const input = screen.querySelector<HTMLInputElement>(`#${PIN_ID}`);
   const out = { pin: input ? input.value.replace(/\D/g, '').slice(0, PIN_MAX) : '', focused: input !== null && doc.activeElement === input };
   if (input) input.value = '';
   screen.remove();
