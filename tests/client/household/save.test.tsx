@@ -186,12 +186,15 @@ describe('household form: unknown household', () => {
   });
 });
 
+const pause = (ms: number) => act(() => new Promise<void>((r) => setTimeout(r, ms)));
+
 /**
- * putDraft first looks up whether the registration is stored, in a transaction of its own. Held
- * back here, its write would come after a save or a discard that started meanwhile (and the
- * household would open next time with older or discarded input over what was saved).
+ * The household form open, "4" typed into rooms, and the draft write it starts held halfway:
+ * putDraft first looks up whether the registration is stored, in a transaction of its own, and
+ * that lookup answers only 250 ms later. A save or a discard that starts meanwhile must not be
+ * overtaken by the write (the household would open next time with older or discarded input).
  */
-function slowDraftLookup() {
+async function typedWithDraftWriteHeld(onClose: () => void = () => {}) {
   const db = new PuchaDb(`hh-slow-draft-${crypto.randomUUID()}`, freshIdb());
   let slow = false;
   db.use({
@@ -213,21 +216,19 @@ function slowDraftLookup() {
       },
     }),
   });
-  return { db, slow: (on: boolean) => (slow = on) };
+  const [listing] = await seedAssignment(db, 1);
+  if (!listing) throw new Error('no listing');
+  renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={onClose} draftDelayMs={20} />, 'en');
+  await screen.findByText(/Household 001/, undefined, LOAD);
+  slow = true;
+  type(['household', 'rooms'], '4');
+  await pause(80); // the draft write has started; its lookup is held
+  return { db, listing };
 }
 
 describe('household form: saves that overlap', () => {
-  const pause = (ms: number) => act(() => new Promise<void>((r) => setTimeout(r, ms)));
-
   it('a draft write still on its way when 保存 is tapped lands before the save, never after it', async () => {
-    const { db, slow } = slowDraftLookup();
-    const [listing] = await seedAssignment(db, 1);
-    if (!listing) throw new Error('no listing');
-    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} draftDelayMs={20} />, 'en');
-    await screen.findByText(/Household 001/, undefined, LOAD);
-    slow(true);
-    type(['household', 'rooms'], '4');
-    await pause(80); // the draft write has started; its lookup is held
+    const { db, listing } = await typedWithDraftWriteHeld();
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Saved (version 1).', undefined, LOAD);
     await pause(400); // well past the held lookup
@@ -236,17 +237,12 @@ describe('household form: saves that overlap', () => {
   });
 
   it('"leave without saving" while a draft write is on its way leaves no draft behind', async () => {
-    const { db, slow } = slowDraftLookup();
-    const [listing] = await seedAssignment(db, 1);
-    if (!listing) throw new Error('no listing');
-    renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} draftDelayMs={20} />, 'en');
-    await screen.findByText(/Household 001/, undefined, LOAD);
-    slow(true);
-    type(['household', 'rooms'], '4');
-    await pause(80); // the draft write has started; its lookup is held
+    let closed = 0;
+    const { db } = await typedWithDraftWriteHeld(() => closed++);
     fireEvent.click(screen.getByRole('button', { name: 'Close' }));
     fireEvent.click(screen.getByRole('button', { name: 'Leave without saving' }));
-    await pause(400);
+    expect(closed).toBe(1);
+    await pause(400); // well past the held lookup
     expect(await db.drafts.count()).toBe(0);
   });
 
