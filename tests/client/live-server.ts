@@ -15,6 +15,9 @@ import type { ListingEntry } from '../../src/domain/index.ts';
 const RevisionRows = z.array(z.object({ mutationId: z.string(), entity: z.string(), entityId: z.string(), version: z.number(), status: z.string(), data: z.string() }));
 const DataVersion = z.object({ version: z.number() });
 
+/** How long a stop waits for requests in progress before it cuts their connections. */
+const CLOSE_GRACE_MS = 10_000;
+
 /** The engine always talks to this base; the network maps it to the server's current port. */
 export const LIVE_BASE = 'http://pucha.test';
 
@@ -30,6 +33,7 @@ export class LiveServer {
   private store: Store | undefined;
   private port = 0;
   offline = false;
+  private sent = 0;
   faults: { when: 'push' | 'pull' | 'any'; fault: NetFault }[] = [];
   /** Called with each request before it goes out (e.g. to kill the server mid-run). */
   onRequest: ((path: string) => Promise<void>) | undefined;
@@ -59,8 +63,27 @@ export class LiveServer {
     this.port = typeof addr === 'object' && addr ? addr.port : 0;
   }
 
+  /** Requests sent and not yet answered, for the message when a stop hangs. */
+  private readonly inFlight = new Set<string>();
+  /** What was in flight when a stop did not finish in time (dispose fails with it). */
+  private stuck: string[] | undefined;
+
   async stop(): Promise<void> {
-    await this.app?.close();
+    const app = this.app;
+    if (app) {
+      // A graceful close waits for requests in progress. One that never ends would hang the
+      // caller until its hook timeout with no word of why: after CLOSE_GRACE_MS the connections
+      // are cut (as a killed server would) and the requests then in flight are kept for dispose.
+      const timer = setTimeout(() => {
+        this.stuck ??= [...this.inFlight];
+        app.server.closeAllConnections();
+      }, CLOSE_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(timer);
+      }
+    }
     await this.store?.close();
     this.app = undefined;
     this.store = undefined;
@@ -74,6 +97,10 @@ export class LiveServer {
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
+    // A request the server never answered is a server fault and fails the file. A close held up
+    // with nothing in flight (a connection Node did not count as idle) is only reported.
+    if (this.stuck && this.stuck.length > 0) throw new Error(`the server did not close within ${CLOSE_GRACE_MS} ms; requests in flight then: ${this.stuck.join(', ')}`);
+    if (this.stuck) console.warn(`the server did not close within ${CLOSE_GRACE_MS} ms with no request in flight; its connections were cut`);
   }
 
   readonly fetch: FetchLike = async (input, init) => {
@@ -90,7 +117,14 @@ export class LiveServer {
       if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
       return new Response(JSON.stringify({ error: { code: fault.code ?? 'internal', message: `injected ${fault.status}` } }), { status: fault.status, headers });
     }
-    const res = await fetch(url, init);
+    const tag = `${init?.method ?? 'GET'} ${path} #${++this.sent}`;
+    this.inFlight.add(tag);
+    let res: Response;
+    try {
+      res = await fetch(url, init);
+    } finally {
+      this.inFlight.delete(tag);
+    }
     if (fault?.kind === 'dropAfterCommit') {
       await res.arrayBuffer(); // the server has answered, so it has committed
       throw new TypeError('socket hang up');

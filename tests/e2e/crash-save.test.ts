@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { build } from 'vite';
 import type { Page } from 'playwright-core';
@@ -43,6 +43,30 @@ const r9 = (page: Page) => ({
   run: (round: number, seed: number) => page.evaluate(([r, s]) => (window as unknown as { __r9: CrashApi }).__r9.run(r, s), [round, seed] as const),
   inspect: () => page.evaluate(() => (window as unknown as { __r9: CrashApi }).__r9.inspect()),
 });
+
+/** The profile's storage files with sizes and times, for a failure's post-mortem. */
+function storageFiles(profile: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (e) {
+      out.push(`${dir}: ${String(e)}`);
+      return;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (st.isDirectory()) {
+        if (depth > 0) walk(path, depth - 1);
+      } else out.push(`${path.slice(profile.length)} ${st.size} B ${st.mtime.toISOString()}`);
+    }
+  };
+  walk(join(profile, 'Default', 'IndexedDB'), 3);
+  return out;
+}
 
 async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -84,6 +108,10 @@ describe.runIf(browserAvailable())('R9: browser killed mid-save', () => {
     const failures: string[] = [];
     const perRound: { acked: number; killAfterMs: number; stored: number }[] = [];
     let proc: ChromiumProcess | undefined;
+    // What the killed browser last wrote to stderr and which storage files the kill left: if a
+    // relaunch finds the store gone, these say whether Chromium itself dropped it (and why).
+    let killedStderr = '';
+    let filesAfterKill: string[] = [];
     try {
       for (let round = 0; ; round++) {
         proc = await launchChromium(profile, mark);
@@ -99,7 +127,15 @@ describe.runIf(browserAvailable())('R9: browser killed mid-save', () => {
         expect(failures, `seed ${SEED}, round ${round}`).toEqual([]);
 
         const snap = await r9(page).inspect();
-        expect(violations(snap, acks), `seed ${SEED}, after kill ${round}: ${JSON.stringify(perRound)}`).toEqual([]);
+        const broken = violations(snap, acks);
+        const postMortem = () =>
+          [
+            `storage files after the kill:\n${filesAfterKill.join('\n')}`,
+            `storage files now:\n${storageFiles(profile).join('\n')}`,
+            `stderr of the killed browser (tail):\n${killedStderr.slice(-4000)}`,
+            `stderr of this browser (tail):\n${proc?.stderr().slice(-4000) ?? ''}`,
+          ].join('\n');
+        expect(broken, `seed ${SEED}, after kill ${round}: ${JSON.stringify(perRound)}${broken.length > 0 ? `\n${postMortem()}` : ''}`).toEqual([]);
         if (round > 0) perRound[round - 1]!.stored = snap.outbox.length;
         if (round === KILLS) break;
 
@@ -110,6 +146,8 @@ describe.runIf(browserAvailable())('R9: browser killed mid-save', () => {
         const killAfterMs = 50 + Math.floor(rng() * 351);
         await new Promise((r) => setTimeout(r, killAfterMs)); // the random crash point itself
         await proc.kill();
+        killedStderr = proc.stderr();
+        filesAfterKill = storageFiles(profile);
         proc = undefined;
         perRound.push({ acked: acks.length - before, killAfterMs, stored: 0 });
         expect(failures, `seed ${SEED}, round ${round}`).toEqual([]);

@@ -16,6 +16,8 @@ export interface ChromiumProcess {
   page: Page;
   /** SIGKILL to the whole process group, then waits until no marked process is alive. */
   kill(): Promise<void>;
+  /** The last 20 KB Chromium wrote to stderr (for a failure's post-mortem). */
+  stderr(): string;
 }
 
 /** Pids of live (non-zombie) processes whose environment holds `MARK_VAR=mark`. */
@@ -96,7 +98,7 @@ export async function launchChromium(userDataDir: string, mark: string): Promise
     const context = browser.contexts()[0];
     if (!context) throw new Error('no default context over CDP');
     const page = context.pages()[0] ?? (await context.newPage());
-    return { pid, browser, page, kill };
+    return { pid, browser, page, kill, stderr: () => stderr };
   } catch (e) {
     await kill();
     throw e;
