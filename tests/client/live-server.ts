@@ -78,10 +78,14 @@ export class LiveServer {
         this.stuck ??= [...this.inFlight];
         app.server.closeAllConnections();
       }, CLOSE_GRACE_MS);
+      // Node can leave a keep-alive connection that went idle after close() began open until its
+      // keep-alive timeout (72 s): idle connections are closed again while the close runs.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
       try {
         await app.close();
       } finally {
         clearTimeout(timer);
+        clearInterval(sweep);
       }
     }
     await this.store?.close();
