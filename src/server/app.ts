@@ -90,6 +90,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   instrument(app, metrics, opts.errorLog ?? stderrLog);
   const unobserve = opts.store.onGroupCommit?.((n) => metrics.groupSize.observe(n));
   const stopFreeze = opts.dailyFreeze ? startDailyFreeze(opts.store, ctx.office, ctx.now, (e) => (opts.errorLog ?? stderrLog)(JSON.stringify({ at: new Date().toISOString(), level: 'error', msg: 'daily freeze failed', error: e instanceof Error ? e.message : String(e) }))) : undefined;
+  // A close waits for every open connection. Fastify ends the idle ones when the close starts,
+  // but a connection answering a request then would be kept alive afterwards (Node says
+  // `connection: keep-alive`) and hold the shutdown up to keepAliveTimeout (72 s). Once closing,
+  // every answer ends its connection.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
   app.addHook('onClose', (_app, done) => {
     unobserve?.();
     stopFreeze?.();

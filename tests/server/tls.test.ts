@@ -216,6 +216,35 @@ describe('server timeouts', () => {
     expect(app.server.requestTimeout).toBe(DEFAULT_TIMEOUTS.requestTimeout);
   });
 
+  it('[TO4] a close ends a connection whose request was still being answered, instead of keeping it alive to keepAliveTimeout', async () => {
+    const app = await buildApp({ store });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address();
+    if (!addr || typeof addr === 'string') throw new Error('no port');
+    const socket = connect(addr.port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    let data = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => (data += d));
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // The request is in progress (body half sent) when the close starts, so the close cannot end
+    // it as idle; it is answered afterwards, on a keep-alive connection.
+    socket.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{');
+    await new Promise((r) => setTimeout(r, 100));
+    let closed = false;
+    const closing = app.close().then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(closed).toBe(false); // still waiting for that request
+    socket.write('}');
+    const outcome = await Promise.race([closing.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open after 5 s'), 5_000))]);
+    if (outcome !== 'closed') socket.destroy(); // so the close can end
+    await closing;
+    await ended;
+    expect(outcome).toBe('closed');
+    expect(data).toMatch(/^HTTP\/1\.1 400/);
+    expect(data).toMatch(/\r\nconnection: close\r\n/i);
+  });
+
   it('[TO3] a client that never finishes its headers is answered 408 and dropped after headersTimeout', async () => {
     const { port } = await serve({ timeouts: { headersTimeout: 400, requestTimeout: 2_000 } });
     const started = Date.now();
