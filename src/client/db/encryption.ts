@@ -40,31 +40,93 @@ function aad(table: string, row: Row, idField: string): Uint8Array<ArrayBuffer> 
   return enc.encode(`pucha-row\u0000${table}\u0000${String(row[idField])}`);
 }
 
-export async function encryptRow(key: CryptoKey, table: string, row: Row): Promise<Row> {
+export async function encryptRow(key: CryptoKey, table: string, row: Row, cache?: PlainCache): Promise<Row> {
   const spec = ENCRYPTED_TABLES[table];
   if (!spec || (spec.sealsRow && !spec.sealsRow(row))) return row;
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const body = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(table, row, spec.id) }, key, enc.encode(JSON.stringify(row))));
+  const json = JSON.stringify(row);
+  const body = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(table, row, spec.id) }, key, enc.encode(json)));
   const sealed = new Uint8Array(12 + body.length);
   sealed.set(iv, 0);
   sealed.set(body, 12);
   const out: Row = { [ENC]: sealed };
   for (const f of spec.clear) if (row[f] !== undefined) out[f] = row[f];
+  cache?.remember(key, table, String(row[spec.id]), sealed, json);
   return out;
 }
 
-export async function decryptRow(key: CryptoKey | undefined, table: string, row: unknown): Promise<unknown> {
+export async function decryptRow(key: CryptoKey | undefined, table: string, row: unknown, cache?: PlainCache): Promise<unknown> {
   if (!isRow(row) || !isBytes(row[ENC])) return row; // not encrypted (written before encryption existed)
   const spec = ENCRYPTED_TABLES[table];
   if (!spec) return row;
   if (!key) throw new VaultLockedError(`cannot read ${table}`);
   const sealed = row[ENC];
-  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.subarray(0, 12), additionalData: aad(table, row, spec.id) }, key, sealed.subarray(12));
-  const value: unknown = JSON.parse(dec.decode(plain));
+  const id = String(row[spec.id]);
+  const known = cache?.recall(key, table, id, sealed);
+  let json: string;
+  if (known !== undefined) json = known;
+  else {
+    json = dec.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.subarray(0, 12), additionalData: aad(table, row, spec.id) }, key, sealed.subarray(12)));
+    cache?.remember(key, table, id, sealed, json);
+  }
+  return withClear(table, spec.clear, row, JSON.parse(json));
+}
+
+function withClear(table: string, clear: readonly string[], stored: Row, value: unknown): Row {
   if (!isRow(value)) throw new Error(`${table}: decrypted row is not an object`);
   // The clear fields the store assigned (an auto-incremented outbox seq) win over the sealed copy.
-  for (const f of spec.clear) if (row[f] !== undefined) value[f] = row[f];
+  for (const f of clear) if (stored[f] !== undefined) value[f] = stored[f];
   return value;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/**
+ * The plaintext of the rows this page encrypted or decrypted last, so reading a row again costs
+ * no WebCrypto round trip (a save reads back the listing entry and the registration it wrote the
+ * time before). An entry holds the sealed bytes it belongs to and serves only a stored row with
+ * exactly those bytes: a row rewritten since (by another tab, a pull, an aborted write that never
+ * landed) misses and is decrypted. Nothing is served under another key, and the whole cache is
+ * dropped when the vault locks, so it holds personal data only while the store is open anyway.
+ */
+export class PlainCache {
+  private readonly rows = new Map<string, { sealed: Uint8Array; json: string }>();
+  private key: CryptoKey | undefined;
+  constructor(private readonly max = 256) {}
+
+  recall(key: CryptoKey, table: string, id: string, sealed: Uint8Array): string | undefined {
+    if (key !== this.key) return undefined;
+    const k = `${table}\u0000${id}`;
+    const hit = this.rows.get(k);
+    if (!hit || !sameBytes(hit.sealed, sealed)) return undefined;
+    this.rows.delete(k); // most recently used last
+    this.rows.set(k, hit);
+    return hit.json;
+  }
+
+  remember(key: CryptoKey, table: string, id: string, sealed: Uint8Array, json: string): void {
+    if (key !== this.key) {
+      this.rows.clear();
+      this.key = key;
+    }
+    const k = `${table}\u0000${id}`;
+    this.rows.delete(k);
+    this.rows.set(k, { sealed, json });
+    if (this.rows.size > this.max) this.rows.delete(this.rows.keys().next().value!);
+  }
+
+  clear(): void {
+    this.rows.clear();
+    this.key = undefined;
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
 }
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
@@ -101,16 +163,39 @@ export function keepAlive<T>(trans: DBCoreTransaction, storeName: string, work: 
   });
 }
 
-function encryptingTable(t: DBCoreTable, vault: Vault): DBCoreTable {
+function encryptingTable(t: DBCoreTable, vault: Vault, cache: PlainCache): DBCoreTable {
   const name = t.name;
-  const decryptAll = (trans: DBCoreTransaction, rows: readonly unknown[]) => {
-    if (!rows.some(isEncryptedRow)) return Promise.resolve(rows as unknown[]);
-    const key = vault.dataKey();
-    return keepAlive(
+  /**
+   * The rows in clear when the cache knows every encrypted one (or none is encrypted), else
+   * undefined. Synchronous, so a read served from memory continues like the read of a row in
+   * clear, with no extra promise hop.
+   */
+  const known = (key: CryptoKey, rows: readonly unknown[]): unknown[] | undefined => {
+    const spec = ENCRYPTED_TABLES[name]!;
+    const out: unknown[] = [];
+    for (const r of rows) {
+      if (!isEncryptedRow(r)) out.push(r);
+      else {
+        const json = cache.recall(key, name, String((r as Row)[spec.id]), (r as Row)[ENC] as Uint8Array);
+        if (json === undefined) return undefined;
+        out.push(withClear(name, spec.clear, r as Row, JSON.parse(json)));
+      }
+    }
+    return out;
+  };
+  /** The rows in clear, from the cache or else decrypted while the transaction is kept busy. */
+  const decryptAll = (trans: DBCoreTransaction, key: CryptoKey, rows: readonly unknown[]): Promise<unknown[]> =>
+    keepAlive(
       trans,
       name,
-      Promise.all(rows.map((r) => decryptRow(key, name, r))),
+      Promise.all(rows.map((r) => decryptRow(key, name, r, cache))),
     );
+  /** Either the rows in clear at once, or a promise of them. */
+  const open = (trans: DBCoreTransaction, rows: readonly unknown[]): unknown[] | Promise<unknown[]> => {
+    if (!rows.some(isEncryptedRow)) return rows as unknown[];
+    const key = vault.dataKey();
+    if (!key) throw new VaultLockedError(`cannot read ${name}`);
+    return known(key, rows) ?? decryptAll(trans, key, rows);
   };
   return {
     ...t,
@@ -126,20 +211,29 @@ function encryptingTable(t: DBCoreTable, vault: Vault): DBCoreTable {
         if (personal && !(idb.mode === 'versionchange' && vault.state() === 'none')) throw new VaultLockedError(`cannot write ${name}`);
         return t.mutate(req);
       }
-      const values = await keepAlive(req.trans, name, Promise.all(req.values.map((v) => (isRow(v) ? encryptRow(key, name, v) : Promise.resolve(v)))));
+      const values = await keepAlive(req.trans, name, Promise.all(req.values.map((v) => (isRow(v) ? encryptRow(key, name, v, cache) : Promise.resolve(v)))));
       return t.mutate({ ...req, values });
     },
-    async get(req) {
-      const row: unknown = await t.get(req);
-      return isEncryptedRow(row) ? (await decryptAll(req.trans, [row]))[0] : row;
+    // Plain `then` chains, not async functions: each native await is one more microtask hop
+    // between the request's callback and the caller, and Dexie follows its transaction zone
+    // across such hops only so far. A read served from the cache with two more hops lost the
+    // zone, and the save's writes went to transactions of their own ([PC7]).
+    get(req) {
+      return t.get(req).then((row: unknown) => {
+        if (!isEncryptedRow(row)) return row;
+        const rows = open(req.trans, [row]);
+        return Array.isArray(rows) ? rows[0] : rows.then((r) => r[0]);
+      });
     },
-    async getMany(req) {
-      return decryptAll(req.trans, await t.getMany(req));
+    getMany(req) {
+      return t.getMany(req).then((found) => open(req.trans, found));
     },
-    async query(req) {
-      const res = await t.query(req);
-      if (!req.values) return res;
-      return { ...res, result: await decryptAll(req.trans, res.result) };
+    query(req) {
+      return t.query(req).then((res) => {
+        if (!req.values) return res;
+        const rows = open(req.trans, res.result);
+        return Array.isArray(rows) ? { ...res, result: rows } : rows.then((result) => ({ ...res, result }));
+      });
     },
     openCursor(req): Promise<DBCoreCursor | null> {
       // A cursor hands its value over synchronously, which WebCrypto cannot serve. Key cursors
@@ -157,12 +251,19 @@ export function encryptionMiddleware(vault: Vault): Middleware<DBCore> {
     stack: 'dbcore',
     name: 'PuchaEncryption',
     level: -2,
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const t = down.table(name);
-        return ENCRYPTED_TABLES[name] ? encryptingTable(t, vault) : t;
-      },
-    }),
+    create: (down) => {
+      const cache = new PlainCache();
+      // Locked (or signed out and wiped): the plaintext goes with the key.
+      vault.subscribe(() => {
+        if (vault.state() !== 'unlocked') cache.clear();
+      });
+      return {
+        ...down,
+        table: (name) => {
+          const t = down.table(name);
+          return ENCRYPTED_TABLES[name] ? encryptingTable(t, vault, cache) : t;
+        },
+      };
+    },
   };
 }

@@ -47,13 +47,6 @@ export async function ensureDevice(db: PuchaDb, hint?: string): Promise<DeviceId
   });
 }
 
-/** Gives out the next device sequence number. Call inside the transaction that enqueues. */
-export async function nextDeviceSeq(db: PuchaDb): Promise<number> {
-  const next = ((await getMeta(db, 'deviceSeq')) ?? 0) + 1;
-  await setMeta(db, 'deviceSeq', next);
-  return next;
-}
-
 export async function storeSession(db: PuchaDb, session: Session): Promise<void> {
   await setMeta(db, 'session', SessionSchema.parse(session));
 }

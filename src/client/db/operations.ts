@@ -19,7 +19,7 @@ import {
 import type { z } from 'zod';
 import type { PuchaDb } from './database.ts';
 import { recordKey } from './rows.ts';
-import { enqueue, enqueueTables, guardQuota, issuesOf, nextBase, type OpResult } from './write.ts';
+import { enqueue, enqueueReads, enqueueTables, guardQuota, issuesOf, nextBase, type EnqueueReads, type OpResult } from './write.ts';
 
 export { applyPulledChanges, type PullApplied } from './pull-apply.ts';
 export type { OpFailure, OpResult, Issue } from './write.ts';
@@ -55,10 +55,14 @@ export async function saveRegistration(db: PuchaDb, input: RegistrationInput, re
   const [{ validateRegistration }, { blockingFindings }] = await Promise.all([import('../../domain/validate.ts'), import('../../domain/findings.ts')]);
   return guardQuota(() =>
     db.transaction('rw', [db.registrations, db.listing, db.drafts, db.queries, ...enqueueTables(db)], async (): Promise<SaveResult> => {
-      const listing = await readRow(db.listing.get(input.listingId), ListingEntrySchema);
+// Every read in one round: the listing, the stored version and what enqueue needs.
+      const [listing, stored, reads] = await Promise.all([
+        readRow(db.listing.get(input.listingId), ListingEntrySchema),
+        db.registrations.get(input.id),
+        enqueueReads(db, 'household', input.id),
+      ]);
       if (!listing) return { ok: false, reason: 'notFound', what: `listing ${input.listingId}` };
-      const stored = await db.registrations.get(input.id);
-      const version = (await nextBase(db, 'household', input.id, stored?.version ?? 0)) + 1;
+      const version = (await nextBase(db, 'household', input.id, stored?.version ?? 0, reads)) + 1;
       const candidate = { ...input, version, updatedAt: new Date(db.now()).toISOString() };
       const parsed = RegistrationDraftSchema.safeParse(candidate);
       if (!parsed.success) return { ok: false, reason: 'invalid', issues: issuesOf(parsed.error) };
@@ -91,13 +95,19 @@ export async function saveRegistration(db: PuchaDb, input: RegistrationInput, re
       // so progress on the phone and at the office never disagrees with the forms. It goes first
       // because it is the step that can still refuse, and a refusal must leave nothing written.
       const outcome: VisitStatus = registration.source === 'self' ? 'selfReported' : 'registered';
+      let pre: EnqueueReads | undefined = reads;
       if (registration.status === 'complete' && listing.visit.status !== outcome) {
         const visited = await recordVisit(db, listing, { status: outcome });
         if (!visited.ok) return visited;
+        pre = undefined; // the visit took the next device sequence number: enqueue reads it again
       }
-      await db.registrations.put(registration);
-      await db.drafts.delete(registration.listingId);
-      const row = await enqueue(db, { entity: 'household', entityId: registration.id, baseVersion: version - 1, data: registration });
+      // The writes go out together (one transaction: all of them or none), so the save waits
+      // one round trip for them, and their encryptions run side by side.
+      const [, , row] = await Promise.all([
+        db.registrations.put(registration),
+        db.drafts.delete(registration.listingId),
+        enqueue(db, { entity: 'household', entityId: registration.id, baseVersion: version - 1, data: registration }, pre),
+      ]);
       if (answer) await writeAnswer(db, answer);
       return { ok: true, registration, mutationId: row.id, findings };
     }),

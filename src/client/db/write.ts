@@ -3,8 +3,8 @@
 // the record's sync state inside the caller's transaction.
 import type { Finding } from '../../domain/index.ts';
 import type { PuchaDb } from './database.ts';
-import { nextDeviceSeq } from './meta.ts';
-import { recordKey, type Entity, type OutboxRow } from './rows.ts';
+import { getMeta, setMeta } from './meta.ts';
+import { recordKey, type Entity, type OutboxRow, type RecordStateRow } from './rows.ts';
 
 export interface Issue {
   path: (string | number)[];
@@ -59,8 +59,9 @@ export interface Enqueue {
  * are written together or not at all. The only way into the outbox: the named operations and the
  * import of an unsynced export use it alike (one numbering, one record-state rule).
  */
-export async function enqueue(db: PuchaDb, m: Enqueue): Promise<OutboxRow> {
-  const deviceSeq = await nextDeviceSeq(db);
+export async function enqueue(db: PuchaDb, m: Enqueue, pre?: EnqueueReads): Promise<OutboxRow> {
+  const { state: prev, deviceSeq: last } = pre ?? (await enqueueReads(db, m.entity, m.entityId));
+  const deviceSeq = last + 1;
   const row = {
     id: m.id ?? db.newId(),
     entity: m.entity,
@@ -72,11 +73,8 @@ export async function enqueue(db: PuchaDb, m: Enqueue): Promise<OutboxRow> {
     data: structuredClone(m.data),
     attempts: 0,
   };
-  const seq = await db.outbox.add(row);
-  const key = recordKey(m.entity, m.entityId);
-  const prev = await db.recordState.get(key);
-  await db.recordState.put({
-    key,
+  const state: RecordStateRow = {
+    key: recordKey(m.entity, m.entityId),
     entity: m.entity,
     entityId: m.entityId,
     // A conflict or rejection stays visible until a later mutation of the record is applied.
@@ -86,17 +84,37 @@ export async function enqueue(db: PuchaDb, m: Enqueue): Promise<OutboxRow> {
     ...(prev?.error ? { error: prev.error } : {}),
     ...(prev?.mutationId ? { mutationId: prev.mutationId } : {}),
     updatedAt: new Date(db.now()).toISOString(),
-  });
+  };
+  // The three writes go out together: they share the caller's transaction, so they commit or
+  // fail as one, and a save waits one round trip for them instead of three.
+  const [seq] = await Promise.all([db.outbox.add(row), setMeta(db, 'deviceSeq', deviceSeq), db.recordState.put(state)]);
   return { ...row, seq };
+}
+
+/** What enqueue reads before it writes: the record's sync state and the last device sequence number given out. */
+export interface EnqueueReads {
+  state: RecordStateRow | undefined;
+  deviceSeq: number;
+}
+
+/**
+ * Enqueue's reads, in one round. A caller that reads other rows first may issue this alongside
+ * them and pass the result to `enqueue`, as long as nothing enqueues in between (a second
+ * mutation in between would be given the same device sequence number).
+ */
+export async function enqueueReads(db: PuchaDb, entity: Entity, entityId: string): Promise<EnqueueReads> {
+  const [state, deviceSeq] = await Promise.all([db.recordState.get(recordKey(entity, entityId)), getMeta(db, 'deviceSeq')]);
+  return { state, deviceSeq: deviceSeq ?? 0 };
 }
 
 /**
  * The baseVersion of the next mutation of a record, given the version the phone holds. After a
  * rejection (and with nothing else queued) the server never took the phone's version, so the
  * next mutation bases on the server's version again instead of conflicting with it (PU5).
+ * `state` is the record's sync state when the caller has read it already.
  */
-export async function nextBase(db: PuchaDb, entity: Entity, entityId: string, localVersion: number): Promise<number> {
-  const st = await db.recordState.get(recordKey(entity, entityId));
+export async function nextBase(db: PuchaDb, entity: Entity, entityId: string, localVersion: number, state?: { state: RecordStateRow | undefined }): Promise<number> {
+  const st = state ? state.state : await db.recordState.get(recordKey(entity, entityId));
   if (st?.state !== 'rejected') return localVersion;
   const queued = await db.outbox.where('[entity+entityId]').equals([entity, entityId]).count();
   return queued === 0 ? st.serverVersion : localVersion;

@@ -2,7 +2,7 @@
 // a full disk shows a blocking "NOT saved" and keeps everything typed (reliability R10), and so
 // does a save that never finishes (issue 10: Chromium hangs on a full disk).
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PuchaDb, registrationByListingId } from '../../../src/client/db/index.ts';
 import { HouseholdForm, HouseholdPage, type SaveResult } from '../../../src/client/ui/household/HouseholdPage.tsx';
 import type { RegistrationDraft } from '../../../src/domain/index.ts';
@@ -118,8 +118,10 @@ describe('household form: a save that never finishes (full disk in Chromium)', (
   it('says "not saved" after the timeout, keeps the form and the draft, and saves once the store answers again', async () => {
     const db = new PuchaDb(`hh-hang-${crypto.randomUUID()}`, freshIdb());
     let hang = false;
-    // Chromium's IndexedDB hangs on a full disk instead of failing: the write never completes,
-    // so neither does the save's transaction.
+    // Chromium's IndexedDB hangs on a full disk instead of failing: the registration's write never
+    // completes, so its transaction stays open (busy with requests that do not finish) and none of
+    // the save's other writes commit. Once the disk answers, the write fails and the whole
+    // transaction aborts.
     db.use({
       stack: 'dbcore',
       name: 'hung-disk',
@@ -127,13 +129,27 @@ describe('household form: a save that never finishes (full disk in Chromium)', (
         ...down,
         table: (name) => {
           const table = down.table(name);
-          return { ...table, mutate: (req) => (hang && name === 'registrations' ? new Promise<never>(() => {}) : table.mutate(req)) };
+          return {
+            ...table,
+            mutate: (req) => {
+              if (!hang || name !== 'registrations') return table.mutate(req);
+              const idb = req.trans as unknown as IDBTransaction;
+              return new Promise<never>((_, reject) => {
+                const spin = () => {
+                  if (!hang) return reject(new DOMException('the disk did not write', 'UnknownError'));
+                  idb.objectStore(name).count().onsuccess = spin;
+                };
+                spin();
+              });
+            },
+          };
         },
       }),
     });
     const [listing] = await seedAssignment(db, 1);
     if (!listing) throw new Error('no listing');
     const dirty = dirtyLog();
+    const late = vi.spyOn(console, 'error').mockImplementation(() => {});
     renderIn(<HouseholdPage db={db} listingId={listing.id} onClose={() => {}} onDirtyChange={dirty.onDirtyChange} saveTimeoutMs={300} draftDelayMs={20} />, 'en');
     await screen.findByText(/Household 001/, undefined, LOAD);
     type(['household', 'rooms'], '4');
@@ -146,18 +162,27 @@ describe('household form: a save that never finishes (full disk in Chromium)', (
     expect((field(['household', 'rooms']) as HTMLInputElement).value).toBe('4');
     expect(dirty.last()).toBe(true);
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Save' }).disabled).toBe(false);
-    expect(await db.drafts.count()).toBe(1);
-    expect(await db.outbox.count()).toBe(0);
     // Still said after another edit: it is not saved until a save succeeds.
     type(['household', 'rooms'], '5');
     expect(screen.getByRole('alert').textContent).toMatch(/Not saved/);
 
+    // The disk answers: the hung save fails as a whole. Its draft deletion and its outbox entry,
+    // issued alongside the registration's write, are rolled back with it.
     hang = false;
+    await waitFor(() => expect(late).toHaveBeenCalledWith('save failed late', expect.anything()));
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.recordState.count()).toBe(0);
+    expect(await registrationByListingId(db, listing.id)).toBeUndefined();
+    expect(await db.drafts.count()).toBe(1);
+    expect(screen.getByRole('alert').textContent).toMatch(/Not saved/);
+
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Saved (version 1).', undefined, LOAD);
     expect(screen.queryByText(/^Not saved/)).toBeNull();
     expect((await registrationByListingId(db, listing.id))?.household.rooms).toBe(5);
     expect(await db.drafts.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(1);
+    late.mockRestore();
   });
 });
 
