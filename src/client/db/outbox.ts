@@ -190,12 +190,11 @@ export async function applyPushResults(db: PuchaDb, rows: readonly OutboxRow[], 
     const byRecord = outbox.index('[entity+entityId]');
     const lo = Math.min(...seqs);
     const hi = Math.max(...seqs);
-    const [inRange, stateRows, recordSeqs] = await Promise.all([
+    const [inRange, recordSeqs] = await Promise.all([
       // Rows another tab already acknowledged are gone: their record state is that tab's to set. A
       // seq is never given out twice (IndexedDB's key generator only grows), so the keys of the
       // batch's seq range say which rows are still here, without reading their payloads.
       request(outbox.getAllKeys(IDBKeyRange.bound(lo, hi))),
-      'recordState' in ENCRYPTED_TABLES ? db.recordState.bulkGet(keys) : Promise.all(keys.map((k) => request<unknown>(idb.objectStore('recordState').get(k)))),
       // Each record's queued rows, at most one more than the batch has: a row beyond the batch's means still queued.
       Promise.all([...perRecord.values()].map(({ pair, n }) => request(byRecord.getAllKeys(IDBKeyRange.bound(pair, pair), n + 1)))),
     ]);
@@ -206,12 +205,30 @@ export async function applyPushResults(db: PuchaDb, rows: readonly OutboxRow[], 
     recordSeqs.forEach((found, i) => {
       if (found.some((k) => typeof k !== 'number' || !present.has(k))) stillQueued.add(keys[i] ?? '');
     });
+    // The record's sync state as stored is needed only where the answer does not settle it: a
+    // record with more of its mutations queued after this batch or several in it (its local
+    // version is the stored one, not the first row's), or a conflict or rejection (its server
+    // version may come from there). A record whose one queued mutation is applied becomes synced
+    // at the version the answer gives, whatever its state was, so in a drain of new households
+    // nothing is read here.
+    const needState = keys.filter((k) => stillQueued.has(k) || (perRecord.get(k)?.n ?? 0) > 1);
+    results.forEach((r, i) => {
+      const row = rows[i];
+      if (row && (r.status === 'conflict' || r.status === 'rejected')) needState.push(recordKey(row.entity, row.entityId));
+    });
+    const stateKeys = [...new Set(needState)];
+    const stateRows: unknown[] =
+      stateKeys.length === 0
+        ? []
+        : 'recordState' in ENCRYPTED_TABLES
+          ? await db.recordState.bulkGet(stateKeys)
+          : await Promise.all(stateKeys.map((k) => request<unknown>(idb.objectStore('recordState').get(k))));
     // Usually every row in the batch's seq range is the batch's: one range delete instead of one per row.
     const deleted = present.size === inRange.length ? db.outbox.where('seq').between(lo, hi, true, true).delete() : db.outbox.bulkDelete([...present]);
     const states = new Map<string, RecordStateRow>();
     // As Dexie's bulkGet handed them out before: the rows this module and enqueue write.
     stateRows.forEach((st, i) => {
-      if (typeof st === 'object' && st !== null) states.set(keys[i] ?? '', st as RecordStateRow);
+      if (typeof st === 'object' && st !== null) states.set(stateKeys[i] ?? '', st as RecordStateRow);
     });
     const changed = new Map<string, RecordStateRow>();
     for (const [i, row] of rows.entries()) {
