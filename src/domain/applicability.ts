@@ -92,22 +92,26 @@ export const PERSON_FIELDS = [
 ] as const;
 export type PersonField = (typeof PERSON_FIELDS)[number];
 
+// The helpers of personApplicability are module functions, not closures made per person: the
+// server runs it for every pushed person, and a closure per call (named, under the tsx loader's
+// keepNames) was a measurable share of a push.
+const onLongForm = (long: boolean, a: Applicability): Applicability => (long ? a : 'absent');
+const workBranch = (workAsked: boolean | undefined, cond: boolean | undefined): Applicability => (workAsked === false ? 'absent' : when(cond));
+
 /** Person items (D1-D12 on the short form, C1-C29 on the long form) for one person. */
 export function personApplicability(p: PersonDraft, form: FormKind): Record<PersonField, Applicability> {
   const age = p.birth === undefined ? undefined : ageAtCensus(p.birth);
   const sex = p.sex;
-  const has = (name: AgeFilterName) => passesFilter(name, age, sex);
   const hukou = p.hukou?.code;
   const duration = p.leftHukouDuration;
   // D9 is asked unless hukou is pending (D8=5); D10 only when the person left (D9 in 2..9).
   const askDuration = hukou === undefined ? undefined : hukou !== C.HUKOU_PENDING;
   const left = askDuration === false ? false : duration === undefined ? undefined : duration !== C.NEVER_LEFT;
   const long = form === 'long';
-  const onLong = (a: Applicability): Applicability => (long ? a : 'absent');
   const working = p.work === undefined ? undefined : p.work.status !== C.NOT_WORKING;
-  const workAsked = has('work');
-  const branch = (cond: boolean | undefined): Applicability => (workAsked === false ? 'absent' : when(cond));
-  const maritalAsked = has('marital');
+  const workAsked = passesFilter('work', age, sex);
+  const maritalAsked = passesFilter('marital', age, sex);
+  const educationAsked = passesFilter('education', age, sex);
   return {
     name: 'required',
     relationship: 'required',
@@ -121,33 +125,33 @@ export function personApplicability(p: PersonDraft, form: FormKind): Record<Pers
     'hukou.place': hukou === undefined ? 'optional' : when(hukou === C.HUKOU_OTHER_COUNTY),
     leftHukouDuration: when(askDuration),
     leftHukouReason: when(left),
-    education: when(has('education')),
-    literate: when(has('literate')),
+    education: when(educationAsked),
+    literate: when(passesFilter('literate', age, sex)),
     // C11 (type of the hukou place) is asked of everyone with a hukou place (D8 in 1..4), movers
     // and non-movers alike: the 2020 long form prints "1. 没有离开户口登记地 →C11" under D9, and
     // the 2010 form sent non-movers on to R10 as well. Hukou pending (D8=5) has no place to type.
-    hukouPlaceType: onLong(when(askDuration)),
-    ruralLandRights: onLong(when(has('ruralLandRights'))),
-    birthPlace: onLong('required'),
-    'birthPlace.province': onLong(p.birthPlace === undefined ? 'optional' : when(p.birthPlace.code === C.BIRTH_PLACE_OTHER_PROVINCE)),
-    residence5y: onLong(when(has('residence5y'))),
-    'residence5y.place': onLong(p.residence5y === undefined ? 'optional' : when(p.residence5y.code === C.RESIDENCE_5Y_ELSEWHERE)),
+    hukouPlaceType: onLongForm(long, when(askDuration)),
+    ruralLandRights: onLongForm(long, when(passesFilter('ruralLandRights', age, sex))),
+    birthPlace: onLongForm(long, 'required'),
+    'birthPlace.province': onLongForm(long, p.birthPlace === undefined ? 'optional' : when(p.birthPlace.code === C.BIRTH_PLACE_OTHER_PROVINCE)),
+    residence5y: onLongForm(long, when(passesFilter('residence5y', age, sex))),
+    'residence5y.place': onLongForm(long, p.residence5y === undefined ? 'optional' : when(p.residence5y.code === C.RESIDENCE_5Y_ELSEWHERE)),
     // C16 is asked of people 3+ with primary school or above.
-    schooling: onLong(has('education') === false ? 'absent' : p.education === undefined ? 'optional' : when(p.education >= C.EDU.primary)),
-    work: onLong(when(workAsked)),
-    'work.hours': onLong(p.work === undefined ? 'optional' : when(p.work.status === C.WORKED)),
-    employerType: onLong(branch(working)),
-    industry: onLong(branch(working)),
-    occupation: onLong(branch(working)),
-    notWorkingReason: onLong(branch(working === undefined ? undefined : !working)),
-    livelihood: onLong(when(has('livelihood'))),
-    marital: onLong(when(maritalAsked)),
-    firstMarriage: onLong(maritalAsked === false ? 'absent' : p.marital === undefined ? 'optional' : when(p.marital !== C.NEVER_MARRIED)),
+    schooling: onLongForm(long, educationAsked === false ? 'absent' : p.education === undefined ? 'optional' : when(p.education >= C.EDU.primary)),
+    work: onLongForm(long, when(workAsked)),
+    'work.hours': onLongForm(long, p.work === undefined ? 'optional' : when(p.work.status === C.WORKED)),
+    employerType: onLongForm(long, workBranch(workAsked, working)),
+    industry: onLongForm(long, workBranch(workAsked, working)),
+    occupation: onLongForm(long, workBranch(workAsked, working)),
+    notWorkingReason: onLongForm(long, workBranch(workAsked, working === undefined ? undefined : !working)),
+    livelihood: onLongForm(long, when(passesFilter('livelihood', age, sex))),
+    marital: onLongForm(long, when(maritalAsked)),
+    firstMarriage: onLongForm(long, maritalAsked === false ? 'absent' : p.marital === undefined ? 'optional' : when(p.marital !== C.NEVER_MARRIED)),
     // C26 absent means "no children": never required, but only women 15-64 may have it.
-    childrenBorn: onLong(when(has('childrenBorn'), 'optional')),
-    birthsLastYear: onLong(when(has('birthsLastYear'))),
-    livingArrangement: onLong(when(has('livingArrangement'))),
-    health: onLong(when(has('health'))),
+    childrenBorn: onLongForm(long, when(passesFilter('childrenBorn', age, sex), 'optional')),
+    birthsLastYear: onLongForm(long, when(passesFilter('birthsLastYear', age, sex))),
+    livingArrangement: onLongForm(long, when(passesFilter('livingArrangement', age, sex))),
+    health: onLongForm(long, when(passesFilter('health', age, sex))),
   };
 }
 

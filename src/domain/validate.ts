@@ -3,7 +3,7 @@
 import type { Finding, ListingEntry, RegistrationDraft } from './schemas.ts';
 import { checkCitizenIds } from './checks/citizen-id.ts';
 import { checkDeaths, checkOverseas } from './checks/deaths.ts';
-import { checkHousehold } from './checks/household.ts';
+import { checkHousehold, listingOnlyFindings } from './checks/household.ts';
 import { checkLongForm } from './checks/long-form.ts';
 import { checkPersons } from './checks/person.ts';
 import { checkPresence } from './checks/presence.ts';
@@ -35,14 +35,7 @@ export function validateRegistration(reg: RegistrationDraft, ctx?: ValidationCon
  * its push transaction and only these, which need the stored listing entry, inside it.
  */
 export function listingFindings(reg: RegistrationDraft, listing: ListingEntry): Finding[] {
-  const without = checkHousehold(reg, undefined);
-  const key = (f: Finding) => `${f.rule}\u0000${JSON.stringify(f.path)}`;
-  const left = new Map<string, number>();
-  for (const f of without) left.set(key(f), (left.get(key(f)) ?? 0) + 1);
-  return checkHousehold(reg, listing).filter((f) => {
-    const n = left.get(key(f)) ?? 0;
-    if (n === 0) return true;
-    left.set(key(f), n - 1);
-    return false;
-  });
+  // Computed directly (checks/household.ts); tests/domain/listing-findings.test.ts holds it to
+  // the difference of the two full runs.
+  return listingOnlyFindings(reg, listing);
 }

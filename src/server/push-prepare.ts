@@ -75,14 +75,32 @@ export const MAX_DEPTH = 32;
 
 /** True when `value` nests deeper than `max` (iterative: a hostile depth cannot overflow the stack). */
 export function nestedDeeper(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop() ?? [undefined, 0];
-    if (typeof v !== 'object' || v === null) continue;
+  // Two parallel stacks (objects and their depths), not a pair array per node: this walks every
+  // pushed mutation.
+  if (typeof value !== 'object' || value === null) return false;
+  const nodes: object[] = [value];
+  const depths: number[] = [0];
+  for (;;) {
+    const v = nodes.pop();
+    const d = depths.pop();
+    if (v === undefined || d === undefined) return false;
     if (d >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+    if (Array.isArray(v)) {
+      for (const child of v as unknown[]) {
+        if (typeof child === 'object' && child !== null) {
+          nodes.push(child);
+          depths.push(d + 1);
+        }
+      }
+    } else {
+      for (const child of Object.values(v)) {
+        if (typeof child === 'object' && child !== null) {
+          nodes.push(child as object);
+          depths.push(d + 1);
+        }
+      }
+    }
   }
-  return false;
 }
 
 /**

@@ -51,7 +51,7 @@ describe('record state after an acknowledgement', () => {
     expect(await db.recordState.get(key)).toMatchObject({ state: 'synced', serverVersion: 5 });
     await setVisitOutcome(db, entry!.id, { status: 'refused' });
     const second = await outboxBatch(db, first.lastSeq, 10);
-    const error = { code: 'VALIDATION_FAILED' as const, message: 'refused by the server' };
+    const error = { code: 'validation_failed' as const, message: 'refused by the server' };
     await applyPushResults(db, second.rows, [{ id: second.rows[0]!.id, status: 'rejected', error }]);
     expect(await db.recordState.get(key)).toMatchObject({ state: 'rejected', serverVersion: 5, mutationId: second.rows[0]!.id, error });
     // With nothing else queued, the next mutation goes back to the server's version.

@@ -24,6 +24,15 @@ describe('listingFindings', () => {
     const dead = { ...baseShort(), persons: [], deaths: [death()], household: { ...baseShort().household, residents: 0 } };
     cases.push({ reg: dead, listing: listingFor(dead, { kind: 'allDeceased' }) });
     cases.push({ reg: short, listing: listingFor(short, { kind: 'allDeceased' }) });
+    // listingFindings is computed directly (no second run of the household checks): the cases
+    // where the listing's kind could matter, and an empty household, against the full runs.
+    const dead999 = { ...dead, householdNo: '999' };
+    cases.push({ reg: dead999, listing: listingFor(dead999, { kind: 'allDeceased' }) });
+    const living999 = { ...short, householdNo: '999' };
+    cases.push({ reg: living999, listing: listingFor(living999, { kind: 'allDeceased', longForm: false }) });
+    const empty = { ...baseShort(), persons: [], deaths: [], overseas: [] };
+    cases.push({ reg: empty, listing: listingFor(empty, { kind: 'allDeceased', expected: { residents: 5, hukouHereAbsent: 1, births: 1, deaths: 0, overseas: 2 } }) });
+    for (const kind of ['ordinary', 'empty', 'allAway', 'allOverseas', 'mixed'] as const) cases.push({ reg: dead, listing: listingFor(dead, { kind }) });
     let added = 0;
     for (const { reg, listing } of cases) {
       const extra = listingFindings(reg, listing);

@@ -17,8 +17,10 @@ export interface MemberRef {
 }
 
 export function membersOf(reg: RegistrationDraft): MemberRef[] {
-  const map = (list: ListName) => (x: { relationship?: number | undefined; sex?: number | undefined; birth?: string | undefined }, index: number): MemberRef => ({ list, index, relationship: x.relationship, sex: x.sex, birth: x.birth });
-  return [...reg.persons.map(map('persons')), ...reg.overseas.map(map('overseas'))];
+  const out: MemberRef[] = [];
+  reg.persons.forEach((x, index) => out.push({ list: 'persons', index, relationship: x.relationship, sex: x.sex, birth: x.birth }));
+  reg.overseas.forEach((x, index) => out.push({ list: 'overseas', index, relationship: x.relationship, sex: x.sex, birth: x.birth }));
+  return out;
 }
 
 function checkHead(reg: RegistrationDraft, members: MemberRef[]): Finding[] {
@@ -117,8 +119,10 @@ export function checkListing(reg: RegistrationDraft, listing: ListingEntry): Fin
   return out;
 }
 
+const onlyDeathsOf = (reg: RegistrationDraft) => reg.persons.length === 0 && reg.overseas.length === 0 && reg.deaths.length > 0;
+
 function checkWholeDeath(reg: RegistrationDraft, listing: ListingEntry | undefined): Finding[] {
-  const onlyDeaths = reg.persons.length === 0 && reg.overseas.length === 0 && reg.deaths.length > 0;
+  const onlyDeaths = onlyDeathsOf(reg);
   if (reg.householdNo !== '999') {
     return onlyDeaths || listing?.kind === 'allDeceased' ? [finding('ALL_DECEASED_NUMBER', ['householdNo'])] : [];
   }
@@ -143,4 +147,19 @@ export function checkHousehold(reg: RegistrationDraft, listing: ListingEntry | u
     ...checkWholeDeath(reg, listing),
     ...(listing ? checkListing(reg, listing) : []),
   ];
+}
+
+/**
+ * The findings `checkHousehold(reg, listing)` has beyond `checkHousehold(reg, undefined)`, computed
+ * directly rather than by running both and comparing: the listing entry only adds §6B.11
+ * (checkListing) and, for a household not numbered 999 that is not deaths only, the
+ * ALL_DECEASED_NUMBER of a listing entry of kind allDeceased. An empty household stops at
+ * EMPTY_HOUSEHOLD either way.
+ */
+export function listingOnlyFindings(reg: RegistrationDraft, listing: ListingEntry): Finding[] {
+  if (reg.persons.length === 0 && reg.overseas.length === 0 && reg.deaths.length === 0) return [];
+  const out: Finding[] = [];
+  if (reg.householdNo !== '999' && !onlyDeathsOf(reg) && listing.kind === 'allDeceased') out.push(finding('ALL_DECEASED_NUMBER', ['householdNo']));
+  out.push(...checkListing(reg, listing));
+  return out;
 }

@@ -36,18 +36,17 @@ function checkWorkAndMarriage(reg: RegistrationDraft): Finding[] {
   const L = LONG_FORM_LIMITS;
   const out: Finding[] = [];
   reg.persons.forEach((p, i) => {
-    const at = (...f: (string | number)[]) => ['persons', i, ...f];
     const age = p.birth === undefined ? undefined : ageAtCensus(p.birth);
     const hours = p.work?.status === C.WORKED ? p.work.hours : undefined;
-    if (hours !== undefined && (hours < 1 || hours > L.maxHours)) out.push(finding('WORK_HOURS_RANGE', at('work', 'hours')));
-    else if (hours !== undefined && hours > L.longHours) out.push(finding('WORK_HOURS_LONG', at('work', 'hours'), { hours }));
-    if (p.notWorkingReason === C.NOT_WORKING_RETIRED && age !== undefined && age < L.retiredMinAge) out.push(finding('RETIRED_YOUNG', at('notWorkingReason'), { age }));
+    if (hours !== undefined && (hours < 1 || hours > L.maxHours)) out.push(finding('WORK_HOURS_RANGE', ['persons', i, 'work', 'hours']));
+    else if (hours !== undefined && hours > L.longHours) out.push(finding('WORK_HOURS_LONG', ['persons', i, 'work', 'hours'], { hours }));
+    if (p.notWorkingReason === C.NOT_WORKING_RETIRED && age !== undefined && age < L.retiredMinAge) out.push(finding('RETIRED_YOUNG', ['persons', i, 'notWorkingReason'], { age }));
     if (p.firstMarriage !== undefined && p.birth !== undefined) {
       const married = ageAt(p.birth, p.firstMarriage);
-      if (married === undefined || married < L.marriageMinAge || p.firstMarriage > WINDOW_END) out.push(finding('FIRST_MARRIAGE_RANGE', at('firstMarriage')));
+      if (married === undefined || married < L.marriageMinAge || p.firstMarriage > WINDOW_END) out.push(finding('FIRST_MARRIAGE_RANGE', ['persons', i, 'firstMarriage']));
       else if (p.sex !== undefined) {
         const legal = legalMarriageAge(p.firstMarriage, p.sex);
-        if (legal !== undefined && married < legal) out.push(finding('FIRST_MARRIAGE_EARLY', at('firstMarriage'), { age: married, legal }));
+        if (legal !== undefined && married < legal) out.push(finding('FIRST_MARRIAGE_EARLY', ['persons', i, 'firstMarriage'], { age: married, legal }));
       }
     }
   });

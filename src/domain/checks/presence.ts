@@ -45,15 +45,18 @@ function labelParams(key: string, numbering: Numbering): Record<string, Param> {
   return { item: itemOf(key, numbering), label: { zh: l?.zh ?? key, en: l?.en ?? key } };
 }
 
-function presence(obj: unknown, app: Readonly<Record<string, Applicability>>, base: FindingPath, numbering: Numbering): Finding[] {
-  const out: Finding[] = [];
-  for (const [key, state] of Object.entries(app)) {
-    if (state === 'optional') continue;
+/** Appends the presence findings of one form's answers to `out`. */
+function presence(out: Finding[], obj: unknown, app: Readonly<Record<string, Applicability>>, base: FindingPath, numbering: Numbering): void {
+  // A for-in over the applicability record, not Object.entries: no pair array per item and
+  // person (the server runs this for every pushed person).
+  for (const key in app) {
+    const state = app[key];
+    if (state === 'optional' || state === undefined) continue;
     const parts = partsOf(key);
-    let v: unknown = obj;
+    let v: unknown = prop(obj, parts[0] ?? '');
     let parentMissing = false;
-    for (let k = 0; k < parts.length; k++) {
-      if (k > 0 && v === undefined) {
+    for (let k = 1; k < parts.length; k++) {
+      if (v === undefined) {
         parentMissing = true;
         break;
       }
@@ -63,41 +66,44 @@ function presence(obj: unknown, app: Readonly<Record<string, Applicability>>, ba
     if (state === 'required' && v === undefined) out.push(finding('ANSWER_MISSING', [...base, ...parts], labelParams(key, numbering)));
     if (state === 'absent' && v !== undefined) out.push(finding('ANSWER_NOT_APPLICABLE', [...base, ...parts], labelParams(key, numbering)));
   }
-  return out;
 }
+
+const PLACE_PARTS = ['province', 'city', 'county'] as const;
+const filled = (place: unknown, k: string) => {
+  const v = prop(place, k);
+  return typeof v === 'string' && v.trim() !== '';
+};
 
 /** §6D.1: a place given for "another county" needs province, city and county. */
-function placeComplete(place: unknown, path: FindingPath): Finding[] {
-  if (place === undefined) return [];
-  const ok = ['province', 'city', 'county'].every((k) => {
-    const v = prop(place, k);
-    return typeof v === 'string' && v.trim() !== '';
-  });
-  return ok ? [] : [finding('PLACE_INCOMPLETE', path)];
+function placeComplete(out: Finding[], place: unknown, path: FindingPath): void {
+  if (place === undefined) return;
+  if (!PLACE_PARTS.every((k) => filled(place, k))) out.push(finding('PLACE_INCOMPLETE', path));
 }
 
-function birthCheck(birth: string | undefined, path: FindingPath): Finding[] {
-  return birth !== undefined && !beforeCensus(birth) ? [finding('BIRTH_AFTER_CENSUS', path, { birth })] : [];
-}
+const birthFinding = (birth: string, path: FindingPath): Finding => finding('BIRTH_AFTER_CENSUS', path, { birth });
 
 /** Presence findings of every form in a registration. */
 export function checkPresence(reg: RegistrationDraft): Finding[] {
   const form: FormKind = reg.form;
-  const out: Finding[] = presence(reg.household, householdApplicability(reg.household, form, { wholeHouseholdDeceased: reg.householdNo === '999' }), ['household'], 'household');
-  reg.persons.forEach((p, i) => {
-    out.push(...presence(p, personApplicability(p, form), ['persons', i], form));
-    out.push(...birthCheck(p.birth, ['persons', i, 'birth']));
-    if (p.residence?.code === 5) out.push(...placeComplete(p.residence.place, ['persons', i, 'residence', 'place']));
-    if (p.hukou?.code === 4) out.push(...placeComplete(p.hukou.place, ['persons', i, 'hukou', 'place']));
-    if (form === 'long' && p.residence5y?.code === 2) out.push(...placeComplete(p.residence5y.place, ['persons', i, 'residence5y', 'place']));
-  });
+  const out: Finding[] = [];
+  presence(out, reg.household, householdApplicability(reg.household, form, { wholeHouseholdDeceased: reg.householdNo === '999' }), ['household'], 'household');
+  const persons = reg.persons;
+  for (let i = 0; i < persons.length; i++) {
+    const p = persons[i];
+    if (p === undefined) continue;
+    presence(out, p, personApplicability(p, form), ['persons', i], form);
+    if (p.birth !== undefined && !beforeCensus(p.birth)) out.push(birthFinding(p.birth, ['persons', i, 'birth']));
+    if (p.residence?.code === 5) placeComplete(out, p.residence.place, ['persons', i, 'residence', 'place']);
+    if (p.hukou?.code === 4) placeComplete(out, p.hukou.place, ['persons', i, 'hukou', 'place']);
+    if (form === 'long' && p.residence5y?.code === 2) placeComplete(out, p.residence5y.place, ['persons', i, 'residence5y', 'place']);
+  }
   reg.deaths.forEach((d, i) => {
-    out.push(...presence(d, deathApplicability(d), ['deaths', i], 'death'));
-    out.push(...birthCheck(d.birth, ['deaths', i, 'birth']));
+    presence(out, d, deathApplicability(d), ['deaths', i], 'death');
+    if (d.birth !== undefined && !beforeCensus(d.birth)) out.push(birthFinding(d.birth, ['deaths', i, 'birth']));
   });
   reg.overseas.forEach((o, i) => {
-    out.push(...presence(o, overseasApplicability(o), ['overseas', i], 'overseas'));
-    out.push(...birthCheck(o.birth, ['overseas', i, 'birth']));
+    presence(out, o, overseasApplicability(o), ['overseas', i], 'overseas');
+    if (o.birth !== undefined && !beforeCensus(o.birth)) out.push(birthFinding(o.birth, ['overseas', i, 'birth']));
   });
   return out;
 }

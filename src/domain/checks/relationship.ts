@@ -23,6 +23,11 @@ export const RELATION_LIMITS = {
 
 const ageOf = (m: MemberRef) => (m.birth === undefined ? undefined : ageAtCensus(m.birth));
 const at = (m: MemberRef, field: string) => [m.list, m.index, field];
+const has = (members: readonly MemberRef[], rel: number) => members.some((m) => m.relationship === rel);
+// §6C.10/6C.11 fire only when the data proves the relationship wrong: a missing child or spouse
+// is ordinary (widowed, divorced, or living elsewhere with hukou elsewhere), so only a
+// never-married C24 (long form) contradicts the in-law. The short form has no C24: never fires.
+const neverMarried = (reg: RegistrationDraft, m: MemberRef) => m.list === 'persons' && reg.persons[m.index]?.marital === C.NEVER_MARRIED;
 
 export function checkRelationships(reg: RegistrationDraft): Finding[] {
   const members = membersOf(reg);
@@ -34,20 +39,15 @@ export function checkRelationships(reg: RegistrationDraft): Finding[] {
   if (headAge !== undefined && headAge >= 0 && headAge < L.headMinAge) out.push(finding('HEAD_AGE', at(head, 'birth')));
   const spouses = members.filter((m) => m.relationship === C.REL.spouse);
   spouses.slice(1).forEach((m) => out.push(finding('SPOUSE_COUNT', at(m, 'relationship'), { count: spouses.length })));
-  const has = (rel: number) => members.some((m) => m.relationship === rel);
-  // §6C.10/6C.11 fire only when the data proves the relationship wrong: a missing child or spouse
-  // is ordinary (widowed, divorced, or living elsewhere with hukou elsewhere), so only a
-  // never-married C24 (long form) contradicts the in-law. The short form has no C24: never fires.
-  const neverMarried = (m: MemberRef) => m.list === 'persons' && reg.persons[m.index]?.marital === C.NEVER_MARRIED;
-  const headNeverMarried = neverMarried(head);
+  const headNeverMarried = neverMarried(reg, head);
 
   for (const m of members) {
     if (m === head) continue;
     const age = ageOf(m);
     const rel = m.relationship;
     if (rel === C.REL.spouse && m.sex !== undefined && m.sex === head.sex) out.push(finding('SPOUSE_SAME_SEX', at(m, 'relationship')));
-    if (rel === C.REL.childInLaw && !has(C.REL.child) && neverMarried(m)) out.push(finding('CHILD_IN_LAW_NO_CHILD', at(m, 'relationship')));
-    if (rel === C.REL.parentInLaw && !has(C.REL.spouse) && headNeverMarried) out.push(finding('PARENT_IN_LAW_NO_SPOUSE', at(m, 'relationship')));
+    if (rel === C.REL.childInLaw && !has(members, C.REL.child) && neverMarried(reg, m)) out.push(finding('CHILD_IN_LAW_NO_CHILD', at(m, 'relationship')));
+    if (rel === C.REL.parentInLaw && !has(members, C.REL.spouse) && headNeverMarried) out.push(finding('PARENT_IN_LAW_NO_SPOUSE', at(m, 'relationship')));
     if (age === undefined || headAge === undefined) continue;
     const older = headAge - age; // how much older the head is
     switch (rel) {

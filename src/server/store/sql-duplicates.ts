@@ -19,7 +19,7 @@
 // names, places and writer are unchanged (most saves); otherwise one upsert per ID it holds or
 // loses and one indexed update per ID.
 import { checkCitizenId, normalizeCitizenId, upgradeLegacyCitizenId } from '../../domain/index.ts';
-import { marks, num, optStr, str, type Row, type SqlExec } from './sql-driver.ts';
+import { flatRows, marks, num, optStr, str, type Row, type SqlExec } from './sql-driver.ts';
 import { scopeSql, type Scope } from './scope.ts';
 import type { DuplicateGroup, DuplicateHousehold } from './store.ts';
 
@@ -106,9 +106,12 @@ export async function indexCitizenIds(q: SqlExec, regs: readonly IndexedRegistra
   for (const reg of latest) {
     const fresh = citizenIdsOf(reg.data);
     const o = old.get(reg.id);
-    const rows = fresh.map((e) => rowText(e.key, reg.districtCode, reg.householdNo, e.index, e.name ?? null, reg.userId ?? null));
-    if (o && o.rows.size === rows.length && rows.every((t) => o.rows.has(t))) continue;
-    if (!o && rows.length === 0) continue;
+    if (!o) {
+      // No rows yet (a new registration, most pushes): nothing to compare.
+      if (fresh.length > 0) rewrite.push({ reg, fresh });
+      continue;
+    }
+    if (o.rows.size === fresh.length && fresh.every((e) => o.rows.has(rowText(e.key, reg.districtCode, reg.householdNo, e.index, e.name ?? null, reg.userId ?? null)))) continue;
     rewrite.push({ reg, fresh });
   }
   if (rewrite.length === 0) return;
@@ -128,7 +131,7 @@ export async function indexCitizenIds(q: SqlExec, regs: readonly IndexedRegistra
     const rows = await q.all(
       `INSERT INTO citizen_id_counts (citizen_id, households) VALUES ${part.map(() => '(?, ?)').join(', ')}
        ON CONFLICT (citizen_id) DO UPDATE SET households = citizen_id_counts.households + excluded.households RETURNING citizen_id, households`,
-      part.flat(),
+      flatRows(part),
     );
     for (const r of rows) count.set(str(r, 'citizen_id'), num(r, 'households'));
   }
@@ -153,7 +156,7 @@ export async function indexCitizenIds(q: SqlExec, regs: readonly IndexedRegistra
     const chunk = rows.slice(i, i + per);
     await q.run(
       `INSERT INTO citizen_ids (${cols.join(', ')}) VALUES ${chunk.map(() => `(${marks(cols.length)})`).join(', ')}`,
-      chunk.flat(),
+      flatRows(chunk),
     );
   }
   // The other registrations' rows of every ID whose count this write changed or confirmed.

@@ -5,7 +5,7 @@
 // `computeProgress` recounts from the base tables: the migration and `rebuild-progress` use it,
 // and the tests compare it with the maintained rows.
 import { VisitStatusSchema, ageAtCensus, type VisitStatus } from '../../domain/index.ts';
-import { marks, num, optStr, str, type Row, type SqlExec } from './sql-driver.ts';
+import { flatRows, marks, num, optStr, str, type Row, type SqlExec } from './sql-driver.ts';
 import { ancestorsOf, parentOf } from './scope.ts';
 
 /** Checked by the type: a visit status added to the schema needs its counter column. */
@@ -472,7 +472,7 @@ export async function rebuildProgress(q: SqlExec): Promise<number> {
   const per = Math.floor(2000 / cols.length);
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
-    await q.run(`INSERT INTO progress (${cols.join(', ')}) VALUES ${chunk.map(() => `(${marks(cols.length)})`).join(', ')}`, chunk.flat());
+    await q.run(`INSERT INTO progress (${cols.join(', ')}) VALUES ${chunk.map(() => `(${marks(cols.length)})`).join(', ')}`, flatRows(chunk));
   }
   return rows.length;
 }

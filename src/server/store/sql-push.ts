@@ -5,7 +5,7 @@
 // server_seq row lock, so they are handed out in commit order and a pull never skips a row.
 import type { MutationResult } from '../../domain/index.ts';
 import { pendingAfterPush, type PushPlan, type PushPlanner } from '../push-plan.ts';
-import { json, marks, num, optNum, optStr, str, type SqlExec } from './sql-driver.ts';
+import { flatRows, json, marks, num, optNum, optStr, str, type SqlExec } from './sql-driver.ts';
 import type { ChangeRow, EntityState, PushBatch, PushSnapshot, StoredResult } from './store.ts';
 import { ApiErrorSchema, ListingEntrySchema, PRACTICE_ENTITY_PREFIX, type ListingEntry } from '../../domain/index.ts';
 import { scopeSql, type Scope } from './scope.ts';
@@ -25,10 +25,11 @@ export async function nextSeq(q: SqlExec, n: number): Promise<number> {
 /** Multi-row INSERT in chunks (parameter limits of both databases). */
 export async function insertRows(q: SqlExec, table: string, cols: readonly string[], rows: readonly unknown[][], suffix = ''): Promise<void> {
   const per = Math.max(1, Math.floor(2000 / cols.length));
+  const row = `(${marks(cols.length)})`;
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
-    const values = chunk.map(() => `(${marks(cols.length)})`).join(', ');
-    await q.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values} ${suffix}`, chunk.flat());
+    const values = Array.from({ length: chunk.length }, () => row).join(', ');
+    await q.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values} ${suffix}`, flatRows(chunk));
   }
 }
 

@@ -29,6 +29,19 @@ const ReplySchema = z.union([
 // z.record would build a second object per row, thousands per push and per pull page).
 const isRow = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
 const RowsSchema = z.array(z.custom<Row>(isRow, 'a row object'));
+const CountSchema = z.number();
+const BatchReplySchema = z.array(z.union([z.object({ ok: z.literal(true), result: z.unknown() }), z.object({ ok: z.literal(false), message: z.string(), code: z.string().optional() })]));
+
+/** Standalone statements sent to the worker in one message at most (see `standalone`). */
+const MAX_BATCH = 64;
+
+interface Standalone {
+  op: 'all' | 'run';
+  sql: string;
+  params: Bindable[];
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
 
 export class SqliteError extends Error {
   constructor(
@@ -61,9 +74,57 @@ class SqliteDriver implements SqlDriver {
     worker.on('exit', () => this.failAll(new Error('the SQLite worker stopped')));
     this.exec = {
       all: async (sql, params = []) => RowsSchema.parse(await this.call('all', sql, params)),
-      run: async (sql, params = []) => z.number().parse(await this.call('run', sql, params)),
+      run: async (sql, params = []) => CountSchema.parse(await this.call('run', sql, params)),
       lockKeys: () => Promise.resolve(),
     };
+  }
+
+  /**
+   * The batch of standalone statements waiting at the end of the queue, not started yet: a
+   * statement called now joins it. Anything else queued after it (a transaction, close) ends it,
+   * so statements still run in the order they were called.
+   */
+  private open: Standalone[] | undefined;
+
+  /**
+   * A statement outside any transaction. While the connection is busy (a push group's
+   * transaction, other requests' statements), the ones that arrive wait together and go to the
+   * worker in one message: one round trip instead of one each, and when some of them write, one
+   * commit for all of them (sqlite-worker.js, `batch`). Each caller still gets its own result or
+   * error, after that commit.
+   */
+  private standalone(op: 'all' | 'run', sql: string, params: readonly unknown[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const item: Standalone = { op, sql, params: bindable(params), resolve, reject };
+      if (this.open && this.open.length < MAX_BATCH) {
+        this.open.push(item);
+        return;
+      }
+      const batch = [item];
+      this.open = batch;
+      void this.serial(async () => {
+        if (this.open === batch) this.open = undefined;
+        await this.runBatch(batch);
+      });
+    });
+  }
+
+  private async runBatch(batch: Standalone[]): Promise<void> {
+    let replies: z.infer<typeof BatchReplySchema>;
+    try {
+      replies = BatchReplySchema.parse(await this.call('batch', '', [], batch.map((b) => ({ op: b.op, sql: b.sql, params: b.params }))));
+      if (replies.length !== batch.length) throw new Error('the SQLite worker answered a batch with the wrong number of results');
+    } catch (e) {
+      for (const b of batch) b.reject(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    batch.forEach((b, i) => {
+      const r = replies[i];
+      if (!r) return;
+      // The result's shape is checked by `all` / `run`, as for a statement inside a transaction.
+      if (r.ok) b.resolve(r.result);
+      else b.reject(new SqliteError(r.message, r.code));
+    });
   }
 
   private stopped: Error | undefined;
@@ -74,12 +135,12 @@ class SqliteDriver implements SqlDriver {
     this.pending.clear();
   }
 
-  private call(op: 'all' | 'run' | 'exec' | 'rollback' | 'close', sql = '', params: readonly unknown[] = []): Promise<unknown> {
+  private call(op: 'all' | 'run' | 'exec' | 'rollback' | 'close' | 'batch', sql = '', params: readonly unknown[] = [], items?: readonly { op: 'all' | 'run'; sql: string; params: Bindable[] }[]): Promise<unknown> {
     const id = this.next++;
     if (this.stopped) return Promise.reject(this.stopped);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, sql, params: bindable(params) });
+      this.worker.postMessage(items ? { id, op, items } : { id, op, sql, params: bindable(params) });
     });
   }
 
@@ -89,17 +150,23 @@ class SqliteDriver implements SqlDriver {
     return next;
   }
 
-  all(sql: string, params?: readonly unknown[]): Promise<Row[]> {
-    return this.serial(() => this.exec.all(sql, params));
+  /** Queues work that is not a standalone statement: later statements must not join an earlier batch. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.open = undefined;
+    return this.serial(fn);
   }
-  run(sql: string, params?: readonly unknown[]) {
-    return this.serial(() => this.exec.run(sql, params));
+
+  async all(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return RowsSchema.parse(await this.standalone('all', sql, params));
+  }
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return CountSchema.parse(await this.standalone('run', sql, params));
   }
   lockKeys() {
     return Promise.resolve();
   }
   tx<T>(fn: (q: SqlExec) => Promise<T>): Promise<T> {
-    return this.serial(async () => {
+    return this.exclusive(async () => {
       await this.call('exec', 'BEGIN IMMEDIATE');
       try {
         const result = await fn(this.exec);
@@ -112,7 +179,7 @@ class SqliteDriver implements SqlDriver {
     });
   }
   close() {
-    return this.serial(async () => {
+    return this.exclusive(async () => {
       if (this.stopped) return; // closing twice is harmless
       await this.call('close');
       this.stopped = new Error('the store is closed');
