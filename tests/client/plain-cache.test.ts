@@ -93,12 +93,15 @@ describe('plaintext cache of the encryption layer', () => {
     await expect(db.listing.get(b!.id)).rejects.toThrow();
   });
 
-  it('[PC5] once the vault locks nothing is served from memory', async () => {
+  it('[PC5] once the key is forgotten the plaintext is dropped and nothing is served from memory', async () => {
     const db = await store(new IDBFactory());
     const [entry] = listingEntries(1);
     await db.listing.put(entry!);
     expect(await db.listing.get(entry!.id)).toEqual(entry);
+    expect(db.plainCache.size).toBe(1);
     db.vault.forget();
+    // Gone from memory with the key, not only refused.
+    expect(db.plainCache.size).toBe(0);
     await expect(db.listing.get(entry!.id)).rejects.toBeInstanceOf(VaultLockedError);
   });
 

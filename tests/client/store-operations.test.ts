@@ -215,9 +215,17 @@ describe('complete registrations from the generator', () => {
     // [ST4] completing is the visit's outcome: the listing entry says registered, with its own mutation.
     expect((await gdb.listing.get(good.listingId))?.visit).toMatchObject({ status: 'registered', attempts: 1 });
     expect((await gdb.outbox.toArray()).map((m) => m.entity).sort()).toEqual(['household', 'listing']);
+    // The visit's mutation and the household's each get their own device number, in queue order
+    // (the save reads the counter before the visit takes a number; a stale read would give both
+    // the same one, and the server's loss check counts on them being distinct).
+    expect((await gdb.outbox.orderBy('seq').toArray()).map((m) => [m.entity, m.deviceSeq])).toEqual([
+      ['listing', 1],
+      ['household', 2],
+    ]);
     // Saving the complete record again does not count another visit.
     await saveRegistration(gdb, { ...good, version: 1 });
     expect((await gdb.outbox.toArray()).map((m) => m.entity).sort()).toEqual(['household', 'household', 'listing']);
+    expect(await getMeta(gdb, 'deviceSeq')).toBe(3);
     const broken = g.registrations.find((r) => r.id === bad.registrationId)!;
     const r = await saveRegistration(gdb, { ...broken, status: 'complete' }); // the generator marks it a draft
     expect(r).toMatchObject({ ok: false, reason: 'incomplete' });

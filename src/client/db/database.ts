@@ -4,7 +4,7 @@
 // so an installed app never loses its queue when it updates.
 import { Dexie, type Table } from 'dexie';
 import type { District, ListingEntry, RegistrationDraft, ReviewQuery } from '../../domain/index.ts';
-import { encryptionMiddleware } from './encryption.ts';
+import { encryptionMiddleware, PlainCache } from './encryption.ts';
 import { Vault, VaultRecordSchema } from './vault.ts';
 import { recordKey, type DraftRow, type MetaRow, type NewOutboxRow, type OutboxRow, type RecordStateRow, type SyncLogRow } from './rows.ts';
 
@@ -68,6 +68,8 @@ export class PuchaDb extends Dexie {
   readonly newId: () => string;
   /** The data key's state; every row with personal data is encrypted with it (encryption.ts). */
   readonly vault: Vault;
+  /** The plaintext of the rows this page sealed or opened last (encryption.ts); emptied when the key goes. */
+  readonly plainCache = new PlainCache();
   /** True for the practice store: never synced, never exported. */
   readonly practice: boolean;
   /** The IndexedDB implementation it was opened with (tests), for stores opened beside it. */
@@ -85,7 +87,7 @@ export class PuchaDb extends Dexie {
     this.vault = new Vault(options.dataKey);
     this.practice = options.practice === true;
     this.idb = { ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}), ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}) };
-    this.use(encryptionMiddleware(this.vault));
+    this.use(encryptionMiddleware(this.vault, this.plainCache));
     defineVersion1(this);
     this.version(2)
       .stores(SCHEMA_V2)

@@ -246,24 +246,21 @@ function encryptingTable(t: DBCoreTable, vault: Vault, cache: PlainCache): DBCor
 }
 
 /** The middleware, for `db.use()`; below Dexie's own (their lowest level is -1). */
-export function encryptionMiddleware(vault: Vault): Middleware<DBCore> {
+export function encryptionMiddleware(vault: Vault, cache = new PlainCache()): Middleware<DBCore> {
+  // The key forgotten (ten wrong PINs, sign-out, a wipe): the plaintext goes with it.
+  vault.subscribe(() => {
+    if (vault.state() !== 'unlocked') cache.clear();
+  });
   return {
     stack: 'dbcore',
     name: 'PuchaEncryption',
     level: -2,
-    create: (down) => {
-      const cache = new PlainCache();
-      // Locked (or signed out and wiped): the plaintext goes with the key.
-      vault.subscribe(() => {
-        if (vault.state() !== 'unlocked') cache.clear();
-      });
-      return {
-        ...down,
-        table: (name) => {
-          const t = down.table(name);
-          return ENCRYPTED_TABLES[name] ? encryptingTable(t, vault, cache) : t;
-        },
-      };
-    },
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const t = down.table(name);
+        return ENCRYPTED_TABLES[name] ? encryptingTable(t, vault, cache) : t;
+      },
+    }),
   };
 }

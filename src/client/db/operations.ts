@@ -55,7 +55,7 @@ export async function saveRegistration(db: PuchaDb, input: RegistrationInput, re
   const [{ validateRegistration }, { blockingFindings }] = await Promise.all([import('../../domain/validate.ts'), import('../../domain/findings.ts')]);
   return guardQuota(() =>
     db.transaction('rw', [db.registrations, db.listing, db.drafts, db.queries, ...enqueueTables(db)], async (): Promise<SaveResult> => {
-// Every read in one round: the listing, the stored version and what enqueue needs.
+      // Every read in one round: the listing, the stored version and what enqueue needs.
       const [listing, stored, reads] = await Promise.all([
         readRow(db.listing.get(input.listingId), ListingEntrySchema),
         db.registrations.get(input.id),
