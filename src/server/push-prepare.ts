@@ -85,19 +85,11 @@ export function nestedDeeper(value: unknown, max: number): boolean {
     const d = depths.pop();
     if (v === undefined || d === undefined) return false;
     if (d >= max) return true;
-    if (Array.isArray(v)) {
-      for (const child of v as unknown[]) {
-        if (typeof child === 'object' && child !== null) {
-          nodes.push(child);
-          depths.push(d + 1);
-        }
-      }
-    } else {
-      for (const child of Object.values(v)) {
-        if (typeof child === 'object' && child !== null) {
-          nodes.push(child as object);
-          depths.push(d + 1);
-        }
+    const children: readonly unknown[] = Array.isArray(v) ? (v as unknown[]) : Object.values(v);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) {
+        nodes.push(child);
+        depths.push(d + 1);
       }
     }
   }

@@ -77,6 +77,24 @@ describe('standalone SQLite statements sent together', () => {
     }
   });
 
+  it('answers the writes of a batch that commits together only after that commit', async () => {
+    const { d, path } = await open();
+    const h = hold(d);
+    const writes = [1, 2, 3].map((a) => d.run('INSERT INTO hot_t (a, b) VALUES (?, ?)', [a, `v${a}`]));
+    const seenAtAnswer = writes[0]!.then(() => {
+      const peek = new Database(path, { readonly: true });
+      try {
+        return peek.prepare('SELECT a FROM hot_t ORDER BY a').all();
+      } finally {
+        peek.close();
+      }
+    });
+    h.release();
+    await h.done;
+    expect(await Promise.all(writes)).toEqual([1, 1, 1]);
+    expect(await seenAtAnswer).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+  });
+
   it('keeps the order of calls around transactions', async () => {
     const { d } = await open();
     const h = hold(d);

@@ -80,7 +80,10 @@ function placeComplete(out: Finding[], place: unknown, path: FindingPath): void 
   if (!PLACE_PARTS.every((k) => filled(place, k))) out.push(finding('PLACE_INCOMPLETE', path));
 }
 
-const birthFinding = (birth: string, path: FindingPath): Finding => finding('BIRTH_AFTER_CENSUS', path, { birth });
+/** Appends BIRTH_AFTER_CENSUS when a birth is given and falls after the census moment. */
+function birthCheck(out: Finding[], birth: string | undefined, path: FindingPath): void {
+  if (birth !== undefined && !beforeCensus(birth)) out.push(finding('BIRTH_AFTER_CENSUS', path, { birth }));
+}
 
 /** Presence findings of every form in a registration. */
 export function checkPresence(reg: RegistrationDraft): Finding[] {
@@ -92,18 +95,18 @@ export function checkPresence(reg: RegistrationDraft): Finding[] {
     const p = persons[i];
     if (p === undefined) continue;
     presence(out, p, personApplicability(p, form), ['persons', i], form);
-    if (p.birth !== undefined && !beforeCensus(p.birth)) out.push(birthFinding(p.birth, ['persons', i, 'birth']));
+    birthCheck(out, p.birth, ['persons', i, 'birth']);
     if (p.residence?.code === 5) placeComplete(out, p.residence.place, ['persons', i, 'residence', 'place']);
     if (p.hukou?.code === 4) placeComplete(out, p.hukou.place, ['persons', i, 'hukou', 'place']);
     if (form === 'long' && p.residence5y?.code === 2) placeComplete(out, p.residence5y.place, ['persons', i, 'residence5y', 'place']);
   }
   reg.deaths.forEach((d, i) => {
     presence(out, d, deathApplicability(d), ['deaths', i], 'death');
-    if (d.birth !== undefined && !beforeCensus(d.birth)) out.push(birthFinding(d.birth, ['deaths', i, 'birth']));
+    birthCheck(out, d.birth, ['deaths', i, 'birth']);
   });
   reg.overseas.forEach((o, i) => {
     presence(out, o, overseasApplicability(o), ['overseas', i], 'overseas');
-    if (o.birth !== undefined && !beforeCensus(o.birth)) out.push(birthFinding(o.birth, ['overseas', i, 'birth']));
+    birthCheck(out, o.birth, ['overseas', i, 'birth']);
   });
   return out;
 }
